@@ -1,0 +1,47 @@
+# Petition Hub: `make run` serves the Pingshan demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HASH := $(shell sha1sum pyproject.toml | cut -c1-10)
+RUN_STAMP := $(VENV)/.run-$(HASH)
+TEST_STAMP := $(VENV)/.test-$(HASH)
+
+.PHONY: run test test-sqlite test-postgresql lint services schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(BIN)/petition-hub db upgrade
+	$(BIN)/petition-hub demo --if-empty
+	$(BIN)/petition-hub serve --host 127.0.0.1 --port 8000
+
+test: $(TEST_STAMP) services lint test-sqlite test-postgresql
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+
+test-sqlite: $(TEST_STAMP)
+	PETITION_HUB_TEST_DATABASE=sqlite $(BIN)/pytest -q -p no:cacheprovider
+
+test-postgresql: $(TEST_STAMP) services
+	PETITION_HUB_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider
+
+services:
+	.ci/services
+
+schema: $(RUN_STAMP)
+	$(BIN)/python -c "from db.config import Settings; from schema.schema import build_schema; \
+	open('schema/schema.graphql', 'w').write(build_schema(Settings(secret_key='x')).as_str() + '\n')"
+
+clean:
+	rm -rf $(VENV) var/hub.db var/hub.db-wal var/hub.db-shm

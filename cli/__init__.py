@@ -1,0 +1,1 @@
+"""The `petition-hub` command line: the operators' door."""

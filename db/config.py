@@ -1,0 +1,58 @@
+"""Settings, read from the environment or a `.env` file (prefix `PETITION_HUB_`)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    """Everything the hub is configured with; build one and pass it down."""
+
+    model_config = SettingsConfigDict(env_prefix="PETITION_HUB_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///var/hub.db",
+        description="SQLAlchemy URL: sqlite+aiosqlite:///… or postgresql+asyncpg://…",
+    )
+    broker_url: str = Field(
+        default="memory://", description="memory:// for one process, redis://… for many"
+    )
+    secret_key: str = Field(
+        default="", description="Signs sessions and CSRF tokens; generated into var/ if empty"
+    )
+    var_dir: Path = Field(default=VAR_DIR, description="Where generated state lives")
+    timezone: str = Field(default="Asia/Shanghai", description="The hub's local time zone")
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 4000
+    max_page_size: int = 100
+    sql_echo: bool = False
+
+    def with_secret(self) -> Settings:
+        """Return settings whose secret key is set, generating one into var/ on first use."""
+        if self.secret_key:
+            return self
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            key = path.read_text().strip()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_urlsafe(48)
+            path.write_text(key + "\n")
+            path.chmod(0o600)
+        return self.model_copy(update={"secret_key": key})
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, apply overrides, make sure a secret exists."""
+    return Settings(**overrides).with_secret()  # type: ignore[arg-type]

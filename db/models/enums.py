@@ -1,0 +1,165 @@
+"""The domain's fixed vocabularies. Names are the stored values and the GraphQL values."""
+
+from __future__ import annotations
+
+import enum
+
+
+class RegionKind(enum.Enum):
+    DISTRICT = "区"
+    STREET = "街道"
+    COMMUNITY = "社区"
+    GRID = "网格"
+
+
+class OrganisationKind(enum.Enum):
+    APPEALS_HALL = "区群众诉求服务大厅"
+    STREET_PLATFORM = "街道综合性群众诉求服务平台"
+    COMMUNITY_WINDOW = "社区群众诉求服务窗口"
+    SITE_STATION = "群众诉求服务特色站点"
+    GOVERNANCE_CENTRE = "区综治中心"
+    SOCIAL_GOVERNANCE_CENTRE = "区社会治理综合服务中心"
+    COURT_STATION = "区人民法院诉讼服务站"
+    LABOUR_MEDIATION_COMMITTEE = "劳动争议调解委员会"
+    LABOUR_ARBITRATION = "劳动人事争议仲裁院"
+    MEDIATION_STUDIO = "调解工作室"
+    SITE_MEDIATION_ROOM = "工地调解室"
+    METRO_DISPUTE_CENTRE = "地铁项目工地劳资纠纷分级调解中心"
+    NON_LITIGATION_BASE = "诉源治理非诉纠纷试点基地"
+    PSYCH_CARE_CENTRE = "区社会心理关爱服务中心"
+    CREDIT_CENTRE = "公共信用信息服务中心"
+    DEPARTMENT = "职能部门"
+
+
+class SiteKind(enum.Enum):
+    RESIDENTIAL_ESTATE = "住宅小区"
+    CONSTRUCTION_SITE = "建筑工地"
+    ENTERPRISE_PARK = "企业园区"
+    SCHOOL = "学校"
+    HOSPITAL = "医院"
+
+
+class Role(enum.Enum):
+    DISPATCHER = "分办员"
+    HANDLER = "承办人"
+    MEDIATOR = "调解员"
+    COUNSELLOR = "心理咨询师"
+    CREDIT_OFFICER = "信用专员"
+    LEADER = "领导"
+    ADMIN = "管理员"
+
+
+class Category(enum.Enum):
+    CONSULTATION = "咨询"
+    SUGGESTION = "建议"
+    COMPLAINT = "投诉"
+    REPORT = "举报"
+    ASSISTANCE = "求助"
+    PETITION = "信访事项"
+
+
+class Matter(enum.Enum):
+    LABOUR_WAGES = "劳资欠薪"
+    LABOUR_CONTRACT = "劳动合同"
+    HOMESTEAD_LAND = "宅基地与土地"
+    FAMILY = "婚姻家庭"
+    CONSTRUCTION_NUISANCE = "施工扰民"
+    HOUSING = "住房"
+    ENVIRONMENT = "环境"
+    TRAFFIC = "交通"
+    PUBLIC_SERVICES = "公共服务"
+    OTHER = "其他"
+
+
+class Channel(enum.Enum):
+    WALK_IN = "走访"
+    HOTLINE = "来电"
+    LETTER = "来信"
+    ONLINE = "网上"
+    SITE_STATION = "站点"
+
+
+class Level(enum.Enum):
+    COMMUNITY = "社区"
+    STREET = "街道"
+    DISTRICT = "区"
+    CITY = "市"
+
+
+class PetitionStatus(enum.Enum):
+    RECEIVED = "已登记"
+    ACCEPTED = "已受理"
+    ASSIGNED = "已交办"
+    IN_PROGRESS = "办理中"
+    ANSWERED = "已答复"
+    FEEDBACK = "已回访"
+    CLOSED = "已办结"
+    RETURNED = "已退回"
+    SUSPENDED = "已挂起"
+    EXTENDED = "已延期"
+    REOPENED = "已重启"
+    ESCALATED = "已转入调解仲裁诉讼"
+
+    @property
+    def is_open(self) -> bool:
+        return self is not PetitionStatus.CLOSED
+
+
+OPEN_STATUSES = tuple(s for s in PetitionStatus if s.is_open)
+# Statuses in which the deadline clock runs: the appeal still awaits its answer.
+AWAITING_ANSWER = (
+    PetitionStatus.RECEIVED,
+    PetitionStatus.ACCEPTED,
+    PetitionStatus.ASSIGNED,
+    PetitionStatus.IN_PROGRESS,
+    PetitionStatus.RETURNED,
+    PetitionStatus.EXTENDED,
+    PetitionStatus.REOPENED,
+)
+
+
+class AssignmentRole(enum.Enum):
+    LEAD = "主办"
+    ASSISTING = "协办"
+
+
+class AssignmentStatus(enum.Enum):
+    PENDING = "待签收"
+    ACCEPTED = "已签收"
+    RETURNED = "已退回"
+    COMPLETED = "已办结"
+    WITHDRAWN = "已撤回"
+
+
+class Satisfaction(enum.Enum):
+    SATISFIED = "满意"
+    BASICALLY_SATISFIED = "基本满意"
+    DISSATISFIED = "不满意"
+    REFUSED = "拒绝评价"
+    UNREACHABLE = "无法联系"
+
+
+class EventKind(enum.Enum):
+    SUBMITTED = "登记"
+    ACCEPTED = "受理"
+    CLASSIFIED = "分类"
+    ASSIGNED = "交办"
+    ASSIGNMENT_ACCEPTED = "签收"
+    ASSIGNMENT_RETURNED = "退回"
+    ASSIGNMENT_COMPLETED = "承办完成"
+    NOTE_ADDED = "备注"
+    SUSPENDED = "挂起"
+    RESUMED = "恢复"
+    EXTENSION_REQUESTED = "申请延期"
+    EXTENSION_APPROVED = "批准延期"
+    EXTENSION_REJECTED = "驳回延期"
+    ANSWERED = "答复"
+    FEEDBACK_RECORDED = "回访"
+    CLOSED = "办结"
+    REOPENED = "重启"
+    BACKLOG_MARKED = "列为积案"
+    BACKLOG_CLEARED = "积案销号"
+    ESCALATED = "转入调解仲裁诉讼"
+    DEADLINE_APPROACHING = "即将到期"
+    OVERDUE = "已超期"
+    REPEAT_LINKED = "关联重复访"

@@ -1,0 +1,139 @@
+"""The appeal (诉求/信访事项), its petitioner, its assignments and its event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, BigId, JsonData, str_enum, utcnow
+from db.models.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    Category,
+    Channel,
+    EventKind,
+    Level,
+    Matter,
+    PetitionStatus,
+    Satisfaction,
+)
+
+
+class Petitioner(Base):
+    """信访人. The ID number is also kept as a keyed hash, for matching repeats."""
+
+    __tablename__ = "petitioners"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Petition(Base):
+    """An appeal, from intake to closure."""
+
+    __tablename__ = "petitions"
+    __table_args__ = (
+        UniqueConstraint("received_by_id", "client_request_id"),
+        Index("ix_petitions_received_at_id", "received_at", "id"),
+        Index("ix_petitions_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[Category] = mapped_column(str_enum(Category, "category"))
+    matter: Mapped[Matter] = mapped_column(str_enum(Matter, "matter"), index=True)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "channel"))
+    level: Mapped[Level] = mapped_column(str_enum(Level, "level"))
+    status: Mapped[PetitionStatus] = mapped_column(
+        str_enum(PetitionStatus, "petition_status"), default=PetitionStatus.RECEIVED
+    )
+    received_at: Mapped[datetime]
+    received_by_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    petitioner_id: Mapped[int | None] = mapped_column(ForeignKey("petitioners.id"), index=True)
+    people_count: Mapped[int] = mapped_column(default=1)
+    collective: Mapped[bool] = mapped_column(default=False)
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
+    repeat_count: Mapped[int] = mapped_column(default=0)
+    level_skipping: Mapped[bool] = mapped_column(default=False)
+    backlog: Mapped[bool] = mapped_column(default=False)
+    backlog_owner: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    deadline_provisional: Mapped[bool] = mapped_column(default=False)
+    time_limit_days: Mapped[int]
+    suspended_at: Mapped[datetime | None]
+    extension_days: Mapped[int] = mapped_column(default=0)
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None]
+    resolved: Mapped[bool | None]
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(
+        str_enum(Satisfaction, "satisfaction")
+    )
+    client_request_id: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Assignment(Base):
+    """交办/转办: an appeal given to an organisation, as lead or assisting."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        Index("ix_assignments_organisation_id_petition_id", "organisation_id", "petition_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[AssignmentRole] = mapped_column(str_enum(AssignmentRole, "assignment_role"))
+    status: Mapped[AssignmentStatus] = mapped_column(
+        str_enum(AssignmentStatus, "assignment_status"), default=AssignmentStatus.PENDING
+    )
+    assigned_at: Mapped[datetime]
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    due_at: Mapped[datetime]
+    deadline_provisional: Mapped[bool] = mapped_column(default=False)
+    accepted_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
+    instructions: Mapped[str] = mapped_column(Text, default="")
+
+
+class PetitionEvent(Base):
+    """One immutable entry of an appeal's timeline; its id is the stream's cursor."""
+
+    __tablename__ = "petition_events"
+    __table_args__ = (Index("ix_petition_events_petition_id_id", "petition_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind"))
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    actor_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
+
+
+class NumberSequence(Base):
+    """Counters for human-readable numbers, e.g. `PS-2026` → 4211."""
+
+    __tablename__ = "number_sequences"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

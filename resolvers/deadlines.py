@@ -1,0 +1,29 @@
+"""Time limits per category, in working days, and the deadlines they give."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from db.models import Category
+from resolvers.calendar import Deadline, deadline
+from resolvers.services import Services
+
+# The seed's limits (咨询 1, 建议 3, 投诉 7 working days); the others follow the
+# practice of such centres. They are defaults: policies are data.
+DEFAULT_TIME_LIMITS: dict[Category, int] = {
+    Category.CONSULTATION: 1,
+    Category.SUGGESTION: 3,
+    Category.COMPLAINT: 7,
+    Category.REPORT: 7,
+    Category.ASSISTANCE: 3,
+    Category.PETITION: 60,  # 信访工作条例 (2022): handled within 60 days
+}
+
+
+def time_limit(category: Category) -> int:
+    return DEFAULT_TIME_LIMITS[category]
+
+
+def petition_deadline(services: Services, received_at: datetime, category: Category) -> Deadline:
+    """When an appeal of `category` received at `received_at` is due."""
+    return deadline(received_at, time_limit(category), services.calendar, services.tz)

@@ -1,0 +1,99 @@
+"""Batch loads for nested fields: one statement per kind of thing, whatever the page size.
+
+Each function takes the keys of one batch and returns one result per key, in
+order. The GraphQL door wraps them in DataLoaders; the pages call them directly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import models
+from resolvers.access import personal_data_filter, petition_scope
+from resolvers.caller import Caller
+
+
+async def organisations_by_id(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[models.Organisation | None]:
+    rows = await session.scalars(
+        select(models.Organisation).where(models.Organisation.id.in_(set(ids)))
+    )
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(i) for i in ids]
+
+
+async def regions_by_id(session: AsyncSession, ids: Sequence[int]) -> list[models.Region | None]:
+    rows = await session.scalars(select(models.Region).where(models.Region.id.in_(set(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(i) for i in ids]
+
+
+async def petitioners_by_id(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[models.Petitioner | None]:
+    rows = await session.scalars(
+        select(models.Petitioner).where(models.Petitioner.id.in_(set(ids)))
+    )
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(i) for i in ids]
+
+
+async def assignments_by_petition(
+    session: AsyncSession, petition_ids: Sequence[int]
+) -> list[list[models.Assignment]]:
+    """Each appeal's assignments, oldest first. Callers pass only visible appeals."""
+    rows = await session.scalars(
+        select(models.Assignment)
+        .where(models.Assignment.petition_id.in_(set(petition_ids)))
+        .order_by(
+            models.Assignment.petition_id, models.Assignment.assigned_at, models.Assignment.id
+        )
+    )
+    grouped: dict[int, list[models.Assignment]] = defaultdict(list)
+    for row in rows:
+        grouped[row.petition_id].append(row)
+    return [grouped.get(i, []) for i in petition_ids]
+
+
+async def events_by_petition(
+    session: AsyncSession, petition_ids: Sequence[int]
+) -> list[list[models.PetitionEvent]]:
+    """Each appeal's timeline, in order. Callers pass only visible appeals."""
+    rows = await session.scalars(
+        select(models.PetitionEvent)
+        .where(models.PetitionEvent.petition_id.in_(set(petition_ids)))
+        .order_by(models.PetitionEvent.petition_id, models.PetitionEvent.id)
+    )
+    grouped: dict[int, list[models.PetitionEvent]] = defaultdict(list)
+    for row in rows:
+        grouped[row.petition_id].append(row)
+    return [grouped.get(i, []) for i in petition_ids]
+
+
+async def personal_data_visible(
+    session: AsyncSession, caller: Caller, petition_ids: Sequence[int]
+) -> list[bool]:
+    """For each appeal, whether `caller` may read its petitioner's ID number and phone."""
+    rows = await session.scalars(
+        select(models.Petition.id).where(
+            models.Petition.id.in_(set(petition_ids)), personal_data_filter(caller)
+        )
+    )
+    allowed = set(rows)
+    return [i in allowed for i in petition_ids]
+
+
+async def visible_petitions_by_id(
+    session: AsyncSession, caller: Caller, ids: Sequence[int]
+) -> list[models.Petition | None]:
+    """Appeals by id, None for those absent or outside `caller`'s slice."""
+    rows = await session.scalars(
+        petition_scope(select(models.Petition), caller).where(models.Petition.id.in_(set(ids)))
+    )
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(i) for i in ids]

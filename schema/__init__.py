@@ -1,0 +1,1 @@
+"""The GraphQL door: strawberry types, inputs and enums over the `resolvers` functions."""

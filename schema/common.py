@@ -1,0 +1,27 @@
+"""Small helpers the GraphQL types share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from schema.context import Context
+
+Info = strawberry.Info[Context, None]
+
+
+def local(info: Info, value: datetime | None) -> datetime | None:
+    """A timestamp in the hub's time zone (ISO 8601 with its offset, e.g. +08:00)."""
+    return value.astimezone(info.context.services.tz) if value is not None else None
+
+
+def parse_id(value: Any) -> int | None:
+    """A database id from a GraphQL ID; None for anything that is not one (so it is
+    simply not found)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None

@@ -1,0 +1,125 @@
+"""Per-request GraphQL context: the caller, a lazily opened session, the loaders."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.dataloader import DataLoader
+
+from db import models
+from resolvers import loaders
+from resolvers.caller import Caller
+from resolvers.errors import Unauthenticated
+from resolvers.services import Services
+
+T = TypeVar("T")
+
+
+@dataclass
+class Loaders:
+    """DataLoaders over `resolvers.loaders`, one set per request."""
+
+    context: Context
+
+    def _loader(self, batch: Any) -> DataLoader[Any, Any]:
+        async def load(keys: list[Any]) -> list[Any]:
+            async with self.context.database() as session:
+                return await batch(session, keys)
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def organisation(self) -> DataLoader[int, models.Organisation | None]:
+        return self._loader(loaders.organisations_by_id)
+
+    @cached_property
+    def region(self) -> DataLoader[int, models.Region | None]:
+        return self._loader(loaders.regions_by_id)
+
+    @cached_property
+    def petitioner(self) -> DataLoader[int, models.Petitioner | None]:
+        return self._loader(loaders.petitioners_by_id)
+
+    @cached_property
+    def assignments(self) -> DataLoader[int, list[models.Assignment]]:
+        return self._loader(loaders.assignments_by_petition)
+
+    @cached_property
+    def events(self) -> DataLoader[int, list[models.PetitionEvent]]:
+        return self._loader(loaders.events_by_petition)
+
+    @cached_property
+    def petition(self) -> DataLoader[int, models.Petition | None]:
+        """Appeals by id within the caller's slice."""
+        return self._scoped(loaders.visible_petitions_by_id)
+
+    @cached_property
+    def personal_data_visible(self) -> DataLoader[int, bool]:
+        return self._scoped(loaders.personal_data_visible)
+
+    def _scoped(self, batch: Any) -> DataLoader[Any, Any]:
+        async def load(keys: list[Any]) -> list[Any]:
+            caller = self.context.caller
+            async with self.context.database() as session:
+                return await batch(session, caller, keys)
+
+        return DataLoader(load_fn=load)
+
+
+@dataclass
+class Context:
+    """What every field sees as `info.context`."""
+
+    services: Services
+    sessionmaker: async_sessionmaker[AsyncSession]
+    request: Any = None
+    response: Any = None
+    request_id: str = ""
+    maybe_caller: Caller | None = None
+    now: datetime = field(default_factory=models.utcnow)
+    _session: AsyncSession | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def caller(self) -> Caller:
+        """The authenticated caller; asking for it without one is `UNAUTHENTICATED`."""
+        if self.maybe_caller is None:
+            raise Unauthenticated()
+        return self.maybe_caller
+
+    @contextlib.asynccontextmanager
+    async def database(self) -> AsyncIterator[AsyncSession]:
+        """The request's session, one user at a time.
+
+        GraphQL resolves sibling fields concurrently, and an AsyncSession admits
+        one operation at a time: every database use in a request goes through here.
+        """
+        async with self._lock:
+            if self._session is None:
+                self._session = self.sessionmaker()
+            yield self._session
+
+    async def call(self, resolver: Callable[..., Awaitable[T]], /, **kwargs: Any) -> T:
+        """Run a domain function with the request's session and the caller."""
+        caller = self.caller
+        async with self.database() as session:
+            return await resolver(session=session, caller=caller, **kwargs)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self)
+
+    async def close(self) -> None:
+        # A field still at work (its sibling failed and the operation ended) is
+        # waited for: closing under it would break its transaction.
+        async with self._lock:
+            if self._session is not None:
+                await self._session.close()
+                self._session = None

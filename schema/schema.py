@@ -1,0 +1,136 @@
+"""The schema object: queries, mutations, federation v2, limits and caches."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.federation.schema import FederationAny
+from strawberry.types import ExecutionResult
+
+from db.config import Settings
+from resolvers.errors import BadUserInput
+from schema import intake
+from schema import me as me_fields
+from schema import organisation as organisation_fields
+from schema import petitions as petition_fields
+from schema.enums import OrganisationKind
+from schema.errors import CloseSession, classify
+from schema.hygiene import RefuseNulCharacters
+from schema.limits import complexity_limits
+from schema.organisation import Enterprise, Organisation
+from schema.petition import Petition
+
+
+@strawberry.type(description="Everything a caller may read, within its slice.")
+class Query:
+    me: me_fields.Me = strawberry.field(resolver=me_fields.me, description="Who the caller is.")
+    petitions: petition_fields.PetitionConnection = strawberry.field(
+        resolver=petition_fields.petitions,
+        description="The caller's appeals, newest received first.",
+    )
+    petition: Petition | None = strawberry.field(
+        resolver=petition_fields.petition,
+        description="One appeal by id or number; null when absent or outside the caller's slice.",
+    )
+
+    @strawberry.field(description="The organisations of the hub (the routing directory).")
+    async def organisations(
+        self,
+        info: strawberry.Info,
+        kinds: Annotated[
+            list[OrganisationKind] | None, strawberry.argument(description="Only these kinds.")
+        ] = None,
+    ) -> list[Organisation]:
+        return await organisation_fields.organisations(info, kinds)
+
+    @strawberry.field(description="One organisation by its code.")
+    async def organisation(
+        self,
+        info: strawberry.Info,
+        code: Annotated[str, strawberry.argument(description="e.g. `PS-LMC`.")],
+    ) -> Organisation | None:
+        return await organisation_fields.organisation(info, code)
+
+    @strawberry.field(description="An enterprise by its unified social credit code.")
+    async def enterprise(
+        self,
+        info: strawberry.Info,
+        uscc: Annotated[str, strawberry.argument(description="18 characters (GB 32100).")],
+    ) -> Enterprise | None:
+        return await organisation_fields.enterprise(info, uscc)
+
+
+@strawberry.type(
+    description="Every change of state; each writes its event in the same transaction."
+)
+class Mutation:
+    submit_petition: Petition = strawberry.mutation(
+        resolver=intake.submit_petition,
+        description="Register an appeal received by the caller's organisation.",
+    )
+
+
+ENTITY_KEYS = {"Petition": "id", "Organisation": "id", "Enterprise": "uscc"}
+
+
+class HubSchema(strawberry.federation.Schema):
+    """The federation schema, with every error given its `extensions.code`."""
+
+    async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(query, *args, **kwargs)
+        if result.errors:
+            context = kwargs.get("context_value")
+            request_id = getattr(context, "request_id", "")
+            result.errors = [classify(e, request_id) for e in result.errors]
+        return result
+
+    def entities_resolver(  # type: ignore[override]
+        self, info: strawberry.Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """Federation's `_entities`, refusing malformed representations one by one."""
+        info.context.caller  # noqa: B018 - no caller, no entities
+        results: list[Any] = []
+        for index, representation in enumerate(representations):
+            key = (
+                ENTITY_KEYS.get(representation.get("__typename"))
+                if isinstance(representation, dict)
+                else None
+            )
+            value = representation.get(key) if key else None
+            if key is None or not isinstance(value, str | int) or isinstance(value, bool):
+                results.append(
+                    BadUserInput(
+                        "a representation needs __typename Petition or Organisation with id, "
+                        "or Enterprise with uscc",
+                        field=f"representations.{index}",
+                    )
+                )
+                continue
+            clean = {"__typename": representation["__typename"], key: str(value)}
+            results.extend(super().entities_resolver(info, [FederationAny(clean)]))
+        return results
+
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        # `classify` logs what is internal, with the request id; the rest is
+        # the caller's own mistake and no cause for a traceback in the log.
+        return None
+
+
+def build_schema(settings: Settings) -> HubSchema:
+    """The GraphQL schema with the configured limits."""
+    return HubSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[Enterprise, Organisation, Petition],
+        federation_version="2.7",
+        extensions=[
+            CloseSession,
+            RefuseNulCharacters,
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: complexity_limits(settings.max_query_depth, settings.max_aliases),
+        ],
+    )

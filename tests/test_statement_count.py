@@ -1,0 +1,41 @@
+"""No N+1: the number of SQL statements does not grow with the page size."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests import factories
+from tests.factories import submit
+
+PAGE = """
+query Page($filter: PetitionFilter, $first: Int) {
+  petitions(filter: $filter, first: $first) {
+    totalCount
+    edges { node { number receivedBy { name } community { name }
+                   petitioner { name idNumber }
+                   assignments(first: 5) { role organisation { name } }
+                   events { kind organisation { code } } } }
+  }
+}
+"""
+
+
+async def test_a_page_of_fifty_costs_what_a_page_of_five_costs(server, client_for):
+    marker = f"计数{uuid.uuid4().hex[:6]}"
+    window = await client_for(factories.WINDOW)
+    hall = await client_for(factories.HALL)
+    for i in range(50):
+        await submit(window, title=f"{marker} {i}")
+    await hall.data(PAGE, {"filter": {"text": marker}, "first": 1})  # warm the token's last-use
+
+    counts = {}
+    for size in (5, 50):
+        server.statements.reset()
+        data = await hall.data(PAGE, {"filter": {"text": marker}, "first": size})
+        counts[size] = server.statements.count
+        assert len(data["petitions"]["edges"]) == size
+
+    assert counts[5] == counts[50], counts
+    # token, BEGIN, page, count, and one batch each for organisations (x2 levels),
+    # regions, petitioners, masking, assignments and events.
+    assert counts[50] <= 12, counts

@@ -1,0 +1,1 @@
+"""The HTTP door: the Starlette app factory, GraphQL endpoint, staff pages, static files."""

@@ -1,0 +1,74 @@
+"""`create_app(settings)`: builds the engine, the GraphQL endpoint and the pages."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from db import migrate
+from db.config import Settings
+from db.engine import create_engine, create_sessionmaker
+from resolvers.services import Services
+from schema.schema import build_schema
+from web.graphql import HubGraphQL
+
+HERE = Path(__file__).parent
+log = logging.getLogger("petition_hub")
+
+
+def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
+    """The whole web app for `settings`. Nothing connects until it is served."""
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    services = Services(settings)
+    schema = build_schema(settings)
+    graphql = HubGraphQL(schema, services=services, sessionmaker=sessionmaker)
+    templates = Jinja2Templates(directory=HERE / "templates")
+
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            await migrate.check_current(engine, settings)
+        except migrate.SchemaBehind as behind:
+            return JSONResponse({"status": "schema behind", "detail": str(behind)}, 503)
+        except Exception:  # the database is down: say so, without a traceback
+            log.exception("health check failed")
+            return JSONResponse({"status": "database unreachable"}, 503)
+        return JSONResponse({"status": "ok", "database": engine.dialect.name})
+
+    async def home(request: Request):  # type: ignore[no-untyped-def]
+        return templates.TemplateResponse(request, "home.html", {})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if check_schema:
+            await migrate.check_current(engine, settings)
+        yield
+        await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/", home, name="home"),
+            Route("/healthz", healthz, name="healthz"),
+            Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
+            WebSocketRoute("/graphql", graphql, name="graphql_ws"),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker
+    app.state.services = services
+    app.state.schema = schema
+    return app

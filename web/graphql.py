@@ -1,0 +1,61 @@
+"""The GraphQL endpoint: authenticates the caller and builds each request's context."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from db import models
+from resolvers.auth import authenticate_token
+from resolvers.caller import Caller
+from resolvers.services import Services
+from schema.context import Context
+
+
+def bearer_token(header: str | None) -> str | None:
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+class HubGraphQL(GraphQL):
+    """Strawberry's ASGI app, with the hub's context and orjson responses."""
+
+    def __init__(
+        self, schema: Any, *, services: Services, sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> None:
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        self.services = services
+        self.sessionmaker = sessionmaker
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)
+
+    async def authenticate(self, header: str | None) -> Caller | None:
+        token = bearer_token(header)
+        if token is None:
+            return None
+        async with self.sessionmaker() as session:
+            return await authenticate_token(session=session, token=token, now=models.utcnow())
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
+        caller = await self.authenticate(request.headers.get("authorization"))
+        if caller is None:
+            caller = (
+                getattr(request.state, "staff_caller", None) if hasattr(request, "state") else None
+            )
+        return Context(
+            services=self.services,
+            sessionmaker=self.sessionmaker,
+            request=request,
+            response=response,
+            maybe_caller=caller,
+            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+        )
