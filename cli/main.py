@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import migrate
 from db.config import Settings, load_settings
+from db.demo.load import DemoAlreadyLoaded
 from db.engine import create_engine, create_sessionmaker
 from db.models import Role
 from resolvers import auth
@@ -46,7 +47,7 @@ def run_with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) -> 
 
     try:
         return asyncio.run(main())
-    except (HubError, migrate.SchemaBehind) as error:
+    except (HubError, migrate.SchemaBehind, DemoAlreadyLoaded) as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
 
@@ -114,10 +115,13 @@ def demo(
 ) -> None:
     """Load the Pingshan demo district: places, organisations, users, enterprises, appeals."""
     from db.demo import load
+    from resolvers.demo import DemoServicesAdapter
+    from resolvers.services import Services
 
     async def work(session: AsyncSession, settings: Settings) -> str:
         return await load.load_demo(
-            session, settings, appeals=appeals, seed=seed, if_empty=if_empty
+            session, settings, appeals=appeals, seed=seed, if_empty=if_empty,
+            services=DemoServicesAdapter(Services(settings)),
         )
 
     typer.echo(run_with_session(work))

@@ -1,0 +1,280 @@
+"""Who handles an appeal and how its life unfolds: routing, timing, outcomes."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from db.demo import texts
+from db.demo.lifecycle import AT, Life, PlannedAssignment, minutes, office
+from db.demo.places import HALL_CODE
+from db.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    Category,
+    Channel,
+    EventKind,
+    Level,
+    Matter,
+    PetitionStatus,
+    Satisfaction,
+)
+
+if TYPE_CHECKING:
+    from db.demo.appeals import Community, Site, World
+
+E, S = EventKind, PetitionStatus
+LEAD, ASSISTING = AssignmentRole.LEAD, AssignmentRole.ASSISTING
+STREET, WINDOW, ROOM = "STREET", "WINDOW", "ROOM"
+ROUTES: dict[Matter, list[tuple[str, int]]] = {
+    Matter.LABOUR_WAGES: [("PS-LMC", 40), ("PS-DEPT-HR", 30), (STREET, 20), ("PS-NLB", 6),
+                          ("PS-ARB", 4)],
+    Matter.LABOUR_CONTRACT: [("PS-LMC", 45), ("PS-DEPT-HR", 35), ("PS-ARB", 8), (STREET, 8),
+                             ("PS-COURT", 4)],
+    Matter.HOMESTEAD_LAND: [("PS-DEPT-PLANNING", 45), (STREET, 40), ("PS-NLB", 8),
+                            ("PS-COURT", 7)],
+    Matter.FAMILY: [("PS-APAN", 50), (WINDOW, 25), ("PS-COURT", 15), ("PS-NLB", 10)],
+    Matter.CONSTRUCTION_NUISANCE: [("PS-DEPT-URBAN", 45), ("PS-DEPT-HOUSING", 35), (STREET, 20)],
+    Matter.HOUSING: [("PS-DEPT-HOUSING", 65), (STREET, 20), (WINDOW, 10), ("PS-COURT", 5)],
+    Matter.ENVIRONMENT: [("PS-DEPT-ENV", 75), (STREET, 15), ("PS-DEPT-URBAN", 10)],
+    Matter.TRAFFIC: [("PS-DEPT-TRAFFIC", 80), (STREET, 20)],
+    Matter.PUBLIC_SERVICES: [(WINDOW, 55), (STREET, 45)],
+    Matter.OTHER: [(WINDOW, 40), (STREET, 35), ("PS-GOV", 10), ("PS-SGC", 10), ("PS-CREDIT", 5)],
+}
+# assisting organisation and how often it is asked to help
+ASSISTS: dict[Matter, tuple[str, float]] = {
+    Matter.FAMILY: ("PS-PSY", 0.25), Matter.HOMESTEAD_LAND: ("PS-PSY", 0.2),
+    Matter.LABOUR_WAGES: ("PS-CREDIT", 0.1), Matter.LABOUR_CONTRACT: ("PS-CREDIT", 0.05),
+    Matter.CONSTRUCTION_NUISANCE: ("PS-DEPT-ENV", 0.1),
+}
+WRONG_FIRST = ["PS-DEPT-HOUSING", "PS-DEPT-URBAN", "PS-DEPT-HR", "PS-DEPT-PLANNING",
+               "PS-DEPT-ENV", "PS-LMC", "PS-GOV"]
+STUCK_STATES = (["progress", "suspended", "extended", "unaccepted"], [40, 25, 20, 15])
+LEAD_NOTE = "请按时限办理，及时答复诉求人并反馈办理结果。"
+ASSIST_NOTE = "请配合主办单位做好调查核实和疏导工作。"
+
+
+@dataclass
+class Plan:
+    rng: random.Random
+    world: World
+    at: datetime
+    category: Category
+    matter: Matter
+    level: Level
+    channel: Channel
+    receiver: str
+    community: Community
+    site: Site | None
+    collective: bool
+    repeat_of: str | None
+    repeat_count: int
+    wording: dict[str, str]
+    satisfaction: str
+    mode: str  # normal, stuck, backlog, cleared
+    backlog_owner: str
+
+
+def _street(p: Plan) -> str:
+    return f"PS-ST-{p.community.street_pinyin.upper()}"
+
+
+def _window(p: Plan) -> str:
+    return f"PS-CW-{p.community.pinyin.upper()}"
+
+
+def route(p: Plan, assigner: str) -> str:
+    """The lead organisation for the appeal."""
+    rng = p.rng
+    if p.matter is Matter.LABOUR_WAGES and p.site is not None and p.site.project_name:
+        choices = ([(ROOM, 45), ("PS-METRO", 40), ("PS-DEPT-HR", 15)] if p.site.metro
+                   else [(ROOM, 70), ("PS-LMC", 15), ("PS-DEPT-HR", 15)])
+    elif p.matter is Matter.PUBLIC_SERVICES and p.wording["about"]:
+        choices = [("PS-DEPT-EDU" if p.wording["about"] == "school" else "PS-DEPT-HEALTH", 1)]
+    else:
+        choices = ROUTES[p.matter]
+    target = rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
+    if target == ROOM:
+        target = (p.site.room if p.site and p.site.room else "PS-METRO")
+    elif target == STREET:
+        target = _street(p)
+    elif target == WINDOW:
+        target = _window(p)
+    if target == assigner:
+        target = _window(p)
+    return target
+
+
+def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
+    """Every step the appeal goes through, whether or not it has happened by "now"."""
+    rng, life = p.rng, Life(last=p.at - timedelta(seconds=1))
+    life.add(p.at, E.SUBMITTED, p.receiver, status=S.RECEIVED, data={
+        "channel": p.channel.name, "category": p.category.name, "matter": p.matter.name,
+        "level": p.level.name})
+    if p.repeat_of:
+        life.add(p.at, E.REPEAT_LINKED, p.receiver,
+                 data={"repeatOf": p.repeat_of, "repeatCount": p.repeat_count})
+    t = life.add(office(p.at + minutes(rng, 2, 60), rng), E.ACCEPTED, p.receiver,
+                 status=S.ACCEPTED)
+    direct = p.mode == "normal" and p.category is Category.CONSULTATION and rng.random() < 0.55
+    lead = assisting = None
+    closer = answerer = p.receiver
+    stuck_state = rng.choices(*STUCK_STATES)[0] if p.mode == "stuck" else ""
+    if not direct:
+        assigner = HALL_CODE if p.level in (Level.DISTRICT, Level.CITY) else _street(p)
+        closer = assigner
+        lead_org = route(p, assigner)
+        if p.mode == "normal" and rng.random() < 0.02:
+            wrong = rng.choice([c for c in WRONG_FIRST if c != lead_org])
+            first = _assign(p, life, wrong, LEAD, assigner, office(t + minutes(rng, 5, 240), rng))
+            reason = rng.choice(texts.RETURN_REASONS)
+            t = life.add(office(life.last + minutes(rng, 60, 1200), rng), E.ASSIGNMENT_RETURNED,
+                         wrong, assignment=first, status=S.RETURNED,
+                         data={"organisation": wrong, "reason": reason},
+                         assignment_fields={"status": AssignmentStatus.RETURNED,
+                                            "returned_at": AT, "return_reason": reason})
+        lead = _assign(p, life, lead_org, LEAD, assigner, office(t + minutes(rng, 5, 240), rng))
+        answerer = lead_org
+        helper, chance = ASSISTS.get(p.matter, ("", 0.0))
+        if p.collective:
+            helper, chance = "PS-GOV", 0.5
+        if p.mode in ("backlog", "cleared") and p.matter in (Matter.HOMESTEAD_LAND, Matter.FAMILY):
+            chance = 1.0
+        if helper and helper != lead_org and rng.random() < chance:
+            assisting = _assign(p, life, helper, ASSISTING, assigner, life.last)
+        if stuck_state == "unaccepted":
+            return life
+        t = _accept(p, life, lead, office(life.last + minutes(rng, 10, 360), rng))
+        if assisting is not None:
+            _accept(p, life, assisting, office(life.last + minutes(rng, 10, 600), rng))
+        extend = p.mode == "cleared" or stuck_state == "extended" or (
+            p.mode == "backlog" and rng.random() < 0.6) or (
+            p.mode == "normal" and p.category in (Category.COMPLAINT, Category.REPORT,
+                                                  Category.PETITION) and rng.random() < 0.02)
+        if extend:
+            due_at = _extend(p, life, lead, assigner, due_at)
+    if p.mode == "stuck":
+        if stuck_state == "suspended":
+            _suspend(p, life, answerer, life.last + timedelta(days=rng.uniform(1, 5)))
+        elif stuck_state == "progress" and rng.random() < 0.5:
+            _note(p, life, answerer, life.last + timedelta(days=rng.uniform(3, 20)))
+        return life
+    if p.mode in ("backlog", "cleared"):
+        _backlog(p, life, answerer, due_at)
+        if p.mode == "backlog":
+            if rng.random() < 0.2:
+                _suspend(p, life, answerer, life.last + timedelta(days=rng.uniform(2, 10)))
+            return life
+    t = _answer_time(p, life, due_at)
+    for index in (assisting, lead):
+        if index is not None:
+            org = life.assignments[index].org
+            life.add(t - minutes(rng, 1, 240 if index == assisting else 20),
+                     E.ASSIGNMENT_COMPLETED, org, assignment=index, data={"organisation": org},
+                     assignment_fields={"status": AssignmentStatus.COMPLETED,
+                                        "completed_at": AT})
+    t = life.add(t, E.ANSWERED, answerer, status=S.ANSWERED,
+                 petition={"answered_at": AT, "answer": p.wording["answer"]})
+    if p.mode == "cleared":
+        life.add(t + minutes(rng, 60, 2000), E.BACKLOG_CLEARED, HALL_CODE,
+                 petition={"backlog": False})
+    satisfaction = Satisfaction[p.satisfaction]
+    t = life.add(office(life.last + minutes(rng, 30, 20 * 60), rng), E.FEEDBACK_RECORDED,
+                 p.receiver, status=S.FEEDBACK, data={"satisfaction": satisfaction.name},
+                 petition={"satisfaction": satisfaction})
+    resolved = not ((satisfaction is Satisfaction.DISSATISFIED and rng.random() < 0.35)
+                    or rng.random() < 0.003)
+    life.closed_at = life.add(t + minutes(rng, 5, 240), E.CLOSED, closer, status=S.CLOSED,
+                              data={"resolved": resolved},
+                              petition={"closed_at": AT, "resolved": resolved})
+    return life
+
+
+def _assign(p: Plan, life: Life, org: str, role: AssignmentRole, by: str, at: datetime) -> int:
+    index = life.assign(PlannedAssignment(org, role, by, at, at, False,
+                                          LEAD_NOTE if role is LEAD else ASSIST_NOTE))
+    at = life.add(at, E.ASSIGNED, by, assignment=index, status=S.ASSIGNED if role is LEAD else None,
+                  data={"organisation": org, "role": role.name})
+    planned = life.assignments[index]
+    planned.assigned_at = at
+    planned.due_at, planned.provisional = p.world.due(at, p.category)
+    return index
+
+
+def _accept(p: Plan, life: Life, index: int, at: datetime) -> datetime:
+    planned = life.assignments[index]
+    return life.add(at, E.ASSIGNMENT_ACCEPTED, planned.org, assignment=index,
+                    status=S.IN_PROGRESS if planned.role is LEAD else None,
+                    data={"organisation": planned.org},
+                    assignment_fields={"status": AssignmentStatus.ACCEPTED, "accepted_at": AT})
+
+
+def _extend(p: Plan, life: Life, lead: int | None, assigner: str, due_at: datetime) -> datetime:
+    rng = p.rng
+    days = rng.choice((5, 10, 15, 30))
+    planned = life.assignments[lead] if lead is not None else None
+    start = life.last
+    asked = start + (due_at - start) * rng.uniform(0.3, 0.8) if due_at > start else start
+    life.add(asked, E.EXTENSION_REQUESTED, planned.org if planned else assigner, assignment=lead,
+             data={"days": days, "reason": rng.choice(texts.EXTENSION_REASONS)})
+    new_due = due_at + timedelta(days=days)
+    fields: dict[str, Any] | None = None
+    if planned is not None:
+        fields = {"due_at": planned.due_at + timedelta(days=days)}
+    life.add(life.last + minutes(rng, 30, 600), E.EXTENSION_APPROVED, assigner, assignment=lead,
+             status=S.EXTENDED, data={"days": days, "dueAt": new_due.isoformat()},
+             petition={"extension_days": days, "due_at": new_due}, assignment_fields=fields)
+    return new_due
+
+
+def _suspend(p: Plan, life: Life, org: str, at: datetime) -> None:
+    """The clock stops: waiting for a court, an award, an expert, or the petitioner."""
+    if at < p.world.end:
+        life.add(_before(at, p.world.end, p.rng), E.SUSPENDED, org, status=S.SUSPENDED,
+                 data={"reason": p.rng.choice(texts.SUSPENSION_REASONS)},
+                 petition={"suspended_at": AT})
+
+
+def _note(p: Plan, life: Life, org: str, at: datetime) -> datetime:
+    return life.add(at, E.NOTE_ADDED, org, data={"note": p.rng.choice(texts.BACKLOG_NOTES)})
+
+
+def _backlog(p: Plan, life: Life, org: str, due_at: datetime) -> None:
+    """Marked a backlog case some weeks after its deadline, then visited again and again."""
+    rng, end = p.rng, p.world.end
+    marked = max(due_at, life.last) + timedelta(days=rng.uniform(15, 45))
+    if marked >= end:
+        marked = life.last + (end - life.last) * rng.uniform(0.3, 0.7)
+    life.add(_before(marked, end, rng), E.BACKLOG_MARKED,
+             HALL_CODE, data={"owner": p.backlog_owner},
+             petition={"backlog": True, "backlog_owner": p.backlog_owner})
+    visits = 15 if p.mode == "backlog" else rng.randint(2, 5)
+    for _ in range(visits):
+        nxt = life.last + timedelta(days=rng.uniform(7, 35))
+        if nxt >= end:
+            break
+        visitor = "PS-PSY" if rng.random() < 0.25 else org
+        _note(p, life, visitor, _before(nxt, end, rng))
+
+
+def _before(t: datetime, end: datetime, rng: random.Random) -> datetime:
+    """`t` moved into office hours, unless that would pass `end`."""
+    moved = office(t, rng)
+    return moved if moved < end else t
+
+
+def _answer_time(p: Plan, life: Life, due_at: datetime) -> datetime:
+    """Mostly well within the deadline; a small share late; cleared backlog much later."""
+    rng, start = p.rng, life.last
+    if p.mode == "cleared":
+        return office(start + timedelta(days=rng.uniform(20, 60)), rng)
+    if rng.random() < 0.025:
+        return office(max(due_at, start) + minutes(rng, 120, 5 * 24 * 60), rng)
+    span = due_at - start
+    if span <= timedelta(minutes=30):
+        return start + minutes(rng, 20, 240)
+    t = start + span * rng.betavariate(1.2, 3.5)
+    moved = office(t, rng)
+    return moved if moved < due_at else t

@@ -1,0 +1,63 @@
+"""The `petition-hub` command line, run as an operator would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "cli"]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cli")
+
+
+def run(workdir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {
+        "PETITION_HUB_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/hub.db",
+        "PETITION_HUB_VAR_DIR": str(workdir),
+    }
+    return subprocess.run([*CLI, *args], cwd=workdir, env=env, input=stdin, text=True,
+                          capture_output=True, timeout=300, check=False)
+
+
+def test_serve_refuses_a_database_that_is_behind(workdir):
+    result = run(workdir, "serve", "--port", "1")
+    assert result.returncode == 1
+    assert "petition-hub db upgrade" in result.stderr
+
+
+def test_upgrade_then_demo_then_tokens_and_users(workdir):
+    assert run(workdir, "db", "upgrade").returncode == 0
+
+    demo = run(workdir, "demo", "--appeals", "300", "--seed", "7")
+    assert demo.returncode == 0, demo.stderr
+    again = run(workdir, "demo", "--if-empty")
+    assert again.returncode == 0 and "already" in again.stdout
+
+    token = run(workdir, "token", "create", "--org", "PS-HALL", "--scope", "petitions:read")
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.strip().startswith("phub_")
+
+    user = run(workdir, "user", "create", "--org", "PS-LMC", "--username", "new.mediator",
+               "--role", "mediator", "--password-stdin", stdin="a-long-password\n")
+    assert user.returncode == 0, user.stderr
+    assert "new.mediator" in user.stdout
+
+
+def test_mistakes_end_with_a_message_not_a_traceback(workdir):
+    unknown_org = run(workdir, "token", "create", "--org", "PS-NOWHERE")
+    bad_scope = run(workdir, "token", "create", "--org", "PS-HALL", "--scope", "everything")
+    bad_role = run(workdir, "user", "create", "--org", "PS-HALL", "--username", "x",
+                   "--role", "king", "--password-stdin", stdin="a-long-password\n")
+    short = run(workdir, "user", "create", "--org", "PS-HALL", "--username", "y",
+                "--role", "handler", "--password-stdin", stdin="short\n")
+    for result in (unknown_org, bad_scope, bad_role, short):
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("error:")

@@ -1,0 +1,118 @@
+"""The Pingshan demo loader: valid identifiers, a healthy pyramid, consistent timelines,
+the same district for the same seed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from stdnum.cn import ric, uscc
+
+from db import migrate, models
+from db.config import Settings, load_settings
+from db.demo import load
+from db.engine import create_engine, create_sessionmaker
+from resolvers.demo import DemoServicesAdapter
+from resolvers.services import Services
+
+APPEALS = 300
+
+
+async def _load(path: Path) -> tuple[Settings, AsyncEngine, str]:
+    """A fresh SQLite database at `path` with the demo loaded."""
+    settings = load_settings(database_url=f"sqlite+aiosqlite:///{path}", secret_key="test",
+                             var_dir=path.parent)
+    engine = create_engine(settings)
+    await migrate.upgrade(engine, settings)
+    async with create_sessionmaker(engine)() as session:
+        message = await load.load_demo(session, settings, appeals=APPEALS, seed=7,
+                                       services=DemoServicesAdapter(Services(settings)),
+                                       show_progress=False)
+    return settings, engine, message
+
+
+@pytest.fixture
+async def demo(tmp_path: Path) -> AsyncIterator[tuple[Settings, str, AsyncSession]]:
+    settings, engine, message = await _load(tmp_path / "demo.db")
+    try:
+        async with create_sessionmaker(engine)() as session:
+            yield settings, message, session
+    finally:
+        await engine.dispose()
+
+
+async def _scalars(session: AsyncSession, statement):  # type: ignore[no-untyped-def]
+    return list((await session.execute(statement)).scalars().all())
+
+
+async def test_demo_data_is_valid_and_healthy(demo: tuple[Settings, str, AsyncSession]) -> None:
+    _, message, session = demo
+    assert f"{APPEALS} appeals" in message
+    p = models.Petition
+
+    codes = await _scalars(session, select(models.Enterprise.uscc))
+    assert len(codes) >= 200 and all(uscc.is_valid(code) for code in codes)
+    ids = await _scalars(session, select(models.Petitioner.id_number))
+    assert ids and all(ric.is_valid(number) for number in ids)
+    orgs = set(await _scalars(session, select(models.Organisation.code)))
+    assert {"PS-HALL", "PS-COURT", "PS-LMC", "PS-ARB", "PS-APAN", "PS-METRO", "PS-PSY",
+            "PS-CREDIT", "PS-GOV", "PS-ST-LONGTIAN", "PS-CW-LIULIAN"} <= orgs
+    communities = await session.scalar(select(func.count()).where(
+        models.Region.kind == models.RegionKind.COMMUNITY))
+    assert communities == 23
+
+    by_level = dict((await session.execute(select(p.level, func.count()).group_by(p.level))).all())
+    levels = [by_level.get(level, 0) for level in models.Level]
+    assert levels == sorted(levels, reverse=True), levels  # a positive pyramid
+
+    numbers = await _scalars(session, select(p.number))
+    assert len(set(numbers)) == APPEALS
+    sequences = dict((await session.execute(
+        select(models.NumberSequence.name, models.NumberSequence.value))).all())
+    assert sum(sequences.values()) == APPEALS
+    assert max(numbers) == f"PS-2026-{sequences['PS-2026']:06d}"
+
+    closed = await session.scalar(select(func.count()).where(
+        p.status == models.PetitionStatus.CLOSED))
+    assert closed is not None and closed / APPEALS > 0.95
+
+    # every appeal's timeline is in time order and its length is the version
+    events = (await session.execute(select(
+        models.PetitionEvent.petition_id, models.PetitionEvent.id,
+        models.PetitionEvent.occurred_at).order_by(models.PetitionEvent.id))).all()
+    last: dict[int, datetime] = {}
+    counts: dict[int, int] = {}
+    for petition_id, _, at in events:
+        assert petition_id not in last or last[petition_id] < at
+        last[petition_id] = at
+        counts[petition_id] = counts.get(petition_id, 0) + 1
+    versions = dict((await session.execute(select(p.id, p.version))).all())
+    assert versions == counts
+
+
+async def test_same_seed_same_district_and_second_load_is_refused(
+        demo: tuple[Settings, str, AsyncSession], tmp_path: Path) -> None:
+    settings, _, session = demo
+    again = await load.load_demo(session, settings, appeals=APPEALS, seed=7, if_empty=True,
+                                 services=DemoServicesAdapter(Services(settings)),
+                                 show_progress=False)
+    assert "already loaded" in again
+    with pytest.raises(load.DemoAlreadyLoaded):
+        await load.load_demo(session, settings, appeals=APPEALS, seed=7,
+                             services=DemoServicesAdapter(Services(settings)),
+                             show_progress=False)
+    await session.rollback()
+
+    _, engine, _ = await _load(tmp_path / "other" / "demo.db")
+    statement = select(models.Petition.number, models.Petition.title, models.Petition.status,
+                       models.Petition.due_at).order_by(models.Petition.id)
+    try:
+        async with create_sessionmaker(engine)() as other:
+            assert (await session.execute(statement)).all() == (
+                await other.execute(statement)).all()
+    finally:
+        await engine.dispose()
