@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,31 +17,29 @@ from db import models
 from resolvers.access import personal_data_filter, petition_scope
 from resolvers.caller import Caller
 
+M = TypeVar("M", models.Organisation, models.Region, models.Petitioner)
+
+
+async def _by_id(session: AsyncSession, model: type[M], ids: Sequence[int]) -> list[M | None]:
+    rows = await session.scalars(select(model).where(model.id.in_(set(ids))))
+    by_id = {row.id: row for row in rows}
+    return [by_id.get(i) for i in ids]
+
 
 async def organisations_by_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[models.Organisation | None]:
-    rows = await session.scalars(
-        select(models.Organisation).where(models.Organisation.id.in_(set(ids)))
-    )
-    by_id = {row.id: row for row in rows}
-    return [by_id.get(i) for i in ids]
+    return await _by_id(session, models.Organisation, ids)
 
 
 async def regions_by_id(session: AsyncSession, ids: Sequence[int]) -> list[models.Region | None]:
-    rows = await session.scalars(select(models.Region).where(models.Region.id.in_(set(ids))))
-    by_id = {row.id: row for row in rows}
-    return [by_id.get(i) for i in ids]
+    return await _by_id(session, models.Region, ids)
 
 
 async def petitioners_by_id(
     session: AsyncSession, ids: Sequence[int]
 ) -> list[models.Petitioner | None]:
-    rows = await session.scalars(
-        select(models.Petitioner).where(models.Petitioner.id.in_(set(ids)))
-    )
-    by_id = {row.id: row for row in rows}
-    return [by_id.get(i) for i in ids]
+    return await _by_id(session, models.Petitioner, ids)
 
 
 async def assignments_by_petition(

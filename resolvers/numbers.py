@@ -14,12 +14,12 @@ async def next_value(session: AsyncSession, name: str) -> int:
     """Increment and return the counter `name` (atomic on both databases)."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = models.NumberSequence.__table__
+    sequence = models.NumberSequence
     statement = (
-        insert(table)
+        insert(sequence)
         .values(name=name, value=1)
-        .on_conflict_do_update(index_elements=["name"], set_={"value": table.c.value + 1})
-        .returning(table.c.value)
+        .on_conflict_do_update(index_elements=["name"], set_={"value": sequence.value + 1})
+        .returning(sequence.value)
     )
     return (await session.execute(statement)).scalar_one()
 
