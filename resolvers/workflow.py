@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -98,7 +98,7 @@ class Step:
         due = deadline(start, working_days, self.services.calendar, self.services.tz)
         return due.due_at, due.provisional
 
-    def local_day(self, moment: datetime) -> Any:
+    def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.services.tz).date()
 
 
