@@ -98,9 +98,7 @@ async def close_petition(
         for assignment in step.active():
             assignment.status = AssignmentStatus.COMPLETED
             assignment.completed_at = step.now
-            step.event(
-                EventKind.ASSIGNMENT_COMPLETED, {"role": assignment.role.name}, assignment
-            )
+            step.event(EventKind.ASSIGNMENT_COMPLETED, {"role": assignment.role.name}, assignment)
         p.closed_at = step.now
         p.resolved = resolved
         step.event(EventKind.CLOSED, {"resolved": resolved, "satisfaction": p.satisfaction.name})

@@ -1,4 +1,4 @@
-"""The appeal's workflow: one write unit per step, and the steps that need no assignment.
+"""The appeal's workflow: the write unit every step runs in.
 
 Every step runs through `take_step`: it opens the write transaction, loads the
 appeal within the caller's slice (locked on PostgreSQL), checks
@@ -6,9 +6,10 @@ appeal within the caller's slice (locked on PostgreSQL), checks
 `resolvers.transitions` where the step leads, applies the change with its event,
 bumps `version` with a guarded UPDATE, and commits — or changes nothing.
 
-The other steps live beside this module: assignments (`assignments.py`), the
-clock (`clock.py`: suspension, extension) and the outcome (`outcome.py`:
-answer, feedback, closure, reopening, escalation).
+The steps live beside this module: triage (`triage.py`: acceptance,
+classification, notes, backlog), assignments (`assignments.py`, with escalation),
+the clock (`clock.py`: suspension, extension) and the outcome (`outcome.py`:
+answer, feedback, closure, reopening).
 """
 
 from __future__ import annotations
@@ -24,13 +25,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db import models
 from db.engine import begin_write
-from db.models import AssignmentRole, Category, EventKind, Matter, OrganisationKind
-from resolvers import validation
+from db.models import AssignmentRole, EventKind, OrganisationKind
 from resolvers.access import ACTIVE_ASSIGNMENT, petition_scope
 from resolvers.authority import Standing, authorise
 from resolvers.calendar import deadline
 from resolvers.caller import Caller
-from resolvers.deadlines import time_limit
 from resolvers.errors import BadUserInput, Conflict, not_found
 from resolvers.events import record_event
 from resolvers.services import Services
@@ -206,118 +205,3 @@ async def _bump_version(
         raise Conflict("the appeal changed underneath: reload it")
     set_committed_value(petition, "version", seen + 1)
     set_committed_value(petition, "updated_at", now)
-
-
-# The steps that need no assignment.
-
-
-async def accept_petition(
-    *, session: AsyncSession, caller: Caller, services: Services, now: datetime, ref: PetitionRef
-) -> models.Petition:
-    """受理: take the appeal on."""
-
-    async def change(step: Step) -> None:
-        step.move(Action.ACCEPT)
-        step.event(EventKind.ACCEPTED)
-
-    return await take_step(
-        session=session, caller=caller, services=services, now=now, ref=ref, change=change
-    )
-
-
-async def classify_petition(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    services: Services,
-    now: datetime,
-    ref: PetitionRef,
-    category: Category | None = None,
-    matter: Matter | None = None,
-) -> models.Petition:
-    """Set the category and matter; a new category recomputes the deadline from receipt."""
-    if category is None and matter is None:
-        raise BadUserInput("give a category, a matter or both", field="category")
-
-    async def change(step: Step) -> None:
-        step.move(Action.CLASSIFY)
-        p = step.petition
-        data: dict[str, Any] = {}
-        if matter is not None and matter is not p.matter:
-            data["matter"] = {"from": p.matter.name, "to": matter.name}
-            p.matter = matter
-        if category is not None and category is not p.category:
-            data["category"] = {"from": p.category.name, "to": category.name}
-            p.category = category
-            p.time_limit_days = time_limit(category)
-            working_days = p.time_limit_days + p.extension_days + p.paused_working_days
-            p.due_at, p.deadline_provisional = step.deadline_after(p.received_at, working_days)
-            data["dueAt"] = p.due_at.isoformat()
-        step.event(EventKind.CLASSIFIED, data)
-
-    return await take_step(
-        session=session, caller=caller, services=services, now=now, ref=ref, change=change
-    )
-
-
-async def add_note(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    services: Services,
-    now: datetime,
-    ref: PetitionRef,
-    text: str,
-) -> models.Petition:
-    """Add a note to the timeline."""
-    text = validation.text(text, "text", max_length=MAX_NOTE)
-
-    async def change(step: Step) -> None:
-        step.move(Action.ADD_NOTE)
-        step.event(EventKind.NOTE_ADDED, {"text": text})
-
-    return await take_step(
-        session=session, caller=caller, services=services, now=now, ref=ref, change=change
-    )
-
-
-async def mark_backlog(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    services: Services,
-    now: datetime,
-    ref: PetitionRef,
-    owner: str,
-) -> models.Petition:
-    """列为积案: flag a long-running case and name who owns it."""
-    owner = validation.text(owner, "owner", max_length=64)
-
-    async def change(step: Step) -> None:
-        step.move(Action.MARK_BACKLOG)
-        step.petition.backlog = True
-        step.petition.backlog_owner = owner
-        step.event(EventKind.BACKLOG_MARKED, {"owner": owner})
-
-    return await take_step(
-        session=session, caller=caller, services=services, now=now, ref=ref, change=change
-    )
-
-
-async def clear_backlog(
-    *, session: AsyncSession, caller: Caller, services: Services, now: datetime, ref: PetitionRef
-) -> models.Petition:
-    """积案销号: the backlog case is settled."""
-
-    async def change(step: Step) -> None:
-        step.move(Action.CLEAR_BACKLOG)
-        if not step.petition.backlog:
-            raise BadUserInput("the appeal is not a backlog case")
-        owner = step.petition.backlog_owner
-        step.petition.backlog = False
-        step.petition.backlog_owner = None
-        step.event(EventKind.BACKLOG_CLEARED, {"owner": owner})
-
-    return await take_step(
-        session=session, caller=caller, services=services, now=now, ref=ref, change=change
-    )

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import strawberry
 
 from db import models
-from resolvers import assignments, clock, outcome, workflow
+from resolvers import assignments, clock, outcome, triage, workflow
 from resolvers.errors import not_found
 from schema.common import Info, parse_id
 from schema.enums import AssignmentRole, Category, Escalation, Matter, Satisfaction
@@ -64,7 +64,7 @@ async def accept_petition(
     number: PetitionNumber = None,
     expected_version: ExpectedVersion = None,
 ) -> Petition:
-    return await _step(info, workflow.accept_petition, _ref(id, number, expected_version))
+    return await _step(info, triage.accept_petition, _ref(id, number, expected_version))
 
 
 async def classify_petition(
@@ -80,7 +80,7 @@ async def classify_petition(
 ) -> Petition:
     return await _step(
         info,
-        workflow.classify_petition,
+        triage.classify_petition,
         _ref(id, number, expected_version),
         category=category,
         matter=matter,
@@ -152,7 +152,7 @@ async def add_note(
     number: PetitionNumber = None,
     expected_version: ExpectedVersion = None,
 ) -> Petition:
-    return await _step(info, workflow.add_note, _ref(id, number, expected_version), text=text)
+    return await _step(info, triage.add_note, _ref(id, number, expected_version), text=text)
 
 
 async def suspend_petition(
@@ -277,7 +277,7 @@ async def mark_backlog(
     number: PetitionNumber = None,
     expected_version: ExpectedVersion = None,
 ) -> Petition:
-    return await _step(info, workflow.mark_backlog, _ref(id, number, expected_version), owner=owner)
+    return await _step(info, triage.mark_backlog, _ref(id, number, expected_version), owner=owner)
 
 
 async def clear_backlog(
@@ -286,7 +286,7 @@ async def clear_backlog(
     number: PetitionNumber = None,
     expected_version: ExpectedVersion = None,
 ) -> Petition:
-    return await _step(info, workflow.clear_backlog, _ref(id, number, expected_version))
+    return await _step(info, triage.clear_backlog, _ref(id, number, expected_version))
 
 
 async def escalate_petition(
