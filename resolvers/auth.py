@@ -87,6 +87,10 @@ async def authenticate_token(*, session: AsyncSession, token: str, now: datetime
     if not organisation.active:
         return None
     if client.last_used_at is None or now - client.last_used_at >= LAST_USED_RESOLUTION:
+        # A write unit of its own: upgrading this read transaction to a writer
+        # would fail at once on SQLite ("database is locked") when parallel
+        # requests on one token all find it unused and write together.
+        await begin_write(session)
         await session.execute(
             update(models.ApiClient)
             .where(models.ApiClient.id == client.id)

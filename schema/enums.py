@@ -27,3 +27,6 @@ Satisfaction = _expose(
     models.Satisfaction, "The petitioner's answer when asked for feedback (回访)."
 )
 EventKind = _expose(models.EventKind, "What happened to an appeal.")
+Escalation = _expose(
+    models.Escalation, "Where an appeal goes beyond the hub's handling (访调心裁)."
+)

@@ -17,6 +17,7 @@ from schema.enums import (
     AssignmentStatus,
     Category,
     Channel,
+    Escalation,
     EventKind,
     Level,
     Matter,
@@ -154,6 +155,22 @@ class Petition:
     closed_at: datetime | None = strawberry.field(description="When it was closed.")
     resolved: bool | None = strawberry.field(description="化解: whether the matter was settled.")
     satisfaction: Satisfaction | None = strawberry.field(description="The petitioner's feedback.")
+    feedback_comment: str | None = strawberry.field(
+        description="What the petitioner said when asked for feedback."
+    )
+    answer: str | None = strawberry.field(description="答复: the answer given to the petitioner.")
+    suspended_at: datetime | None = strawberry.field(
+        description="When it was suspended (挂起), while its clock is paused."
+    )
+    extension_days: int = strawberry.field(
+        description="Working days added by approved extensions (延期)."
+    )
+    extension_requested_days: int | None = strawberry.field(
+        description="Working days of an extension request awaiting a decision."
+    )
+    escalated_to: Escalation | None = strawberry.field(
+        description="Where it was escalated: mediation, arbitration or litigation."
+    )
     version: int = strawberry.field(description="Grows with every change (optimistic concurrency).")
     row: strawberry.Private[models.Petition]
 
@@ -183,6 +200,12 @@ class Petition:
             closed_at=local(info, row.closed_at),
             resolved=row.resolved,
             satisfaction=row.satisfaction,
+            feedback_comment=row.feedback_comment,
+            answer=row.answer,
+            suspended_at=local(info, row.suspended_at),
+            extension_days=row.extension_days,
+            extension_requested_days=row.extension_requested_days,
+            escalated_to=row.escalated_to,
             version=row.version,
             row=row,
         )

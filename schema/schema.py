@@ -21,6 +21,7 @@ from schema.hygiene import RefuseNulCharacters
 from schema.limits import complexity_limits
 from schema.organisation import Enterprise, Organisation
 from schema.petition import Petition
+from schema.workflow import WorkflowMutation
 
 
 @strawberry.type(description="Everything a caller may read, within its slice.")
@@ -65,7 +66,7 @@ class Query:
 @strawberry.type(
     description="Every change of state; each writes its event in the same transaction."
 )
-class Mutation:
+class Mutation(WorkflowMutation):
     submit_petition: Petition = strawberry.mutation(
         resolver=intake.submit_petition,
         description="Register an appeal received by the caller's organisation.",

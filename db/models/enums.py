@@ -139,6 +139,14 @@ class Satisfaction(enum.Enum):
     UNREACHABLE = "无法联系"
 
 
+class Escalation(enum.Enum):
+    """Where an appeal goes when the hub's handling cannot settle it (访调心裁)."""
+
+    MEDIATION = "调解"
+    ARBITRATION = "仲裁"
+    LITIGATION = "诉讼"
+
+
 class EventKind(enum.Enum):
     SUBMITTED = "登记"
     ACCEPTED = "受理"

@@ -14,6 +14,7 @@ from db.models.enums import (
     AssignmentStatus,
     Category,
     Channel,
+    Escalation,
     EventKind,
     Level,
     Matter,
@@ -73,7 +74,16 @@ class Petition(Base):
     deadline_provisional: Mapped[bool] = mapped_column(default=False)
     time_limit_days: Mapped[int]
     suspended_at: Mapped[datetime | None]
+    # While suspended: the status to go back to, and the working days that were left.
+    suspended_from: Mapped[PetitionStatus | None] = mapped_column(
+        str_enum(PetitionStatus, "suspended_from")
+    )
+    suspended_days_left: Mapped[int | None]
+    # Working days the deadline moved for suspensions, so a reclassification keeps them.
+    paused_working_days: Mapped[int] = mapped_column(default=0)
     extension_days: Mapped[int] = mapped_column(default=0)
+    extension_requested_days: Mapped[int | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
     answer: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
@@ -81,6 +91,9 @@ class Petition(Base):
     satisfaction: Mapped[Satisfaction | None] = mapped_column(
         str_enum(Satisfaction, "satisfaction")
     )
+    feedback_comment: Mapped[str | None] = mapped_column(Text)
+    escalated_to: Mapped[Escalation | None] = mapped_column(str_enum(Escalation, "escalation"))
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     client_request_id: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
