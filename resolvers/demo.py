@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from db import models
 from resolvers import deadlines
+from resolvers.calendar import end_of_day
 from resolvers.services import Services
 
 
@@ -31,3 +32,13 @@ class DemoServicesAdapter:
 
     def keyed_hash(self, value: str) -> str:
         return self.services.keyed_hash(value)
+
+    def shift_deadline(self, due_at: datetime, working_days: int) -> tuple[datetime, bool]:
+        day = due_at.astimezone(self.tz).date()
+        moved, provisional = self.services.calendar.working_days_after(day, working_days)
+        return end_of_day(moved, self.tz), provisional
+
+    def working_days_left(self, at: datetime, due_at: datetime) -> int:
+        return self.services.calendar.working_days_between(
+            at.astimezone(self.tz).date(), due_at.astimezone(self.tz).date()
+        )

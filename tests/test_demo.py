@@ -16,20 +16,23 @@ from db import migrate, models
 from db.config import Settings, load_settings
 from db.demo import load
 from db.engine import create_engine, create_sessionmaker
+from resolvers import clock
+from resolvers.caller import Caller
 from resolvers.demo import DemoServicesAdapter
 from resolvers.services import Services
+from resolvers.workflow import PetitionRef
 
 APPEALS = 300
 
 
-async def _load(path: Path) -> tuple[Settings, AsyncEngine, str]:
+async def _load(path: Path, appeals: int = APPEALS) -> tuple[Settings, AsyncEngine, str]:
     """A fresh SQLite database at `path` with the demo loaded."""
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{path}", secret_key="test",
                              var_dir=path.parent)
     engine = create_engine(settings)
     await migrate.upgrade(engine, settings)
     async with create_sessionmaker(engine)() as session:
-        message = await load.load_demo(session, settings, appeals=APPEALS, seed=7,
+        message = await load.load_demo(session, settings, appeals=appeals, seed=7,
                                        services=DemoServicesAdapter(Services(settings)),
                                        show_progress=False)
     return settings, engine, message
@@ -116,3 +119,38 @@ async def test_same_seed_same_district_and_second_load_is_refused(
                 await other.execute(statement)).all()
     finally:
         await engine.dispose()
+
+
+async def test_the_demo_s_open_appeals_can_go_on_with_their_workflow(tmp_path: Path) -> None:
+    # Given the demo's suspended appeals (the clock paused with days left)
+    settings, engine, _ = await _load(tmp_path / "demo.db", appeals=3000)
+    async with create_sessionmaker(engine)() as session:
+        await _resume_every_suspended_appeal(settings, session)
+    await engine.dispose()
+
+
+async def _resume_every_suspended_appeal(settings: Settings, session: AsyncSession) -> None:
+    p = models.Petition
+    suspended = await _scalars(session, select(p).where(
+        p.status == models.PetitionStatus.SUSPENDED))
+    assert suspended, "the demo should hold some suspended appeals"
+    hall = (await session.execute(select(models.Organisation).where(
+        models.Organisation.code == "PS-HALL"))).scalar_one()
+    caller = Caller(organisation_id=hall.id, organisation_code=hall.code,
+                    organisation_kind=hall.kind, region_id=hall.region_id,
+                    scopes=frozenset({"petitions:write", "petitions:read"}))
+    services = Services(settings)
+    for appeal in suspended:
+        before, left = appeal.suspended_from, appeal.suspended_days_left
+        assert before is not None and left is not None
+
+        # When the hall resumes it
+        resumed = await clock.resume_petition(
+            session=session, caller=caller, services=services, now=models.utcnow(),
+            ref=PetitionRef(id=appeal.id))
+
+        # Then it returns to where it was, with the working days it had left
+        assert resumed.status is before
+        now_day = models.utcnow().astimezone(services.tz).date()
+        due_day = resumed.due_at.astimezone(services.tz).date()
+        assert services.calendar.working_days_between(now_day, due_day) == left

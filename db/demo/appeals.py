@@ -78,6 +78,8 @@ class World:
     due: Callable[[datetime, Category], tuple[datetime, bool]]
     time_limit: Callable[[Category], int]
     keyed_hash: Callable[[str], str]
+    shift_deadline: Callable[[datetime, int], tuple[datetime, bool]]
+    working_days_left: Callable[[datetime, datetime], int]
     end: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -287,7 +289,8 @@ class Generator:
             "repeat_count": len(earlier), "level_skipping": skipping,
             "backlog": False, "backlog_owner": None, "due_at": due_at,
             "deadline_provisional": provisional, "time_limit_days": w.time_limit(plan.category),
-            "suspended_at": None, "extension_days": 0, "answered_at": None, "answer": None,
+            "suspended_at": None, "suspended_from": None, "suspended_days_left": None,
+            "extension_days": 0, "answered_at": None, "answer": None,
             "closed_at": None, "resolved": None, "satisfaction": None,
             "client_request_id": None, "version": len(kept), "created_at": plan.at,
             "updated_at": kept[-1].at,

@@ -81,6 +81,11 @@ class Life:
                                assignment_fields))
         return at
 
+    @property
+    def status(self) -> PetitionStatus:
+        """The appeal's status after the latest step that changed it."""
+        return next(s.status for s in reversed(self.steps) if s.status is not None)
+
     def assign(self, planned: PlannedAssignment) -> int:
         self.assignments.append(planned)
         return len(self.assignments) - 1

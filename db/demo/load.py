@@ -46,6 +46,14 @@ class DemoServices(Protocol):
 
     def time_limit(self, category: models.Category) -> int: ...
 
+    def shift_deadline(self, due_at: datetime, working_days: int) -> tuple[datetime, bool]:
+        """A deadline moved by `working_days` (an approved extension)."""
+        ...
+
+    def working_days_left(self, at: datetime, due_at: datetime) -> int:
+        """Working days from `at`'s day to the deadline's (what a suspension keeps)."""
+        ...
+
     def keyed_hash(self, value: str) -> str: ...
 
 
@@ -97,6 +105,7 @@ async def load_demo(session: AsyncSession, settings: Settings, *, appeals: int =
         building_companies=static.building_companies,
         property_companies=static.property_companies, due=cached_deadline(services),
         time_limit=services.time_limit, keyed_hash=services.keyed_hash,
+        shift_deadline=services.shift_deadline, working_days_left=services.working_days_left,
     )
     generator = Generator(world, rng, appeals, first_ids=first, sequences=sequences)
     console = Console(stderr=True, quiet=not show_progress)

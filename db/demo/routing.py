@@ -157,7 +157,7 @@ def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
             due_at = _extend(p, life, lead, assigner, due_at)
     if p.mode == "stuck":
         if stuck_state == "suspended":
-            _suspend(p, life, answerer, life.last + timedelta(days=rng.uniform(1, 5)))
+            _suspend(p, life, answerer, life.last + timedelta(days=rng.uniform(1, 5)), due_at)
         elif stuck_state == "progress" and rng.random() < 0.5:
             _note(p, life, answerer, life.last + timedelta(days=rng.uniform(3, 20)))
         return life
@@ -165,7 +165,8 @@ def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
         _backlog(p, life, answerer, due_at)
         if p.mode == "backlog":
             if rng.random() < 0.2:
-                _suspend(p, life, answerer, life.last + timedelta(days=rng.uniform(2, 10)))
+                _suspend(p, life, answerer, life.last + timedelta(days=rng.uniform(2, 10)),
+                         due_at)
             return life
     t = _answer_time(p, life, due_at)
     for index in (assisting, lead):
@@ -219,22 +220,25 @@ def _extend(p: Plan, life: Life, lead: int | None, assigner: str, due_at: dateti
     asked = start + (due_at - start) * rng.uniform(0.3, 0.8) if due_at > start else start
     life.add(asked, E.EXTENSION_REQUESTED, planned.org if planned else assigner, assignment=lead,
              data={"days": days, "reason": rng.choice(texts.EXTENSION_REASONS)})
-    new_due = due_at + timedelta(days=days)
+    new_due, _ = p.world.shift_deadline(due_at, days)
     fields: dict[str, Any] | None = None
     if planned is not None:
-        fields = {"due_at": planned.due_at + timedelta(days=days)}
+        fields = {"due_at": p.world.shift_deadline(planned.due_at, days)[0]}
     life.add(life.last + minutes(rng, 30, 600), E.EXTENSION_APPROVED, assigner, assignment=lead,
              status=S.EXTENDED, data={"days": days, "dueAt": new_due.isoformat()},
              petition={"extension_days": days, "due_at": new_due}, assignment_fields=fields)
     return new_due
 
 
-def _suspend(p: Plan, life: Life, org: str, at: datetime) -> None:
+def _suspend(p: Plan, life: Life, org: str, at: datetime, due_at: datetime) -> None:
     """The clock stops: waiting for a court, an award, an expert, or the petitioner."""
     if at < p.world.end:
-        life.add(_before(at, p.world.end, p.rng), E.SUSPENDED, org, status=S.SUSPENDED,
-                 data={"reason": p.rng.choice(texts.SUSPENSION_REASONS)},
-                 petition={"suspended_at": AT})
+        at = _before(at, p.world.end, p.rng)
+        left = max(p.world.working_days_left(at, due_at), 0)
+        life.add(at, E.SUSPENDED, org, status=S.SUSPENDED,
+                 data={"reason": p.rng.choice(texts.SUSPENSION_REASONS), "workingDaysLeft": left},
+                 petition={"suspended_at": AT, "suspended_from": life.status.name,
+                           "suspended_days_left": left})
 
 
 def _note(p: Plan, life: Life, org: str, at: datetime) -> datetime:
