@@ -1,12 +1,14 @@
 """All tables, importable as one module: `from db import models`."""
 
 from db.models.base import Base, utcnow
+from db.models.calendar import CalendarDay, CalendarYear, DeadlineAlert, TimeLimitPolicy
 from db.models.enterprises import Enterprise, Project, ProjectEnterprise
 from db.models.enums import (
     AWAITING_ANSWER,
     OPEN_STATUSES,
     AssignmentRole,
     AssignmentStatus,
+    CalendarSource,
     Category,
     Channel,
     EventKind,
@@ -14,6 +16,7 @@ from db.models.enums import (
     Matter,
     OrganisationKind,
     PetitionStatus,
+    PolicyStage,
     RegionKind,
     Role,
     Satisfaction,
@@ -31,8 +34,12 @@ __all__ = [
     "AssignmentRole",
     "AssignmentStatus",
     "Base",
+    "CalendarDay",
+    "CalendarSource",
+    "CalendarYear",
     "Category",
     "Channel",
+    "DeadlineAlert",
     "Enterprise",
     "EventKind",
     "Level",
@@ -44,6 +51,7 @@ __all__ = [
     "PetitionEvent",
     "PetitionStatus",
     "Petitioner",
+    "PolicyStage",
     "Project",
     "ProjectEnterprise",
     "Region",
@@ -52,5 +60,6 @@ __all__ = [
     "Satisfaction",
     "SiteKind",
     "StaffUser",
+    "TimeLimitPolicy",
     "utcnow",
 ]
