@@ -12,7 +12,9 @@ from schema.common import Info
 from schema.enums import Level
 
 StatsGroupBy = strawberry.enum(
-    stats.GroupBy, description="How the figures are grouped (by the appeal's attribute)."
+    stats.GroupBy,
+    name="StatsGroupBy",
+    description="How the figures are grouped (by the appeal's attribute).",
 )
 
 
