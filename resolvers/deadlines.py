@@ -25,6 +25,8 @@ def time_limit(category: Category) -> int:
     return DEFAULT_TIME_LIMITS[category]
 
 
-def petition_deadline(services: Services, received_at: datetime, working_days: int) -> Deadline:
-    """When an appeal received at `received_at` with `working_days` to go is due."""
+def petition_deadline(services: Services, received_at: datetime, limit: int | Category) -> Deadline:
+    """When an appeal received at `received_at` is due: `limit` working days later (a
+    category means its built-in default; intake passes the policy's number)."""
+    working_days = time_limit(limit) if isinstance(limit, Category) else limit
     return deadline(received_at, working_days, services.calendar, services.tz)

@@ -44,29 +44,36 @@ def approaching_threshold(now: datetime, services: Services) -> datetime:
 
 
 async def run_watch(session: AsyncSession, now: datetime, services: Services) -> WatchResult:
-    """One pass: raise every alert that is due and not yet raised."""
+    """One pass: raise every alert that is due and not yet raised, a batch per transaction."""
     result = WatchResult()
     soon = approaching_threshold(now, services)
-    await begin_write(session)
     for kind, lower, upper in (
         (EventKind.OVERDUE, None, now),
         (EventKind.DEADLINE_APPROACHING, now, soon),
     ):
-        for petition_id, assignment_id, due_at in await _candidates(session, kind, lower, upper):
-            if await _claim(session, petition_id, assignment_id, kind, now):
-                record_system_event(
-                    session,
-                    petition_id=petition_id,
-                    assignment_id=assignment_id,
-                    kind=kind,
-                    occurred_at=now,
-                    data={"dueAt": due_at.astimezone(services.tz).isoformat()},
-                )
-                if kind is EventKind.OVERDUE:
-                    result.overdue += 1
-                else:
-                    result.approaching += 1
-    await session.commit()
+        while True:
+            await begin_write(session)
+            raised = 0
+            for petition_id, assignment_id, due_at in await _candidates(
+                session, kind, lower, upper
+            ):
+                if await _claim(session, petition_id, assignment_id, kind, now):
+                    record_system_event(
+                        session,
+                        petition_id=petition_id,
+                        assignment_id=assignment_id,
+                        kind=kind,
+                        occurred_at=now,
+                        data={"dueAt": due_at.astimezone(services.tz).isoformat()},
+                    )
+                    raised += 1
+            await session.commit()
+            if kind is EventKind.OVERDUE:
+                result.overdue += raised
+            else:
+                result.approaching += raised
+            if raised == 0:  # nothing left, or another watcher took the rest
+                break
     return result
 
 
