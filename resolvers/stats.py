@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -49,6 +49,10 @@ COUNTS = (
     "due_soon",
     "overdue",
     "backlog",
+    "received_community",
+    "received_street",
+    "received_district",
+    "received_city",
 )
 
 
@@ -69,6 +73,10 @@ class StatsRow:
     due_soon: int = 0
     overdue: int = 0
     backlog: int = 0
+    received_community: int = 0
+    received_street: int = 0
+    received_district: int = 0
+    received_city: int = 0
 
     @property
     def completion_rate(self) -> float | None:
@@ -111,7 +119,7 @@ class Stats:
 
 
 def _sum(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return func.count().filter(condition)
 
 
 async def petition_stats(
@@ -164,19 +172,31 @@ async def petition_stats(
         "due_soon": _sum(and_(still_open, awaiting, p.due_at >= now, p.due_at <= soon)),
         "overdue": _sum(and_(still_open, awaiting, p.due_at < now)),
         "backlog": _sum(and_(still_open, p.backlog.is_(True))),
+        # the visit pyramid, in the same pass
+        **{f"received_{lv.name.lower()}": _sum(and_(received, p.level == lv)) for lv in PYRAMID},
     }
     in_period = and_(
         petition_filter(caller),
         or_(received, within(p.closed_at), due),
     )
-    key, label, joins = _grouping(group_by)
-    statement = select(
-        key.label("key"), label.label("label"), *(c.label(n) for n, c in counts.items())
+    # Aggregate by a plain column first (cheap integer or short keys), then name the
+    # groups: the joins to organisations and regions touch a few dozen rows, not millions.
+    base = _base_column(group_by)
+    inner = (
+        select(base.label("gid"), *(c.label(n) for n, c in counts.items()))
+        .where(in_period)
+        .group_by(base)
+        .subquery("by_group")
     )
-    statement = statement.select_from(p)
+    key, label, joins = _grouping(group_by, inner.c.gid)
+    statement = select(
+        key.label("key"),
+        label.label("label"),
+        *(func.sum(inner.c[n]).label(n) for n in COUNTS),
+    ).select_from(inner)
     for target, on in joins:
         statement = statement.outerjoin(target, on)
-    statement = statement.where(in_period).group_by(key, label)
+    statement = statement.group_by(key, label)
     rows = [
         StatsRow(key=_key(r.key), label=_label(r.label), **{n: int(getattr(r, n)) for n in COUNTS})
         for r in (await session.execute(statement)).all()
@@ -186,16 +206,7 @@ async def petition_stats(
     for row in rows:
         for name in COUNTS:
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    pyramid_rows = dict(
-        (
-            await session.execute(
-                select(p.level, func.count())
-                .where(petition_filter(caller), received)
-                .group_by(p.level)
-            )
-        ).all()
-    )
-    pyramid = [(level, int(pyramid_rows.get(level, 0))) for level in PYRAMID]
+    pyramid = [(lv, getattr(total, f"received_{lv.name.lower()}")) for lv in PYRAMID]
     return Stats(start, end, rows, total, pyramid)
 
 
@@ -213,23 +224,30 @@ def _key(value: object) -> str:
     return str(value)
 
 
-def _grouping(
-    group_by: GroupBy,
-) -> tuple[ColumnElement[object], ColumnElement[object], list[tuple[object, object]]]:
+def _base_column(group_by: GroupBy) -> ColumnElement[object]:
     p = models.Petition
-    if group_by is GroupBy.CATEGORY:
-        return p.category, p.category, []
-    if group_by is GroupBy.MATTER:
-        return p.matter, p.matter, []
+    return {
+        GroupBy.CATEGORY: p.category,
+        GroupBy.MATTER: p.matter,
+        GroupBy.ORGANISATION: p.received_by_id,
+    }.get(group_by, p.community_id)
+
+
+def _grouping(
+    group_by: GroupBy, gid: ColumnElement[object]
+) -> tuple[ColumnElement[object], ColumnElement[object], list[tuple[object, object]]]:
+    """The group's key and name over the pre-aggregated rows, and the joins they need."""
+    if group_by in (GroupBy.CATEGORY, GroupBy.MATTER):
+        return gid, gid, []
     if group_by is GroupBy.ORGANISATION:
         org = models.Organisation
-        return org.code, org.name, [(org, org.id == p.received_by_id)]
+        return org.code, org.name, [(org, org.id == gid)]
     community = aliased(models.Region)
     if group_by is GroupBy.COMMUNITY:
-        return community.code, community.name, [(community, community.id == p.community_id)]
+        return community.code, community.name, [(community, community.id == gid)]
     street = aliased(models.Region)
     return (
         street.code,
         street.name,
-        [(community, community.id == p.community_id), (street, street.id == community.parent_id)],
+        [(community, community.id == gid), (street, street.id == community.parent_id)],
     )
