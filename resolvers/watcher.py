@@ -159,4 +159,4 @@ async def watch_forever(sessionmaker: async_sessionmaker[AsyncSession], services
             raise
         except Exception:  # a failed pass is retried by the next one
             log.exception("deadline watcher pass failed")
-        await asyncio.sleep(services.settings.watch_interval)
+        await asyncio.sleep(max(services.settings.watch_interval, 1))
