@@ -6,7 +6,7 @@ HASH := $(shell sha1sum pyproject.toml | cut -c1-10)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: run test test-sqlite test-postgresql lint services schema clean
+.PHONY: run test test-sqlite test-postgresql lint services schema clean bench-stats
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ test-postgresql: $(TEST_STAMP) services
 
 services:
 	.ci/services
+
+bench-stats: $(RUN_STAMP) services
+	$(BIN)/python -m bench.stats
 
 schema: $(RUN_STAMP)
 	$(BIN)/python -c "from db.config import Settings; from schema.schema import build_schema; \

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_tokens: int = 4000
     max_page_size: int = 100
     sql_echo: bool = False
+    watch_interval: float = Field(
+        default=60, description="Seconds between deadline watcher passes; 0 turns it off"
+    )
 
     def with_secret(self) -> Settings:
         """Return settings whose secret key is set, generating one into var/ on first use."""

@@ -21,9 +21,12 @@ DEFAULT_TIME_LIMITS: dict[Category, int] = {
 
 
 def time_limit(category: Category) -> int:
+    """The built-in limit; the `time_limit_policies` table decides (resolvers/policies.py)."""
     return DEFAULT_TIME_LIMITS[category]
 
 
-def petition_deadline(services: Services, received_at: datetime, category: Category) -> Deadline:
-    """When an appeal of `category` received at `received_at` is due."""
-    return deadline(received_at, time_limit(category), services.calendar, services.tz)
+def petition_deadline(services: Services, received_at: datetime, limit: int | Category) -> Deadline:
+    """When an appeal received at `received_at` is due: `limit` working days later (a
+    category means its built-in default; intake passes the policy's number)."""
+    working_days = time_limit(limit) if isinstance(limit, Category) else limit
+    return deadline(received_at, working_days, services.calendar, services.tz)

@@ -36,3 +36,25 @@ def record_event(
     )
     session.add(event)
     return event
+
+
+def record_system_event(
+    session: AsyncSession,
+    *,
+    petition_id: int,
+    kind: EventKind,
+    occurred_at: datetime,
+    data: dict[str, Any] | None = None,
+    assignment_id: int | None = None,
+) -> models.PetitionEvent:
+    """Add an event the hub itself causes (the deadline watcher, a calendar import):
+    no person, integration or organisation acted."""
+    event = models.PetitionEvent(
+        petition_id=petition_id,
+        assignment_id=assignment_id,
+        kind=kind,
+        occurred_at=occurred_at,
+        data=data or {},
+    )
+    session.add(event)
+    return event

@@ -14,10 +14,11 @@ from db.engine import begin_write
 from db.models import Category, Channel, EventKind, Level, Matter, OrganisationKind, RegionKind
 from resolvers import validation
 from resolvers.caller import Caller
-from resolvers.deadlines import petition_deadline, time_limit
+from resolvers.deadlines import petition_deadline
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.events import record_event
 from resolvers.numbers import next_petition_number
+from resolvers.policies import handling_limit
 from resolvers.services import Services
 
 COLLECTIVE_THRESHOLD = 5  # 集体访: five or more people
@@ -186,7 +187,8 @@ async def _create(
     community = await _community(session, caller, s.community)
     person = await _petitioner(session, services, cleaned, community)
     level = s.level or LEVEL_OF_KIND.get(caller.organisation_kind, Level.DISTRICT)
-    due = petition_deadline(services, cleaned.received_at, s.category)
+    limit = await handling_limit(session, s.category)
+    due = petition_deadline(services, cleaned.received_at, limit)
     earlier = await _earlier_on_same_matter(session, person, s.matter, cleaned.received_at)
     petition = models.Petition(
         number=await next_petition_number(
@@ -209,7 +211,7 @@ async def _create(
         level_skipping=is_level_skipping(level, earlier),
         due_at=due.due_at,
         deadline_provisional=due.provisional,
-        time_limit_days=time_limit(s.category),
+        time_limit_days=limit,
         client_request_id=s.client_request_id,
     )
     session.add(petition)

@@ -15,6 +15,8 @@ from schema import intake
 from schema import me as me_fields
 from schema import organisation as organisation_fields
 from schema import petitions as petition_fields
+from schema import policies as policy_fields
+from schema import stats as stats_fields
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
 from schema.hygiene import RefuseNulCharacters
@@ -34,6 +36,14 @@ class Query:
     petition: Petition | None = strawberry.field(
         resolver=petition_fields.petition,
         description="One appeal by id or number; null when absent or outside the caller's slice.",
+    )
+    stats: stats_fields.Stats = strawberry.field(
+        resolver=stats_fields.resolve_stats,
+        description="The figures leaders watch for a period, over the caller's slice only.",
+    )
+    time_limit_policies: list[policy_fields.TimeLimitPolicy] = strawberry.field(
+        resolver=policy_fields.time_limit_policies,
+        description="The time limits in working days, per category and step.",
     )
 
     @strawberry.field(description="The organisations of the hub (the routing directory).")
@@ -70,6 +80,11 @@ class Mutation(WorkflowMutation):
     submit_petition: Petition = strawberry.mutation(
         resolver=intake.submit_petition,
         description="Register an appeal received by the caller's organisation.",
+    )
+    set_time_limit_policy: policy_fields.TimeLimitPolicy = strawberry.mutation(
+        resolver=policy_fields.set_time_limit_policy,
+        description="Create or change a time limit (the hall's administrators only); it "
+        "applies to appeals registered from then on.",
     )
 
 

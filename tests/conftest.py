@@ -62,7 +62,9 @@ async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Se
     else:
         name = ""
         url = f"sqlite+aiosqlite:///{var}/hub.db"
-    test_settings = load_settings(database_url=url, secret_key="test-secret", var_dir=Path(var))
+    test_settings = load_settings(
+        database_url=url, secret_key="test-secret", var_dir=Path(var), watch_interval=0
+    )
     engine = create_engine(test_settings)
     await migrate.upgrade(engine, test_settings)
     await engine.dispose()

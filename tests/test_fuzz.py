@@ -31,6 +31,10 @@ CUSTOM_SCALARS = {
         st.text(max_size=30).map(nodes.String),
     ),
     "JSON": st.just(nodes.String("{}")),
+    "Date": st.one_of(
+        st.dates().map(lambda d: nodes.String(d.isoformat())),
+        st.text(max_size=12).map(nodes.String),
+    ),
 }
 
 

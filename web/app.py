@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -18,6 +19,8 @@ from starlette.templating import Jinja2Templates
 from db import migrate
 from db.config import Settings
 from db.engine import create_engine, create_sessionmaker
+from resolvers import watcher
+from resolvers.calendars import load_calendar
 from resolvers.services import Services
 from schema.schema import build_schema
 from web.graphql import HubGraphQL
@@ -54,7 +57,16 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if check_schema:
             await migrate.check_current(engine, settings)
+            async with sessionmaker() as session:
+                services.calendar = await load_calendar(session)
+        task = None
+        if settings.watch_interval > 0:
+            task = asyncio.create_task(watcher.watch_forever(sessionmaker, services))
         yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await engine.dispose()
 
     app = Starlette(

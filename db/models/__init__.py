@@ -1,12 +1,14 @@
 """All tables, importable as one module: `from db import models`."""
 
 from db.models.base import Base, utcnow
+from db.models.calendar import CalendarDay, CalendarYear, DeadlineAlert, TimeLimitPolicy
 from db.models.enterprises import Enterprise, Project, ProjectEnterprise
 from db.models.enums import (
     AWAITING_ANSWER,
     OPEN_STATUSES,
     AssignmentRole,
     AssignmentStatus,
+    CalendarSource,
     Category,
     Channel,
     Escalation,
@@ -15,6 +17,7 @@ from db.models.enums import (
     Matter,
     OrganisationKind,
     PetitionStatus,
+    PolicyStage,
     RegionKind,
     Role,
     Satisfaction,
@@ -32,8 +35,12 @@ __all__ = [
     "AssignmentRole",
     "AssignmentStatus",
     "Base",
+    "CalendarDay",
+    "CalendarSource",
+    "CalendarYear",
     "Category",
     "Channel",
+    "DeadlineAlert",
     "Enterprise",
     "Escalation",
     "EventKind",
@@ -46,6 +53,7 @@ __all__ = [
     "PetitionEvent",
     "PetitionStatus",
     "Petitioner",
+    "PolicyStage",
     "Project",
     "ProjectEnterprise",
     "Region",
@@ -54,5 +62,6 @@ __all__ = [
     "Satisfaction",
     "SiteKind",
     "StaffUser",
+    "TimeLimitPolicy",
     "utcnow",
 ]

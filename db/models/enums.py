@@ -171,3 +171,17 @@ class EventKind(enum.Enum):
     DEADLINE_APPROACHING = "即将到期"
     OVERDUE = "已超期"
     REPEAT_LINKED = "关联重复访"
+    DEADLINE_RECOMPUTED = "期限重算"
+
+
+class PolicyStage(enum.Enum):
+    """The step of the procedure a time limit applies to."""
+
+    HANDLING = "办理"
+    ACCEPTANCE = "受理告知"
+    EXTENSION = "延期"
+
+
+class CalendarSource(enum.Enum):
+    CHINESECALENDAR = "chinesecalendar"
+    IMPORT = "导入"
