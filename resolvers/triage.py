@@ -11,8 +11,8 @@ from db import models
 from db.models import Category, EventKind, Matter
 from resolvers import validation
 from resolvers.caller import Caller
-from resolvers.deadlines import time_limit
 from resolvers.errors import BadUserInput
+from resolvers.policies import handling_limit
 from resolvers.services import Services
 from resolvers.transitions import Action
 from resolvers.workflow import PetitionRef, Step, take_step
@@ -48,6 +48,8 @@ async def classify_petition(
     if category is None and matter is None:
         raise BadUserInput("give a category, a matter or both", field="category")
 
+    limit = await handling_limit(session, category) if category is not None else None
+
     async def change(step: Step) -> None:
         step.move(Action.CLASSIFY)
         p = step.petition
@@ -58,7 +60,8 @@ async def classify_petition(
         if category is not None and category is not p.category:
             data["category"] = {"from": p.category.name, "to": category.name}
             p.category = category
-            p.time_limit_days = time_limit(category)
+            assert limit is not None
+            p.time_limit_days = limit
             working_days = p.time_limit_days + p.extension_days + p.paused_working_days
             p.due_at, p.deadline_provisional = step.deadline_after(p.received_at, working_days)
             data["dueAt"] = p.due_at.isoformat()

@@ -12,6 +12,7 @@ from resolvers.caller import SCOPES
 from resolvers.services import Services
 from tests import factories
 from tests.factories import submit
+from tests.steps import step
 
 POLICIES = "{ timeLimitPolicies { code category stage workingDays active } }"
 SET = """
@@ -63,6 +64,12 @@ async def test_only_the_halls_admin_sets_a_policy_and_intake_follows_it(hall, cl
             window_admin, category="ASSISTANCE", receivedAt="2026-02-13T09:00:00+08:00"
         )
         assert appeal["dueAt"] == "2026-02-26T23:59:59+08:00"
+        # and an appeal reclassified as a request for help follows the policy too
+        complaint = await submit(window_admin, receivedAt="2026-02-13T09:00:00+08:00")
+        reclassified = await step(hall_admin, "classifyPetition", id=complaint["id"],
+                                  category="ASSISTANCE")
+        assert reclassified["timeLimitDays"] == 4
+        assert reclassified["dueAt"] == "2026-02-26T23:59:59+08:00"
         bad = await hall_admin.error(SET, {"input": change | {"workingDays": 0}})
         assert bad["extensions"]["code"] == "BAD_USER_INPUT"
     finally:
