@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     max_tokens: int = 4000
     max_page_size: int = 100
     sql_echo: bool = False
+    session_idle_minutes: int = Field(
+        default=30, description="Staff are signed out after this long without a request"
+    )
+    secure_cookies: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only (set behind TLS)"
+    )
     watch_interval: float = Field(
         default=60, description="Seconds between deadline watcher passes; 0 turns it off"
     )

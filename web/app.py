@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -23,7 +25,9 @@ from resolvers import watcher
 from resolvers.calendars import load_calendar
 from resolvers.services import Services
 from schema.schema import build_schema
+from web.auth import SESSION_COOKIE, csrf_token
 from web.graphql import HubGraphQL
+from web.views import auth as auth_views
 
 HERE = Path(__file__).parent
 log = logging.getLogger("petition_hub")
@@ -35,8 +39,10 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     sessionmaker = create_sessionmaker(engine)
     services = Services(settings)
     schema = build_schema(settings)
-    graphql = HubGraphQL(schema, services=services, sessionmaker=sessionmaker)
+    graphql = HubGraphQL(schema, services=services, sessionmaker=sessionmaker,
+                         idle_minutes=settings.session_idle_minutes)
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["csrf_token"] = csrf_token
 
     async def healthz(request: Request) -> JSONResponse:
         try:
@@ -73,14 +79,22 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
         routes=[
             Route("/", home, name="home"),
             Route("/healthz", healthz, name="healthz"),
+            *auth_views.routes,
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(SessionMiddleware, secret_key=settings.secret_key,
+                       session_cookie=SESSION_COOKIE, same_site="lax",
+                       https_only=settings.secure_cookies, max_age=12 * 3600),
+        ],
     )
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker
     app.state.services = services
     app.state.schema = schema
+    app.state.templates = templates
+    app.state.settings = settings
     return app

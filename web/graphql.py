@@ -16,6 +16,7 @@ from resolvers.auth import authenticate_token
 from resolvers.caller import Caller
 from resolvers.services import Services
 from schema.context import Context
+from web.auth import CSRF_HEADER, csrf_valid, staff_caller
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -29,11 +30,13 @@ class HubGraphQL(GraphQL):
     """Strawberry's ASGI app, with the hub's context and orjson responses."""
 
     def __init__(
-        self, schema: Any, *, services: Services, sessionmaker: async_sessionmaker[AsyncSession]
+        self, schema: Any, *, services: Services,
+        sessionmaker: async_sessionmaker[AsyncSession], idle_minutes: int,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.services = services
         self.sessionmaker = sessionmaker
+        self.idle_minutes = idle_minutes
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
@@ -47,10 +50,12 @@ class HubGraphQL(GraphQL):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
         caller = await self.authenticate(request.headers.get("authorization"))
-        if caller is None:
-            caller = (
-                getattr(request.state, "staff_caller", None) if hasattr(request, "state") else None
-            )
+        if caller is None and isinstance(request, Request) and csrf_valid(
+            request, request.headers.get(CSRF_HEADER)
+        ):
+            # A signed-in page may call the API with its session, but only with the
+            # CSRF header no other site can set: a cookie alone authorises nothing.
+            caller = await staff_caller(request, self.sessionmaker, self.idle_minutes)
         return Context(
             services=self.services,
             sessionmaker=self.sessionmaker,

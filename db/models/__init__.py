@@ -1,5 +1,6 @@
 """All tables, importable as one module: `from db import models`."""
 
+from db.models.access import AuditEntry, SignInFailure
 from db.models.base import Base, utcnow
 from db.models.calendar import CalendarDay, CalendarYear, DeadlineAlert, TimeLimitPolicy
 from db.models.enterprises import Enterprise, Project, ProjectEnterprise
@@ -34,6 +35,7 @@ __all__ = [
     "Assignment",
     "AssignmentRole",
     "AssignmentStatus",
+    "AuditEntry",
     "Base",
     "CalendarDay",
     "CalendarSource",
@@ -60,6 +62,7 @@ __all__ = [
     "RegionKind",
     "Role",
     "Satisfaction",
+    "SignInFailure",
     "SiteKind",
     "StaffUser",
     "TimeLimitPolicy",

@@ -1,0 +1,1 @@
+"""Starlette views for the staff pages, one module per area."""
