@@ -25,3 +25,17 @@ def parse_id(value: Any) -> int | None:
     except ValueError:
         return None
     return number if 0 < number < 2**63 else None
+
+
+def selects(info: Info, names: frozenset[str]) -> bool:
+    """Whether the current field's selection asks for any of `names` (through fragments too)."""
+
+    def walk(selections: list[Any]) -> bool:
+        for selection in selections:
+            if getattr(selection, "name", None) in names:
+                return True
+            if walk(getattr(selection, "selections", None) or []):
+                return True
+        return False
+
+    return walk([s for field in info.selected_fields for s in field.selections])

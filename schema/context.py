@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from db import models
-from resolvers import loaders
+from resolvers import audit, loaders
 from resolvers.caller import Caller
 from resolvers.errors import Unauthenticated
 from resolvers.services import Services
@@ -86,6 +86,7 @@ class Context:
     now: datetime = field(default_factory=models.utcnow)
     _session: AsyncSession | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _unmasked: set[int] = field(default_factory=set)
 
     @property
     def caller(self) -> Caller:
@@ -116,10 +117,26 @@ class Context:
     def loaders(self) -> Loaders:
         return Loaders(self)
 
+    def unmasked(self, petition_id: int) -> None:
+        """Note that this request showed a petitioner's personal data unmasked."""
+        self._unmasked.add(petition_id)
+
     async def close(self) -> None:
-        # A field still at work (its sibling failed and the operation ended) is
-        # waited for: closing under it would break its transaction.
+        """Write the request's audit entry, then close its session.
+
+        A field still at work (its sibling failed and the operation ended) is
+        waited for: closing under it would break its transaction.
+        """
         async with self._lock:
+            if self._unmasked and self.maybe_caller is not None:
+                entry = audit.audit_entry(
+                    self.maybe_caller, action=audit.AuditAction.READ_PERSONAL_DATA,
+                    path=audit.AuditPath.GRAPHQL, object_kind="Petition", ids=self._unmasked,
+                    at=models.utcnow(), detail={"requestId": self.request_id},
+                )
+                self._unmasked.clear()
+                async with self.sessionmaker() as session:
+                    await audit.record_reads(session, [entry])
             if self._session is not None:
                 await self._session.close()
                 self._session = None

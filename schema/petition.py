@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from db import models
 from resolvers import access
 from resolvers.pagination import encode_cursor
-from schema.common import Info, local, parse_id
+from schema.common import Info, local, parse_id, selects
 from schema.enums import (
     AssignmentRole,
     AssignmentStatus,
@@ -25,6 +25,8 @@ from schema.enums import (
     Satisfaction,
 )
 from schema.organisation import Organisation, Region, load_organisation
+
+PERSONAL_FIELDS = frozenset({"idNumber", "phone"})
 
 
 @strawberry.type(description="信访人. ID number and phone are masked outside the handling slice.")
@@ -231,6 +233,8 @@ class Petition:
         if person is None:
             return None
         unmasked = await info.context.loaders.personal_data_visible.load(self.row.id)
+        if unmasked and selects(info, PERSONAL_FIELDS):
+            info.context.unmasked(self.row.id)
         return Petitioner.from_row(person, unmasked=unmasked)
 
     @strawberry.field(description="Its assignments, oldest first.")

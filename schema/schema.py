@@ -11,6 +11,7 @@ from strawberry.types import ExecutionResult
 
 from db.config import Settings
 from resolvers.errors import BadUserInput
+from schema import audit as audit_fields
 from schema import intake
 from schema import me as me_fields
 from schema import organisation as organisation_fields
@@ -36,6 +37,10 @@ class Query:
     petition: Petition | None = strawberry.field(
         resolver=petition_fields.petition,
         description="One appeal by id or number; null when absent or outside the caller's slice.",
+    )
+    audit_log: audit_fields.AuditPage = strawberry.field(
+        resolver=audit_fields.audit_log,
+        description="Reads of personal and psychological data, newest first (hall admins only).",
     )
     stats: stats_fields.Stats = strawberry.field(
         resolver=stats_fields.resolve_stats,
