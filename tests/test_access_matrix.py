@@ -25,7 +25,10 @@ SLICE = {
 }
 ORGANISATIONS = [factories.HALL, factories.WINDOW, factories.STREET, factories.LMC,
                  factories.PSY, factories.COURT, factories.OTHER_STREET, factories.OTHER_WINDOW]
-STREET_OF = {factories.COMMUNITY: factories.STREET, factories.OTHER_COMMUNITY: factories.OTHER_STREET}
+STREET_OF = {
+    factories.COMMUNITY: factories.STREET,
+    factories.OTHER_COMMUNITY: factories.OTHER_STREET,
+}
 
 FIELDS = "number petitioner { idNumber phone masked }"
 BY_ID = f"query($id: ID!) {{ petition(id: $id) {{ {FIELDS} }} }}"
