@@ -1,0 +1,45 @@
+"""A new read path that forgets the access policy should be hard to write.
+
+Every domain module that reads appeals on behalf of a caller must go through the
+policy (`petition_scope` / `petition_filter`) or the workflow's scoped write unit
+(`take_step`); the few that read appeals for the system itself say why here.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+RESOLVERS = Path(__file__).parent.parent / "resolvers"
+SCOPED = {"petition_scope", "petition_filter", "take_step", "personal_data_filter"}
+SYSTEM_READS = {
+    "access.py": "defines the policy",
+    "events.py": "writes events into the caller's own unit of work",
+    "intake.py": "creates the caller's appeal; repeat matching reads the petitioner's "
+                 "history by design (the handler sees the count, not the appeals)",
+    "recompute.py": "the calendar import recomputes every open deadline (no caller)",
+    "watcher.py": "the deadline watcher runs for the system (no caller)",
+}
+
+
+def _reads_appeals_for_a_caller(tree: ast.Module) -> bool:
+    mentions_petition = any(
+        isinstance(node, ast.Attribute) and node.attr == "Petition" for node in ast.walk(tree))
+    takes_caller = any(
+        isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+        and any(a.arg == "caller" for a in node.args.args + node.args.kwonlyargs)
+        for node in ast.walk(tree))
+    return mentions_petition and takes_caller
+
+
+def test_every_caller_facing_read_of_appeals_goes_through_the_policy():
+    unscoped = []
+    for path in sorted(RESOLVERS.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        if not _reads_appeals_for_a_caller(tree) or path.name in SYSTEM_READS:
+            continue
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        if not names & SCOPED:
+            unscoped.append(path.name)
+    assert unscoped == [], f"these modules read appeals without the policy: {unscoped}"
