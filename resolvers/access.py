@@ -32,9 +32,13 @@ def petition_filter(caller: Caller | None) -> ColumnElement[bool]:
     petition = models.Petition
     conditions: list[ColumnElement[bool]] = [
         petition.received_by_id == caller.organisation_id,
-        exists().where(
-            models.Assignment.petition_id == petition.id,
-            models.Assignment.organisation_id == caller.organisation_id,
+        # IN (uncorrelated subquery), not a correlated EXISTS: the database hashes the
+        # organisation's assignments once instead of probing them for every appeal,
+        # and a scan over a whole year can still go parallel (bench/RESULTS.md).
+        petition.id.in_(
+            select(models.Assignment.petition_id).where(
+                models.Assignment.organisation_id == caller.organisation_id
+            )
         ),
     ]
     if caller.organisation_kind is OrganisationKind.STREET_PLATFORM:
