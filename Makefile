@@ -29,6 +29,7 @@ test: $(TEST_STAMP) services lint test-sqlite test-postgresql
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test-sqlite: $(TEST_STAMP)
 	PETITION_HUB_TEST_DATABASE=sqlite $(BIN)/pytest -q -p no:cacheprovider

@@ -10,8 +10,9 @@ import enum
 import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -148,7 +149,7 @@ async def petition_stats(
     soon = approaching_threshold(now, services)
     p = models.Petition
 
-    def within(column: ColumnElement[datetime]) -> ColumnElement[bool]:
+    def within(column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
         return and_(column >= lo, column < hi)
 
     received = within(p.received_at)
@@ -189,7 +190,7 @@ async def petition_stats(
         .subquery("by_group")
     )
     key, label, joins = _grouping(group_by, inner.c.gid)
-    statement = select(
+    statement: Any = select(  # SQLAlchemy 2.1 infers Never for labelled aggregates
         key.label("key"),
         label.label("label"),
         *(func.sum(inner.c[n]).label(n) for n in COUNTS),
@@ -224,7 +225,7 @@ def _key(value: object) -> str:
     return str(value)
 
 
-def _base_column(group_by: GroupBy) -> ColumnElement[object]:
+def _base_column(group_by: GroupBy) -> SQLColumnExpression[Any]:
     p = models.Petition
     return {
         GroupBy.CATEGORY: p.category,
@@ -234,8 +235,8 @@ def _base_column(group_by: GroupBy) -> ColumnElement[object]:
 
 
 def _grouping(
-    group_by: GroupBy, gid: ColumnElement[object]
-) -> tuple[ColumnElement[object], ColumnElement[object], list[tuple[object, object]]]:
+    group_by: GroupBy, gid: SQLColumnExpression[Any]
+) -> tuple[SQLColumnExpression[Any], SQLColumnExpression[Any], list[tuple[Any, Any]]]:
     """The group's key and name over the pre-aggregated rows, and the joins they need."""
     if group_by in (GroupBy.CATEGORY, GroupBy.MATTER):
         return gid, gid, []

@@ -12,8 +12,9 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -77,7 +78,7 @@ async def run_watch(session: AsyncSession, now: datetime, services: Services) ->
     return result
 
 
-def _not_alerted(petition_id: object, assignment_key: object, kind: EventKind) -> object:
+def _not_alerted(petition_id: Any, assignment_key: Any, kind: EventKind) -> ColumnElement[bool]:
     alert = models.DeadlineAlert
     return ~exists().where(
         alert.petition_id == petition_id, alert.assignment_key == assignment_key, alert.kind == kind
@@ -88,15 +89,18 @@ async def _candidates(
     session: AsyncSession, kind: EventKind, lower: datetime | None, upper: datetime
 ) -> list[tuple[int, int | None, datetime]]:
     p, a = models.Petition, models.Assignment
+    overdue = kind is EventKind.OVERDUE
+    petition_due = p.due_at < upper if overdue else p.due_at <= upper
+    assignment_due = a.due_at < upper if overdue else a.due_at <= upper
     petitions = select(p.id, p.due_at).where(
         p.status.in_(AWAITING_ANSWER),
         p.suspended_at.is_(None),
-        p.due_at < upper if kind is EventKind.OVERDUE else p.due_at <= upper,
+        petition_due,
         _not_alerted(p.id, 0, kind),
     )
     assignments = select(a.petition_id, a.id, a.due_at).where(
         a.status.in_(ACTIVE_ASSIGNMENT),
-        a.due_at < upper if kind is EventKind.OVERDUE else a.due_at <= upper,
+        assignment_due,
         _not_alerted(a.petition_id, a.id, kind),
     )
     if lower is not None:
