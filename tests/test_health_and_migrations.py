@@ -66,3 +66,21 @@ async def test_the_timeline_cannot_be_rewritten(engine, window):
             with pytest.raises(Exception, match="immutable"):
                 await connection.execute(text(statement))
             await connection.rollback()
+
+
+async def test_graphiql_is_served_without_the_internet(anonymous):
+    import base64
+    import hashlib
+    import re
+
+    page = await anonymous.get("/graphql", headers={"Accept": "text/html"})
+
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    assert not re.search(r'(src|href)="https?://', page.text), "an asset from the internet"
+    assets = re.findall(r'(?:src|href)="(/static/graphiql/[^"]+)"\s+integrity="([^"]+)"',
+                        page.text)
+    assert len(assets) >= 5
+    for path, integrity in assets:
+        body = (await anonymous.get(path)).content
+        algorithm, expected = integrity.split("-", 1)
+        assert base64.b64encode(hashlib.new(algorithm, body).digest()).decode() == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -17,6 +18,18 @@ from resolvers.caller import Caller
 from resolvers.services import Services
 from schema.context import Context
 from web.auth import CSRF_HEADER, csrf_valid, staff_caller
+
+GRAPHIQL_ASSETS = {
+    "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
+    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js":
+        "react-dom.production.min.js",
+    "https://unpkg.com/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js":
+        "plugin-explorer.umd.js",
+}
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -37,6 +50,14 @@ class HubGraphQL(GraphQL):
         self.services = services
         self.sessionmaker = sessionmaker
         self.idle_minutes = idle_minutes
+
+    @cached_property
+    def graphql_ide_html(self) -> str:  # type: ignore[override]
+        # GraphiQL from our own static files: the centre's network may have no internet.
+        html = super().graphql_ide_html
+        for remote, local in GRAPHIQL_ASSETS.items():
+            html = html.replace(remote, f"/static/graphiql/{local}")
+        return html
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
