@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,6 +84,7 @@ class Context:
     response: Any = None
     request_id: str = ""
     maybe_caller: Caller | None = None
+    connection_params: dict[str, Any] | None = None
     now: datetime = field(default_factory=models.utcnow)
     _session: AsyncSession | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -115,6 +117,26 @@ class Context:
     @cached_property
     def loaders(self) -> Loaders:
         return Loaders(self)
+
+    def fork(self) -> Context:
+        """A fresh context for one operation of a WebSocket connection (the
+        connection's context is shared by all its operations)."""
+        return Context(
+            services=self.services,
+            sessionmaker=self.sessionmaker,
+            request=self.request,
+            response=self.response,
+            request_id=uuid.uuid4().hex,
+            maybe_caller=self.maybe_caller,
+            connection_params=self.connection_params,
+        )
+
+    async def next_event(self) -> None:
+        """Start afresh for a subscription's next event: close the session, drop
+        the loaders' cached rows, move `now` on."""
+        await self.close()
+        self.__dict__.pop("loaders", None)
+        self.now = models.utcnow()
 
     async def close(self) -> None:
         # A field still at work (its sibling failed and the operation ended) is
