@@ -1,0 +1,71 @@
+"""`resolvers.stream.follow_events`, the generator behind the subscription and the
+pages' server-sent events: batches, one appeal's events, polling without wake-ups."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from db import models
+from resolvers import auth
+from resolvers.broker import MemoryBroker
+from resolvers.errors import BadUserInput, Forbidden
+from resolvers.stream import follow_events, starting_point
+from tests import factories
+from tests.factories import submit
+from tests.steps import step
+
+
+async def caller_for(sessionmaker, org, scopes=None):
+    async with sessionmaker() as session:
+        token = await factories.token(session, org, scopes)
+        return await auth.authenticate_token(session=session, token=token, now=models.utcnow())
+
+
+async def take(events, count, seconds=5.0):
+    async with asyncio.timeout(seconds):
+        return [await anext(events) for _ in range(count)]
+
+
+async def test_one_appeals_events_in_small_batches_then_new_ones_by_polling(
+    sessionmaker, world, window, hall
+):
+    # Given two appeals, one with four events, and a broker nobody rings
+    caller = await caller_for(sessionmaker, factories.HALL)
+    async with sessionmaker() as session:
+        start = await starting_point(session=session, caller=caller, after=None)
+    appeal = await submit(window)
+    other = await submit(window)
+    for text in ("一", "二", "三"):
+        await step(hall, "addNote", id=appeal["id"], text=text)
+
+    # When following that appeal from before, two events a read
+    events = follow_events(
+        sessionmaker, caller, MemoryBroker(), start,
+        petition_id=int(appeal["id"]), poll_interval=0.1, batch=2,
+    )
+    try:
+        replayed = await take(events, 4)
+        # Then its events come in order, the other appeal's never
+        assert [e.kind.name for e in replayed] == ["SUBMITTED"] + ["NOTE_ADDED"] * 3
+        assert [e.id for e in replayed] == sorted(e.id for e in replayed)
+        assert {e.petition_id for e in replayed} == {int(appeal["id"])}
+
+        # And a later event is found by polling alone
+        await step(hall, "addNote", id=other["id"], text="别的")
+        await step(hall, "addNote", id=appeal["id"], text="四")
+        [later] = await take(events, 1)
+        assert later.data["text"] == "四"
+    finally:
+        await events.aclose()
+
+
+async def test_the_starting_point_checks_scope_and_cursor(sessionmaker, world):
+    reader = await caller_for(sessionmaker, factories.HALL, ("petitions:read",))
+    hall = await caller_for(sessionmaker, factories.HALL)
+    async with sessionmaker() as session:
+        with pytest.raises(Forbidden):
+            await starting_point(session=session, caller=reader, after=None)
+        with pytest.raises(BadUserInput):
+            await starting_point(session=session, caller=hall, after="@@@")
