@@ -11,7 +11,7 @@ import pytest
 from httpx_ws import WebSocketDisconnect
 
 import resolvers.workflow
-from resolvers.pagination import encode_cursor
+from resolvers.pagination import decode_cursor, encode_cursor
 from tests import factories
 from tests.factories import submit
 from tests.steps import document, step
@@ -218,3 +218,21 @@ async def test_a_rolled_back_step_publishes_nothing(server, window, hall, monkey
         event = await stream.event()
         assert event["data"]["text"] == "保存了"
         assert [encode_cursor(i) for i in published] == [event["cursor"]]
+
+
+async def test_concurrent_writers_lose_nothing_and_keep_id_order(server, window, hall):
+    # Given a subscriber resuming after a known event
+    fence = await submit(window)
+    after = (await cursors(hall, fence["id"]))[0]["cursor"]
+    async with subscription(server.url, token_of(hall)) as stream:
+        await stream.subscribe(after=after, kinds=["SUBMITTED"])
+
+        # When twenty appeals are registered at once
+        appeals = await asyncio.gather(*(submit(window) for _ in range(20)))
+
+        # Then each SUBMITTED event arrives exactly once, in cursor (id) order
+        got = [await stream.event() for _ in appeals]
+        assert sorted(e["petition"]["id"] for e in got) == sorted(a["id"] for a in appeals)
+        ids = [int(decode_cursor(e["cursor"])[0]) for e in got]
+        assert ids == sorted(ids) and len(set(ids)) == len(ids)
+        assert await stream.nothing_for(0.3)

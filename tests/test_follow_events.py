@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from db import models
+from db.engine import begin_write
 from resolvers import auth
 from resolvers.broker import MemoryBroker
 from resolvers.errors import BadUserInput, Forbidden
@@ -69,3 +70,17 @@ async def test_the_starting_point_checks_scope_and_cursor(sessionmaker, world):
             await starting_point(session=session, caller=reader, after=None)
         with pytest.raises(BadUserInput):
             await starting_point(session=session, caller=hall, after="@@@")
+
+
+async def test_writers_commit_one_at_a_time_so_ids_become_visible_in_order(sessionmaker):
+    # Given a write unit under way (it would hold the next event id)
+    async with sessionmaker() as first, sessionmaker() as second:
+        await begin_write(first)
+
+        # When another write unit starts, it waits for the first to end
+        started = asyncio.create_task(begin_write(second))
+        await asyncio.sleep(0.3)
+        assert not started.done()
+        await first.commit()
+        await asyncio.wait_for(started, 5)
+        await second.rollback()
