@@ -11,7 +11,8 @@ so once an event is visible every event with a lower id is visible or never will
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,7 +22,7 @@ from db.models import EventKind
 from resolvers.access import petition_filter
 from resolvers.broker import Broker
 from resolvers.caller import Caller
-from resolvers.errors import BadUserInput
+from resolvers.errors import BadUserInput, Unauthenticated
 from resolvers.pagination import decode_cursor
 
 SCOPE = "events:subscribe"
@@ -96,16 +97,26 @@ async def follow_events(
     petition_id: int | None = None,
     poll_interval: float = 5.0,
     batch: int = BATCH,
+    recheck: Callable[[], Awaitable[Caller | None]] | None = None,
 ) -> AsyncIterator[models.PetitionEvent]:
     """Every event after id `after` that `caller` may see, in id order, for ever.
 
     Each read opens its own short session; between reads nothing is held open.
     `after` comes from `starting_point` (which checks the scope and the cursor).
+    `recheck`, when given, authenticates the caller again (at most once a poll
+    interval): a token revoked or expired, or stripped of the scope, ends the stream.
     """
     wanted = frozenset(kinds or ())
     cursor = after
+    checked = time.monotonic()
     async with broker.listen() as listener:
         while True:
+            if recheck is not None and time.monotonic() - checked >= poll_interval:
+                renewed = await recheck()
+                if renewed is None:
+                    raise Unauthenticated("the token was revoked or has expired")
+                renewed.require_scope(SCOPE)
+                caller, checked = renewed, time.monotonic()
             async with sessionmaker() as session:
                 horizon = await newest_event_id(session)
                 rows = await read_events(

@@ -85,6 +85,8 @@ class Context:
     request_id: str = ""
     maybe_caller: Caller | None = None
     connection_params: dict[str, Any] | None = None
+    # Authenticates the caller again with the same credentials (long-lived streams).
+    reauthenticate: Callable[[], Awaitable[Caller | None]] | None = None
     now: datetime = field(default_factory=models.utcnow)
     _session: AsyncSession | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -129,6 +131,7 @@ class Context:
             request_id=uuid.uuid4().hex,
             maybe_caller=self.maybe_caller,
             connection_params=self.connection_params,
+            reauthenticate=self.reauthenticate,
         )
 
     async def next_event(self) -> None:

@@ -46,6 +46,7 @@ class Subscription:
             start,
             kinds=kinds,
             poll_interval=context.services.settings.stream_poll_interval,
+            recheck=context.reauthenticate,
         )
         return _deliver(info, events)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -76,6 +77,7 @@ class HubGraphQL(GraphQL):
                     {"message": "invalid token", "extensions": {"code": "UNAUTHENTICATED"}}
                 )
             context.maybe_caller = caller
+            context.reauthenticate = functools.partial(self.authenticate, header)
         if context.maybe_caller is None:
             raise ConnectionRejectionError(
                 {"message": "send a bearer token in connection_init",
@@ -84,7 +86,9 @@ class HubGraphQL(GraphQL):
         return UNSET
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
-        caller = await self.authenticate(request.headers.get("authorization"))
+        header = request.headers.get("authorization")
+        caller = await self.authenticate(header)
+        reauthenticate = functools.partial(self.authenticate, header) if caller else None
         if caller is None and isinstance(request, Request) and csrf_valid(
             request, request.headers.get(CSRF_HEADER)
         ):
@@ -97,5 +101,6 @@ class HubGraphQL(GraphQL):
             request=request,
             response=response,
             maybe_caller=caller,
+            reauthenticate=reauthenticate,
             request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
         )

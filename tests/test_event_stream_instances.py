@@ -1,5 +1,6 @@
-"""Fan-out across app instances through the real Redis (127.0.0.1:6379): two uvicorn
-servers on one database, a subscriber on one, a write through the other."""
+"""The stream across app instances: fan-out through the real Redis (127.0.0.1:6379) —
+two uvicorn servers on one database, a subscriber on one, a write through the other —
+polling without Redis, and a stream that outlives its token."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from db import models
 from db.config import Settings
+from resolvers import auth
 from tests import factories
 from tests.conftest import GraphQLClient, LiveServer, serve
 from tests.factories import submit
@@ -84,3 +88,28 @@ async def test_without_redis_subscribers_still_get_events_by_polling(settings, t
 
         await window.http.aclose()
     assert (event["kind"], event["petition"]["id"]) == ("SUBMITTED", appeal["id"])
+
+
+async def test_a_token_revoked_mid_stream_ends_it(settings, sessionmaker, tokens):
+    # Given a subscription on an instance that polls (and re-checks) twice a second
+    token = tokens[factories.HALL]
+    with instances(settings, "memory://", poll=0.5) as (reader, _):
+        async with subscription(reader.url, token) as stream:
+            await stream.subscribe()
+            await listening(reader)
+
+            # When the token is revoked
+            async with sessionmaker() as session:
+                await session.execute(
+                    update(models.ApiClient)
+                    .where(models.ApiClient.token_hash == auth.hash_token(token))
+                    .values(revoked_at=models.utcnow())
+                )
+                await session.commit()
+
+            # Then the stream ends with UNAUTHENTICATED, then `complete`
+            ended = await stream.message(seconds=5)
+            completed = await stream.message(seconds=5)
+    assert ended["type"] == "next"
+    assert ended["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert completed == {"id": stream.id, "type": "complete"}
