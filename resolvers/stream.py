@@ -12,7 +12,7 @@ so once an event is visible every event with a lower id is visible or never will
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -98,7 +98,7 @@ async def follow_events(
     poll_interval: float = 5.0,
     batch: int = BATCH,
     recheck: Callable[[], Awaitable[Caller | None]] | None = None,
-) -> AsyncIterator[models.PetitionEvent]:
+) -> AsyncGenerator[models.PetitionEvent, None]:
     """Every event after id `after` that `caller` may see, in id order, for ever.
 
     Each read opens its own short session; between reads nothing is held open.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated
 
 import strawberry
 
+from db import models
 from resolvers.stream import follow_events, starting_point
 from schema.common import Info
 from schema.enums import EventKind
@@ -52,12 +53,12 @@ class Subscription:
 
 
 async def _deliver(
-    info: Info, events: AsyncIterator[object]
+    info: Info, events: AsyncGenerator[models.PetitionEvent, None]
 ) -> AsyncGenerator[PetitionEvent, None]:
     try:
         async for row in events:
-            yield PetitionEvent.from_row(row, info)  # type: ignore[arg-type]
+            yield PetitionEvent.from_row(row, info)
             # The event has been resolved and sent: nothing of it stays open or cached.
             await info.context.next_event()
     finally:
-        await events.aclose()  # type: ignore[attr-defined]
+        await events.aclose()

@@ -1,5 +1,5 @@
-"""`resolvers.stream.follow_events`, the generator behind the subscription and the
-pages' server-sent events: batches, one appeal's events, polling without wake-ups."""
+"""The stream's resolvers: `follow_events` (behind the subscription and the pages'
+server-sent events), the starting point, writers in commit order, publishing after commit."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import asyncio
 import pytest
 
 from db import models
-from db.engine import begin_write
+from db.engine import begin_write, create_sessionmaker
 from resolvers import auth
 from resolvers.broker import MemoryBroker
 from resolvers.errors import BadUserInput, Forbidden
+from resolvers.events import record_system_event
+from resolvers.publishing import publish_after_commit
 from resolvers.stream import follow_events, starting_point
 from tests import factories
 from tests.factories import submit
@@ -84,3 +86,37 @@ async def test_writers_commit_one_at_a_time_so_ids_become_visible_in_order(sessi
         await first.commit()
         await asyncio.wait_for(started, 5)
         await second.rollback()
+
+
+async def test_a_commit_with_events_rings_the_broker_and_a_rollback_does_not(
+    engine, window
+):
+    # Given a publishing sessionmaker and an appeal
+    broker = MemoryBroker()
+    sessionmaker = create_sessionmaker(engine)
+    publish_after_commit(sessionmaker, broker)
+    appeal = await submit(window)
+
+    async with broker.listen() as listener, sessionmaker() as session:
+        # When a unit of work writes an event and rolls back, nothing rings
+        await begin_write(session)
+        record_system_event(session, petition_id=int(appeal["id"]),
+                            kind=models.EventKind.OVERDUE, occurred_at=models.utcnow())
+        await session.flush()
+        await session.rollback()
+        assert not await listener.wait(0.2)
+
+        # And when one commits, the broker hears its newest id, after the commit
+        await begin_write(session)
+        event = record_system_event(session, petition_id=int(appeal["id"]),
+                                    kind=models.EventKind.OVERDUE, occurred_at=models.utcnow())
+        await session.flush()
+        assert not await listener.wait(0.05)
+        await session.commit()
+        assert await listener.wait(1)
+        assert listener.newest == event.id
+
+        # And a commit without events rings nothing
+        await begin_write(session)
+        await session.commit()
+        assert not await listener.wait(0.2)
