@@ -100,6 +100,13 @@ def serve(
     except migrate.SchemaBehind as behind:
         typer.secho(f"error: {behind}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
+    if workers > 1 and settings.broker_url.startswith("memory:"):
+        typer.secho(
+            f"note: with {workers} workers and PETITION_HUB_BROKER_URL=memory://, a subscriber "
+            "hears of another worker's events only at its next poll; set redis://… for "
+            "prompt delivery",
+            fg=typer.colors.YELLOW, err=True,
+        )
     uvicorn.run(
         "web.asgi:app_from_environment",
         factory=True,
