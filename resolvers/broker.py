@@ -131,7 +131,11 @@ class RedisBroker(MemoryBroker):
         self.wake_local(event_id)
         if self._redis is None:
             return
-        task = asyncio.get_running_loop().create_task(self._publish(event_id))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # committed outside an event loop: the poll will do
+            return
+        task = loop.create_task(self._publish(event_id))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 

@@ -236,3 +236,18 @@ async def test_concurrent_writers_lose_nothing_and_keep_id_order(server, window,
         ids = [int(decode_cursor(e["cursor"])[0]) for e in got]
         assert ids == sorted(ids) and len(set(ids)) == len(ids)
         assert await stream.nothing_for(0.3)
+
+
+async def test_each_event_shows_the_appeal_as_it_is_when_delivered(server, window, hall):
+    async with subscription(server.url, token_of(hall)) as stream:
+        await stream.subscribe()
+        await listening(server)
+
+        appeal = await submit(window)
+        submitted = await stream.event()
+        await step(hall, "acceptPetition", id=appeal["id"])
+        accepted = await stream.event()
+
+    # Nothing of the first event's resolution was kept for the second
+    assert submitted["petition"]["status"] == "RECEIVED"
+    assert (accepted["kind"], accepted["petition"]["status"]) == ("ACCEPTED", "ACCEPTED")
