@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import migrate
 from db.config import Settings, load_settings
@@ -18,8 +19,10 @@ from db.demo.load import DemoAlreadyLoaded
 from db.engine import create_engine, create_sessionmaker
 from db.models import Role, utcnow
 from resolvers import auth
+from resolvers.broker import create_broker
 from resolvers.caller import DEFAULT_TOKEN_SCOPES
 from resolvers.errors import HubError
+from resolvers.publishing import publish_after_commit
 
 app = typer.Typer(
     help="Petition Hub: a district's petition supermarket (信访超市).", no_args_is_help=True
@@ -38,6 +41,21 @@ app.add_typer(deadlines_app, name="deadlines")
 T = TypeVar("T")
 
 
+@contextlib.asynccontextmanager
+async def publishing(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """`sessionmaker`, announcing the events it commits on the configured broker (with
+    Redis, subscribers of the running app hear of them at once; otherwise they poll)."""
+    broker = create_broker(settings)
+    publish_after_commit(sessionmaker, broker)
+    await broker.start()
+    try:
+        yield sessionmaker
+    finally:
+        await broker.close()
+
+
 def run_with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) -> T:
     """Run `work` with a session on the configured database; errors end the command cleanly."""
     settings = load_settings()
@@ -46,8 +64,9 @@ def run_with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) -> 
         engine = create_engine(settings)
         try:
             await migrate.check_current(engine, settings)
-            async with create_sessionmaker(engine)() as session:
-                return await work(session, settings)
+            async with publishing(settings, create_sessionmaker(engine)) as sessionmaker:
+                async with sessionmaker() as session:
+                    return await work(session, settings)
         finally:
             await engine.dispose()
 
@@ -81,6 +100,13 @@ def serve(
     except migrate.SchemaBehind as behind:
         typer.secho(f"error: {behind}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
+    if workers > 1 and settings.broker_url.startswith("memory:"):
+        typer.secho(
+            f"note: with {workers} workers and PETITION_HUB_BROKER_URL=memory://, a subscriber "
+            "hears of another worker's events only at its next poll; set redis://… for "
+            "prompt delivery",
+            fg=typer.colors.YELLOW, err=True,
+        )
     uvicorn.run(
         "web.asgi:app_from_environment",
         factory=True,
@@ -272,7 +298,8 @@ def deadlines_watch(
             engine = create_engine(settings)
             try:
                 await migrate.check_current(engine, settings)
-                await watcher.watch_forever(create_sessionmaker(engine), Services(settings))
+                async with publishing(settings, create_sessionmaker(engine)) as sessionmaker:
+                    await watcher.watch_forever(sessionmaker, Services(settings))
             finally:
                 await engine.dispose()
 

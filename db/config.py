@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     broker_url: str = Field(
         default="memory://", description="memory:// for one process, redis://… for many"
     )
+    broker_channel: str = Field(
+        default="petition-hub:events", description="The Redis pub/sub channel for wake-ups"
+    )
+    stream_poll_interval: float = Field(
+        default=5, description="Seconds a subscriber waits for a wake-up before reading anyway"
+    )
     secret_key: str = Field(
         default="", description="Signs sessions and CSRF tokens; generated into var/ if empty"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,6 +18,7 @@ from db.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "hub_write"
+WRITER_LOCK = 0x50485542  # "PHUB": the one advisory lock writers take on PostgreSQL
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -66,8 +67,16 @@ async def begin_write(session: AsyncSession) -> None:
     """Start the session's transaction as a writer (BEGIN IMMEDIATE on SQLite).
 
     Call before the first statement of a unit of work that will write.
+
+    On PostgreSQL the writer first takes one transaction-level advisory lock, so
+    writers commit one after another, as SQLite's BEGIN IMMEDIATE makes them: event
+    ids then become visible in id order, and a subscriber that has read up to id N
+    can never see an id below N appear later (`resolvers.stream` relies on it). The
+    lock is taken before any row lock, so it cannot deadlock with them.
     """
     if session.in_transaction():
         # Reads done so far need no preserving; the write starts afresh.
         await session.commit()
-    await session.connection(execution_options={WRITE_OPTION: True})
+    connection = await session.connection(execution_options={WRITE_OPTION: True})
+    if connection.dialect.name == "postgresql":
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})

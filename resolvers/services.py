@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from db.config import Settings
+from resolvers.broker import Broker, MemoryBroker
 from resolvers.calendar import WorkingCalendar
 
 
 @dataclass
 class Services:
-    """The hub's configured collaborators: calendar, time zone, keys, limits."""
+    """The hub's configured collaborators: calendar, time zone, keys, limits, the broker."""
 
     settings: Settings
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar.from_chinesecalendar)
+    broker: Broker = field(default_factory=MemoryBroker)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,10 +84,14 @@ class Context:
     response: Any = None
     request_id: str = ""
     maybe_caller: Caller | None = None
+    connection_params: dict[str, Any] | None = None
+    # Authenticates the caller again with the same credentials (long-lived streams).
+    reauthenticate: Callable[[], Awaitable[Caller | None]] | None = None
     now: datetime = field(default_factory=models.utcnow)
     _session: AsyncSession | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _unmasked: set[int] = field(default_factory=set)
+    audit_path: audit.AuditPath = audit.AuditPath.GRAPHQL
 
     @property
     def caller(self) -> Caller:
@@ -121,6 +126,28 @@ class Context:
         """Note that this request showed a petitioner's personal data unmasked."""
         self._unmasked.add(petition_id)
 
+    def fork(self) -> Context:
+        """A fresh context for one operation of a WebSocket connection (the
+        connection's context is shared by all its operations)."""
+        return Context(
+            services=self.services,
+            sessionmaker=self.sessionmaker,
+            request=self.request,
+            response=self.response,
+            request_id=uuid.uuid4().hex,
+            maybe_caller=self.maybe_caller,
+            connection_params=self.connection_params,
+            reauthenticate=self.reauthenticate,
+            audit_path=audit.AuditPath.SUBSCRIPTION,
+        )
+
+    async def next_event(self) -> None:
+        """Start afresh for a subscription's next event: close the session, drop
+        the loaders' cached rows, move `now` on."""
+        await self.close()
+        self.__dict__.pop("loaders", None)
+        self.now = models.utcnow()
+
     async def close(self) -> None:
         """Write the request's audit entry, then close its session.
 
@@ -131,7 +158,7 @@ class Context:
             if self._unmasked and self.maybe_caller is not None:
                 entry = audit.audit_entry(
                     self.maybe_caller, action=audit.AuditAction.READ_PERSONAL_DATA,
-                    path=audit.AuditPath.GRAPHQL, object_kind="Petition", ids=self._unmasked,
+                    path=self.audit_path, object_kind="Petition", ids=self._unmasked,
                     at=models.utcnow(), detail={"requestId": self.request_id},
                 )
                 self._unmasked.clear()

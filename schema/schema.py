@@ -1,7 +1,9 @@
-"""The schema object: queries, mutations, federation v2, limits and caches."""
+"""The schema object: queries, mutations, subscriptions, federation v2, limits, caches."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 import strawberry
@@ -18,12 +20,14 @@ from schema import organisation as organisation_fields
 from schema import petitions as petition_fields
 from schema import policies as policy_fields
 from schema import stats as stats_fields
+from schema.context import Context
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
 from schema.hygiene import RefuseNulCharacters
 from schema.limits import complexity_limits
 from schema.organisation import Enterprise, Organisation
 from schema.petition import Petition
+from schema.subscription import Subscription
 from schema.workflow import WorkflowMutation
 
 
@@ -107,6 +111,21 @@ class HubSchema(strawberry.federation.Schema):
             result.errors = [classify(e, request_id) for e in result.errors]
         return result
 
+    async def stream(  # type: ignore[override]
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> AsyncGenerator[Any, None]:
+        """Operations over a WebSocket (subscriptions above all), classified like
+        `execute`, each with a context of its own."""
+        if isinstance(context_value, Context):
+            context_value = context_value.fork()
+        results = await super().stream(query, variable_values, context_value, *args, **kwargs)
+        return _classified(results, getattr(context_value, "request_id", ""))
+
     def entities_resolver(  # type: ignore[override]
         self, info: strawberry.Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
@@ -139,11 +158,22 @@ class HubSchema(strawberry.federation.Schema):
         return None
 
 
+async def _classified(
+    results: AsyncGenerator[Any, None], request_id: str
+) -> AsyncGenerator[Any, None]:
+    async with contextlib.aclosing(results):
+        async for result in results:
+            if isinstance(result, ExecutionResult) and result.errors:
+                result.errors = [classify(e, request_id) for e in result.errors]
+            yield result
+
+
 def build_schema(settings: Settings) -> HubSchema:
     """The GraphQL schema with the configured limits."""
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Enterprise, Organisation, Petition],
         federation_version="2.7",
         extensions=[

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -123,6 +124,14 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(settings: Settings) -> Iterator[LiveServer]:
     """The whole app, served by uvicorn on a loopback port in a thread."""
+    with serve(settings) as live:
+        yield live
+
+
+@contextlib.contextmanager
+def serve(settings: Settings) -> Iterator[LiveServer]:
+    """Serve `create_app(settings)` with uvicorn on a loopback port in a thread (a
+    second app instance for a test needs one of its own)."""
     app = create_app(settings)
     counter = StatementCounter()
     event.listen(app.state.engine.sync_engine, "before_cursor_execute", counter)
@@ -138,9 +147,11 @@ def server(settings: Settings) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", app=app, statements=counter)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", app=app, statements=counter)
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

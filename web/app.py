@@ -22,7 +22,9 @@ from db import migrate
 from db.config import Settings
 from db.engine import create_engine, create_sessionmaker
 from resolvers import watcher
+from resolvers.broker import create_broker
 from resolvers.calendars import load_calendar
+from resolvers.publishing import publish_after_commit
 from resolvers.services import Services
 from schema.schema import build_schema
 from web.auth import SESSION_COOKIE, csrf_token
@@ -37,7 +39,8 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     """The whole web app for `settings`. Nothing connects until it is served."""
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
-    services = Services(settings)
+    services = Services(settings, broker=create_broker(settings))
+    publish_after_commit(sessionmaker, services.broker)
     schema = build_schema(settings)
     graphql = HubGraphQL(schema, services=services, sessionmaker=sessionmaker,
                          idle_minutes=settings.session_idle_minutes)
@@ -65,6 +68,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             await migrate.check_current(engine, settings)
             async with sessionmaker() as session:
                 services.calendar = await load_calendar(session)
+        await services.broker.start()
         task = None
         if settings.watch_interval > 0:
             task = asyncio.create_task(watcher.watch_forever(sessionmaker, services))
@@ -73,6 +77,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await services.broker.close()
         await engine.dispose()
 
     app = Starlette(

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.types.unset import UNSET, UnsetType
 
 from db import models
 from resolvers.auth import authenticate_token
@@ -39,8 +44,20 @@ def bearer_token(header: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages are text frames (orjson alone would send binary)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class HubGraphQL(GraphQL):
     """Strawberry's ASGI app, with the hub's context and orjson responses."""
+
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
 
     def __init__(
         self, schema: Any, *, services: Services,
@@ -69,8 +86,30 @@ class HubGraphQL(GraphQL):
         async with self.sessionmaker() as session:
             return await authenticate_token(session=session, token=token, now=models.utcnow())
 
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
+        """Authenticate a WebSocket by its `connection_init` payload
+        (`{"Authorization": "Bearer <token>"}`); refuse it (4403) without a valid token."""
+        params = context.connection_params or {}
+        header = params.get("Authorization", params.get("authorization"))
+        if header is not None:
+            caller = await self.authenticate(header) if isinstance(header, str) else None
+            if caller is None:
+                raise ConnectionRejectionError(
+                    {"message": "invalid token", "extensions": {"code": "UNAUTHENTICATED"}}
+                )
+            context.maybe_caller = caller
+            context.reauthenticate = functools.partial(self.authenticate, header)
+        if context.maybe_caller is None:
+            raise ConnectionRejectionError(
+                {"message": "send a bearer token in connection_init",
+                 "extensions": {"code": "UNAUTHENTICATED"}}
+            )
+        return UNSET
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
-        caller = await self.authenticate(request.headers.get("authorization"))
+        header = request.headers.get("authorization")
+        caller = await self.authenticate(header)
+        reauthenticate = functools.partial(self.authenticate, header) if caller else None
         if caller is None and isinstance(request, Request) and csrf_valid(
             request, request.headers.get(CSRF_HEADER)
         ):
@@ -83,5 +122,6 @@ class HubGraphQL(GraphQL):
             request=request,
             response=response,
             maybe_caller=caller,
+            reauthenticate=reauthenticate,
             request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
         )
