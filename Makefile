@@ -6,7 +6,8 @@ HASH := $(shell sha1sum pyproject.toml | cut -c1-10)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: run test test-sqlite test-postgresql lint services schema clean bench-stats
+.PHONY: run test test-sqlite test-postgresql lint services browser schema clean bench-stats \
+	bench-pages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,10 @@ services:
 
 bench-stats: $(RUN_STAMP) services
 	$(BIN)/python -m bench.stats
+
+# Rewrites the English catalogue from the templates' messages (compiled in memory at start).
+translations: $(RUN_STAMP)
+	$(BIN)/python -m web.translations.english
 
 schema: $(RUN_STAMP)
 	$(BIN)/python -c "from db.config import Settings; from schema.schema import build_schema; \
