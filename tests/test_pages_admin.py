@@ -106,3 +106,30 @@ async def test_the_hall_admin_edits_a_time_limit_policy(sign_in_as):
                                                  "description": "测试", "active": "1"})
     assert saved.status_code == 303
     assert code in (await admin.get("/admin/policies")).text
+
+
+async def test_the_audit_log_lists_newest_first_with_names(sign_in_as, sessionmaker, world,
+                                                           staff_users):
+    from sqlalchemy import select
+
+    from db import models
+
+    async with sessionmaker() as session:
+        user = await session.scalar(select(models.StaffUser).where(
+            models.StaffUser.username == staff_users["lmc_handler"]))
+        marker = f"READ-{uuid.uuid4().hex[:6]}"
+        session.add_all([
+            models.AuditEntry(action=f"{marker}-old", path="pages",
+                              organisation_id=world.organisations[factories.LMC],
+                              user_id=user.id, object_kind="petitioner", object_ids=[1]),
+            models.AuditEntry(action=f"{marker}-new", path="pages",
+                              organisation_id=world.organisations[factories.LMC],
+                              user_id=user.id, object_kind="petitioner", object_ids=[2]),
+        ])
+        await session.commit()
+    admin = await sign_in_as("hall_admin")
+
+    page = (await admin.get("/admin/audit", htmx=True)).text
+
+    assert page.index(f"{marker}-new") < page.index(f"{marker}-old")
+    assert "劳调委承办人" in page and "劳动争议调解委员会" in page

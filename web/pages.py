@@ -16,11 +16,10 @@ from urllib.parse import urlencode
 from jinja2 import pass_context
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from db import models
 from resolvers.caller import Caller
-from resolvers.errors import HubError
 from resolvers.services import Services
 from web.auth import staff_caller
 from web.i18n import HTML_LANG, LANGUAGES, choose_language
@@ -101,10 +100,6 @@ def redirect(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-def error_text(error: HubError) -> str:
-    return error.message
-
-
 async def sign_in_required(request: Request, _: Exception) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     login = request.url_for("login").path + "?" + urlencode({"next": target})
@@ -121,7 +116,3 @@ async def page_not_found(request: Request, _: Exception) -> Response:
     except SignInRequired:
         pass
     return render(request, "errors/404.html", None, {"staff": staff}, status_code=404)
-
-
-def html(text: str, status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status_code)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db.models import Category, PolicyStage
-from resolvers import administration, calendars, policies
+from resolvers import administration, calendars, loaders, policies
 from resolvers.errors import BadUserInput, HubError
 from web.auth import require_csrf
 from web.pages import Staff, db, now, redirect, render, services
@@ -105,9 +105,14 @@ async def audit(request: Request) -> Response:
         except BadUserInput:
             page = await administration.list_audit(session=session, caller=staff.caller,
                                                    first=AUDIT_PAGE, after=None)
+        organisations = {o.id: o for o in await loaders.organisations_by_id(
+            session, [e.organisation_id for e in page.rows]) if o}
+        users = {u.id: u for u in await loaders.staff_users_by_id(
+            session, [e.user_id for e in page.rows if e.user_id]) if u}
     here = request.url_for("admin_audit").path
     return render(request, "admin/audit.html", "admin/_audit.html", {
         "staff": staff, "entries": page.rows, "section": "audit",
+        "organisations": organisations, "users": users,
         "next_url": f"{here}?after={page.cursors[-1]}" if page.has_next_page else None,
     })
 
