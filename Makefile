@@ -6,7 +6,8 @@ HASH := $(shell sha1sum pyproject.toml | cut -c1-10)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: run test test-sqlite test-postgresql lint services schema clean bench-stats
+.PHONY: run test test-sqlite test-postgresql lint services browser schema clean bench-stats \
+	bench-pages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,7 @@ run: $(RUN_STAMP)
 	$(BIN)/petition-hub demo --if-empty
 	$(BIN)/petition-hub serve --host 127.0.0.1 --port 8000
 
-test: $(TEST_STAMP) services lint test-sqlite test-postgresql
+test: $(TEST_STAMP) services browser lint test-sqlite test-postgresql
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -40,8 +41,18 @@ test-postgresql: $(TEST_STAMP) services
 services:
 	.ci/services
 
+browser:
+	.ci/browser
+
 bench-stats: $(RUN_STAMP) services
 	$(BIN)/python -m bench.stats
+
+# Rewrites the English catalogue from the templates' messages (compiled in memory at start).
+translations: $(RUN_STAMP)
+	$(BIN)/python -m web.translations.english
+
+bench-pages: $(RUN_STAMP)
+	$(BIN)/python -m bench.pages
 
 schema: $(RUN_STAMP)
 	$(BIN)/python -c "from db.config import Settings; from schema.schema import build_schema; \

@@ -176,3 +176,30 @@ async def _organisation(session: AsyncSession, code: str) -> models.Organisation
     if organisation is None:
         raise NotFound(f"no organisation with code {code!r}", field="org")
     return organisation
+
+
+async def list_tokens(
+    *, session: AsyncSession, organisation_ids: Iterable[int] | None = None
+) -> list[models.ApiClient]:
+    """API clients, newest first; only those of `organisation_ids` when given."""
+    statement = select(models.ApiClient).order_by(models.ApiClient.id.desc())
+    if organisation_ids is not None:
+        statement = statement.where(models.ApiClient.organisation_id.in_(list(organisation_ids)))
+    return list((await session.scalars(statement)).all())
+
+
+async def revoke_token(
+    *, session: AsyncSession, client_id: int, now: datetime,
+    organisation_ids: Iterable[int] | None = None,
+) -> models.ApiClient:
+    """Revoke an API client's token (idempotent); `NotFound` outside `organisation_ids`."""
+    await begin_write(session)
+    client = await session.get(models.ApiClient, client_id)
+    allowed = None if organisation_ids is None else set(organisation_ids)
+    if client is None or (allowed is not None and client.organisation_id not in allowed):
+        await session.rollback()
+        raise NotFound("no such token", field="id")
+    if client.revoked_at is None:
+        client.revoked_at = now
+    await session.commit()
+    return client

@@ -17,7 +17,7 @@ from db import models
 from resolvers.access import personal_data_filter, petition_scope
 from resolvers.caller import Caller
 
-M = TypeVar("M", models.Organisation, models.Region, models.Petitioner)
+M = TypeVar("M", models.Organisation, models.Region, models.Petitioner, models.StaffUser)
 
 
 async def _by_id(session: AsyncSession, model: type[M], ids: Sequence[int]) -> list[M | None]:
@@ -96,3 +96,10 @@ async def visible_petitions_by_id(
     )
     by_id = {row.id: row for row in rows}
     return [by_id.get(i) for i in ids]
+
+
+async def staff_users_by_id(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[models.StaffUser | None]:
+    """Staff users by id: who acted, for a timeline."""
+    return await _by_id(session, models.StaffUser, ids)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import OrganisationKind
+from db.models import OrganisationKind, RegionKind
 from resolvers.caller import Caller
 
 
@@ -32,3 +32,9 @@ async def get_organisation(
     else:
         return None
     return (await session.scalars(statement)).one_or_none()
+
+
+async def list_communities(*, session: AsyncSession) -> list[models.Region]:
+    """The district's communities, by street and name: what a form picks from."""
+    statement = select(models.Region).where(models.Region.kind == RegionKind.COMMUNITY)
+    return list((await session.scalars(statement.order_by(models.Region.code))).all())

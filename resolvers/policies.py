@@ -92,3 +92,18 @@ async def set_policy(
     await session.commit()
     await session.refresh(policy)
     return policy
+
+
+async def handling_limits(session: AsyncSession) -> dict[Category, int]:
+    """Every category's handling limit in one read (what `handling_limit` gives for each)."""
+    rows = await session.execute(
+        select(models.TimeLimitPolicy.category, models.TimeLimitPolicy.working_days)
+        .where(models.TimeLimitPolicy.stage == PolicyStage.HANDLING,
+               models.TimeLimitPolicy.active)
+        .order_by(models.TimeLimitPolicy.updated_at.asc())
+    )
+    limits = dict(DEFAULT_TIME_LIMITS)
+    for category, days in rows:  # the latest update wins, as in `handling_limit`
+        if category is not None:
+            limits[category] = days
+    return limits

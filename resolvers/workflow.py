@@ -129,7 +129,7 @@ async def take_step(
             )
         )
         step = Step(session, caller, services, now, petition, assignments)
-        step.standing = await _standing(session, caller, petition, assignments)
+        step.standing = await caller_standing(session, caller, petition, assignments)
         await change(step)
         await session.flush()
         await _bump_version(session, petition, seen, now)
@@ -165,12 +165,13 @@ async def _locked_petition(
     return petition
 
 
-async def _standing(
+async def caller_standing(
     session: AsyncSession,
     caller: Caller,
     petition: models.Petition,
     assignments: list[models.Assignment],
 ) -> frozenset[Standing]:
+    """How the caller's organisation stands to the appeal (who it is to the appeal)."""
     standing = {Standing.MEMBER}
     if caller.is_hall:
         standing |= {Standing.HALL, Standing.DISPATCHER}

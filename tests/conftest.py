@@ -29,6 +29,8 @@ from db.engine import create_engine, create_sessionmaker
 from tests import factories
 from web.app import create_app
 
+pytest_plugins = ["tests.staff"]
+
 BACKEND = os.environ.get("PETITION_HUB_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get(
     "PETITION_HUB_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"

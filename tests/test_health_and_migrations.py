@@ -19,8 +19,9 @@ async def test_healthz_reports_the_database(anonymous):
 
 
 async def test_the_home_page_serves_vendored_htmx(anonymous):
-    page = await anonymous.get("/")
+    page = await anonymous.get("/", follow_redirects=True)
     assert page.status_code == 200 and "/static/htmx.min.js" in page.text
+    assert "/static/htmx-ext-sse.min.js" in page.text
     script = await anonymous.get("/static/htmx.min.js")
     assert script.status_code == 200 and "htmx" in script.text[:200]
 

@@ -29,6 +29,15 @@ from resolvers.services import Services
 from schema.schema import build_schema
 from web.auth import SESSION_COOKIE, csrf_token
 from web.graphql import HubGraphQL
+from web.i18n import Translator
+from web.pages import (
+    PageNotFound,
+    SignInRequired,
+    page_not_found,
+    path_for,
+    sign_in_required,
+)
+from web.views import actions, admin, admin_settings, exports, intake, petitions, worklist
 from web.views import auth as auth_views
 
 HERE = Path(__file__).parent
@@ -46,6 +55,9 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
                          idle_minutes=settings.session_idle_minutes)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["csrf_token"] = csrf_token
+    templates.env.globals["tz"] = services.tz
+    templates.env.globals["url_for"] = path_for
+    translator = Translator(templates.env)
 
     async def healthz(request: Request) -> JSONResponse:
         try:
@@ -58,9 +70,6 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             log.exception("health check failed")
             return JSONResponse({"status": "database unreachable"}, 503)
         return JSONResponse({"status": "ok", "database": engine.dialect.name})
-
-    async def home(request: Request):  # type: ignore[no-untyped-def]
-        return templates.TemplateResponse(request, "home.html", {})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -82,14 +91,25 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/", home, name="home"),
             Route("/healthz", healthz, name="healthz"),
             *auth_views.routes,
+            *worklist.routes,
+            *intake.routes,
+            *exports.routes,
+            *petitions.routes,
+            *actions.routes,
+            *admin.routes,
+            *admin_settings.routes,
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         lifespan=lifespan,
+        exception_handlers={
+            SignInRequired: sign_in_required,
+            PageNotFound: page_not_found,
+            404: page_not_found,
+        },
         middleware=[
             Middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie=SESSION_COOKIE, same_site="lax",
@@ -101,5 +121,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     app.state.services = services
     app.state.schema = schema
     app.state.templates = templates
+    app.state.translator = translator
+    app.state.event_poll_seconds = 2.0
     app.state.settings = settings
     return app

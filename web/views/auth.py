@@ -13,6 +13,7 @@ from db import models
 from resolvers import signin
 from resolvers.errors import RateLimited, Unauthenticated
 from web.auth import end_session, require_csrf, start_session
+from web.pages import render
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,11 +27,10 @@ def _safe_next(target: str | None) -> str:
 
 
 async def login(request: Request) -> Response:
-    templates = request.app.state.templates
     next_url = _safe_next(request.query_params.get("next"))
     if request.method == "GET":
-        return templates.TemplateResponse(request, "auth/login.html",
-                                          {"next": next_url, "error": None, "username": ""})
+        return render(request, "auth/login.html", None,
+                      {"next": next_url, "error": None, "username": ""})
     await require_csrf(request)
     form = await request.form()
     username = str(form.get("username") or "")
@@ -47,8 +47,8 @@ async def login(request: Request) -> Response:
                                              password=password, ip=ip, now=now)
         except (Unauthenticated, RateLimited) as refused:
             status = 429 if isinstance(refused, RateLimited) else 401
-            return templates.TemplateResponse(
-                request, "auth/login.html",
+            return render(
+                request, "auth/login.html", None,
                 {"next": next_url, "error": refused.message, "username": username},
                 status_code=status,
             )

@@ -1,0 +1,70 @@
+"""The pages' languages: Chinese by default, English through a Babel catalogue.
+
+Message ids are the Chinese texts. `web/translations/<locale>/LC_MESSAGES/messages.po`
+is compiled in memory when the app starts, so no `.mo` file is kept in git.
+"""
+
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment
+from starlette.requests import HTTPConnection
+
+CATALOGUES = Path(__file__).parent / "translations"
+DEFAULT = "zh"
+LANGUAGES = {"zh": "中文", "en": "English"}
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+_current: ContextVar[NullTranslations | None] = ContextVar("translations", default=None)
+_CHINESE = NullTranslations()
+
+
+def compile_catalogues(directory: Path = CATALOGUES) -> dict[str, NullTranslations]:
+    """Every locale's `.po`, compiled to `.mo` in memory."""
+    found: dict[str, NullTranslations] = {DEFAULT: NullTranslations()}
+    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        locale = po.parent.parent.name
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=locale)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalogue)
+        compiled.seek(0)
+        found[locale] = Translations(compiled)
+    return found
+
+
+def choose_language(connection: HTTPConnection) -> str:
+    """`?lang=` (remembered in the session), else the session's choice, else Chinese."""
+    asked = connection.query_params.get("lang")
+    if asked in LANGUAGES:
+        connection.session["lang"] = asked
+        return asked
+    chosen = connection.session.get("lang")
+    return chosen if chosen in LANGUAGES else DEFAULT
+
+
+class Translator:
+    """Installs gettext into a jinja2 environment; `activate` picks this request's catalogue."""
+
+    def __init__(self, env: Environment) -> None:
+        self.catalogues = compile_catalogues()
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            gettext=self.gettext, ngettext=self.ngettext, newstyle=True
+        )
+
+    def activate(self, language: str) -> None:
+        _current.set(self.catalogues.get(language, self.catalogues[DEFAULT]))
+
+    @staticmethod
+    def gettext(message: str) -> str:
+        return (_current.get() or _CHINESE).gettext(message)
+
+    @staticmethod
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return (_current.get() or _CHINESE).ngettext(singular, plural, n)

@@ -1,0 +1,73 @@
+"""Appeals as the pages show them: with their organisations, community, lead and deadline
+badge, all batch-loaded (one statement per kind of thing, whatever the page size)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import models
+from db.models import AWAITING_ANSWER, AssignmentRole, PetitionStatus
+from resolvers import loaders
+from resolvers.access import ACTIVE_ASSIGNMENT
+from resolvers.services import Services
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A deadline in working days: `left` (0 = due today), `overdue`, `paused` or `done`."""
+
+    kind: str
+    days: int = 0
+
+
+@dataclass
+class Row:
+    petition: models.Petition
+    received_by: models.Organisation | None
+    community: models.Region | None
+    lead: models.Organisation | None
+    badge: Badge
+
+
+def deadline_badge(petition: models.Petition, services: Services, now: datetime) -> Badge:
+    """How the appeal stands against its deadline, counted in working days."""
+    if petition.status is PetitionStatus.SUSPENDED:
+        return Badge("paused", petition.suspended_days_left or 0)
+    if petition.status not in AWAITING_ANSWER:
+        return Badge("done")
+    today = now.astimezone(services.tz).date()
+    due = petition.due_at.astimezone(services.tz).date()
+    if petition.due_at < now:
+        return Badge("overdue", max(services.calendar.working_days_between(due, today), 0))
+    days = services.calendar.working_days_between(today, due)
+    return Badge("soon" if days <= 1 else "left", max(days, 0))
+
+
+async def rows_for(session: AsyncSession, petitions: Sequence[models.Petition],
+                   services: Services, now: datetime) -> list[Row]:
+    """Rows for a page of appeals, in three batch loads."""
+    ids = [p.id for p in petitions]
+    assignments = await loaders.assignments_by_petition(session, ids)
+    leads: list[int | None] = []
+    for listed in assignments:
+        active = [a for a in listed
+                  if a.role is AssignmentRole.LEAD and a.status in ACTIVE_ASSIGNMENT]
+        leads.append(active[-1].organisation_id if active else None)
+    org_ids = [p.received_by_id for p in petitions] + [i for i in leads if i is not None]
+    organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}
+    community_ids = [p.community_id for p in petitions if p.community_id is not None]
+    regions = {r.id: r for r in await loaders.regions_by_id(session, community_ids) if r}
+    return [
+        Row(
+            petition=p,
+            received_by=organisations.get(p.received_by_id),
+            community=regions.get(p.community_id) if p.community_id else None,
+            lead=organisations.get(lead) if lead else None,
+            badge=deadline_badge(p, services, now),
+        )
+        for p, lead in zip(petitions, leads, strict=True)
+    ]

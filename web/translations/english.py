@@ -1,0 +1,199 @@
+"""The English catalogue's source: `python -m web.translations.english` rewrites
+`en/LC_MESSAGES/messages.po` from the templates' message ids and these translations.
+
+Message ids are the Chinese texts the templates show (and the enums' values);
+`tests/test_pages_i18n.py` fails when a template's message has no English.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import write_po
+
+from db.models import enums
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE.parent / "templates"
+PO = HERE / "en" / "LC_MESSAGES" / "messages.po"
+
+PLURALS = {
+    "已超期%(num)d个工作日": ("%(num)d working day overdue", "%(num)d working days overdue"),
+    "剩余%(num)d个工作日": ("%(num)d working day left", "%(num)d working days left"),
+    "%(num)d个工作日": ("%(num)d working day", "%(num)d working days"),
+    "%(num)d人": ("%(num)d person", "%(num)d people"),
+    "此信访人此前已有%(num)d件诉求": ("this petitioner has %(num)d earlier appeal",
+                                "this petitioner has %(num)d earlier appeals"),
+    "待批延期：%(num)d个工作日": ("extension awaiting approval: %(num)d working day",
+                           "extension awaiting approval: %(num)d working days"),
+    "第%(num)d次": ("visit no. %(num)d", "visit no. %(num)d"),
+    "已延期%(num)d个工作日": ("extended by %(num)d working day",
+                         "extended by %(num)d working days"),
+}
+
+EN = {
+    "今天到期": "due today", "计时暂停": "clock paused",
+    "坪山群众诉求服务": "Pingshan appeals service", "跳到正文": "Skip to content",
+    "坪山区群众诉求服务综合体 · 信访超市": "Pingshan Appeals Service Complex · Petition Hub",
+    "主导航": "Main navigation", "工作台": "Worklist", "登记诉求": "Register an appeal",
+    "积案": "Backlog", "管理": "Administration", "退出": "Sign out",
+    "审计日志": "Audit log", "时间": "Time", "操作": "Actions", "途径": "Path",
+    "对象": "Object", "单位": "Organisation", "用户": "User", "暂无记录。": "Nothing yet.",
+    "下一页": "Next page", "节假日安排": "Holiday schedule", "年份": "Year", "查看": "Show",
+    "导入失败：": "Import refused: ",
+    "已导入 %(year)s 年安排：%(changes)s 天变化，重算 %(recomputed)s 个期限。":
+        "Imported the %(year)s schedule: %(changes)s days changed, %(recomputed)s "
+        "deadlines recomputed.",
+    "官方安排": "Official schedule",
+    "暂定（按法定节日推算，调休未知）":
+        "Provisional (statutory holidays estimated; make-up working days unknown)",
+    "放假": "Holidays", "调休上班": "Make-up working days",
+    "导入年度安排（JSON）": "Import a year's schedule (JSON)", "文件": "File",
+    "导入": "Import", "工作人员": "Staff", "接口令牌": "API tokens", "节假日": "Calendar",
+    "办理时限": "Time limits", "代码": "Code", "名称": "Name", "类型": "Kind",
+    "状态": "Status", "启用": "Active", "停用": "Deactivate", "无法完成：": "Could not do it: ",
+    "类别": "Category", "环节": "Stage", "工作日": "Working days", "说明": "Description",
+    "新增或修改": "Add or change", "保存": "Save",
+    "新令牌（只显示这一次，请立即复制保存）：":
+        "New token (shown only this once: copy it now):",
+    "前缀": "Prefix", "权限": "Scopes", "最近使用": "Last used", "有效期至": "Expires",
+    "已吊销": "Revoked", "已过期": "Expired", "有效": "Valid", "吊销": "Revoke",
+    "新建令牌": "New token", "有效期至（可选）": "Expires (optional)", "创建": "Create",
+    "用户名": "Username", "姓名": "Name", "角色": "Role", "新建工作人员": "New staff member",
+    "初始密码（至少10位）": "Initial password (10 characters or more)",
+    "未找到": "Not found",
+    "没有这个页面或诉求，或者它不在您单位的办理范围内。":
+        "There is no such page or appeal, or it is outside your organisation's slice.",
+    "返回工作台": "Back to the worklist", "期限": "Due", "暂定": "provisional",
+    "集体访": "Collective", "重复访提示": "Repeat appeal", "无法登记：": "Not registered: ",
+    "信访人": "Petitioner", "身份证号": "Resident ID", "电话": "Phone", "地址": "Address",
+    "人数": "People", "诉求": "Appeal", "请选择": "Choose…", "事项": "Matter",
+    "渠道": "Channel", "所涉社区": "Community concerned",
+    "本单位所在社区": "This organisation's community",
+    "登记时间（补录时填写）": "Received at (when registered later)", "标题": "Title",
+    "诉求内容": "What the appeal says", "登记": "Register",
+    "此诉求刚被他人更改，页面已刷新为最新状态，请确认后再操作。":
+        "Someone else changed this appeal just now; the page shows it as it is now. "
+        "Check, then try again.",
+    "刷新": "Reload",
+    "您的角色在此状态下没有可执行的操作。":
+        "Your role has no action on this appeal in its present state.",
+    "受理": "Accept", "签收": "Take the assignment", "交办": "Assign", "主办": "Lead",
+    "协办": "Assisting", "期限（可选）": "Due (optional)", "交办意见": "Instructions",
+    "答复": "Answer", "答复内容": "Answer", "记录回访": "Record feedback",
+    "满意度": "Satisfaction", "回访意见": "Comment", "办结": "Close", "已化解": "Resolved",
+    "退回": "Return", "退回理由": "Reason for returning", "申请延期": "Request extension",
+    "延期工作日": "Working days", "延期理由": "Reason", "批准延期": "Approve extension",
+    "驳回延期": "Reject extension", "驳回理由": "Reason", "挂起": "Suspend",
+    "挂起理由": "Reason", "恢复办理": "Resume", "转入调解仲裁诉讼": "Escalate",
+    "去向": "To", "理由": "Reason", "重启": "Reopen", "重启理由": "Reason",
+    "列为积案": "Mark as backlog", "责任人": "Owner", "积案销号": "Clear backlog",
+    "重新分类": "Reclassify", "添加备注": "Add note", "备注": "Note", "重复访": "Repeat",
+    "越级访": "Level-skipping", "诉求信息": "The appeal", "级": " level",
+    "社区": "Community", "办理期限": "Deadline", "回访": "Feedback",
+    "个人信息已脱敏：仅大厅和当前承办单位可见。":
+        "Personal data masked: only the hall and the organisations handling it now see it.",
+    "交办时间": "Assigned", "尚未交办。": "Not assigned yet.", "办理过程": "Timeline",
+    "系统": "System", "搜索": "Search", "标题或内容，如：欠薪": "Title or text, e.g. 欠薪",
+    "全部": "All", "即将到期": "Due soon", "已超期": "Overdue", "仅积案": "Backlog only",
+    "排序": "Sort", "按登记时间": "By receipt", "按办理期限": "By deadline",
+    "筛选": "Filter", "共 %(total)s 件": "%(total)s appeals", "导出": "Export",
+    "编号": "Number", "登记单位": "Received by", "积案责任人": "Backlog owner",
+    "主办单位": "Lead", "登记日期": "Received", "没有符合条件的诉求。": "No appeal matches.",
+    "翻页": "Pages", "回到第一页": "First page", "工作人员登录": "Staff sign-in",
+    "登录": "Sign in", "密码": "Password",
+}
+
+# The enums' values (what the pages show for a status, a category…).
+ENUMS = {
+    # Category, Matter, Channel, Level
+    "咨询": "Consultation", "建议": "Suggestion", "投诉": "Complaint", "举报": "Report",
+    "求助": "Assistance", "信访事项": "Petition", "劳资欠薪": "Unpaid wages",
+    "劳动合同": "Labour contract", "宅基地与土地": "Homestead and land", "婚姻家庭": "Family",
+    "施工扰民": "Construction nuisance", "住房": "Housing", "环境": "Environment",
+    "交通": "Traffic", "公共服务": "Public services", "其他": "Other", "走访": "Walk-in",
+    "来电": "Phone", "来信": "Letter", "网上": "Online", "站点": "Site station",
+    "区": "District", "街道": "Street", "市": "City", "网格": "Grid",
+    # PetitionStatus
+    "已登记": "Received", "已受理": "Accepted", "已交办": "Assigned", "办理中": "In progress",
+    "已答复": "Answered", "已回访": "Feedback", "已办结": "Closed", "已退回": "Returned",
+    "已挂起": "Suspended", "已延期": "Extended", "已重启": "Reopened",
+    "已转入调解仲裁诉讼": "Escalated",
+    # AssignmentStatus, Satisfaction, Escalation
+    "待签收": "Pending", "已签收": "Accepted", "已撤回": "Withdrawn",
+    "满意": "Satisfied", "基本满意": "Basically satisfied", "不满意": "Dissatisfied",
+    "拒绝评价": "Refused", "无法联系": "Unreachable", "调解": "Mediation",
+    "仲裁": "Arbitration", "诉讼": "Litigation",
+    # EventKind
+    "分类": "Classified", "承办完成": "Assignment completed", "恢复": "Resumed",
+    "关联重复访": "Linked as a repeat", "期限重算": "Deadline recomputed",
+    # Role
+    "分办员": "Dispatcher", "承办人": "Handler", "调解员": "Mediator",
+    "心理咨询师": "Counsellor", "信用专员": "Credit officer", "领导": "Leader",
+    "管理员": "Administrator",
+    # PolicyStage
+    "办理": "Handling", "受理告知": "Acceptance", "延期": "Extension",
+    # OrganisationKind
+    "区群众诉求服务大厅": "District appeals hall",
+    "街道综合性群众诉求服务平台": "Street appeals platform",
+    "社区群众诉求服务窗口": "Community window", "群众诉求服务特色站点": "Site station",
+    "区综治中心": "Comprehensive governance centre",
+    "区社会治理综合服务中心": "Social governance service centre",
+    "区人民法院诉讼服务站": "Court litigation service station",
+    "劳动争议调解委员会": "Labour dispute mediation committee",
+    "劳动人事争议仲裁院": "Labour arbitration", "调解工作室": "Mediation studio",
+    "工地调解室": "Site mediation room",
+    "地铁项目工地劳资纠纷分级调解中心": "Metro-project dispute centre",
+    "诉源治理非诉纠纷试点基地": "Non-litigation pilot base",
+    "区社会心理关爱服务中心": "Psychological care centre",
+    "公共信用信息服务中心": "Public credit centre", "职能部门": "Department",
+}
+
+
+def template_messages() -> list[str]:
+    """Every message id the templates use (singular form for plurals)."""
+    found: dict[str, None] = {}
+    for _, _, message, _, _ in extract_from_dir(
+        str(TEMPLATES), method_map=[("**.html", "jinja2")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+    ):
+        found[message if isinstance(message, str) else message[0]] = None
+    return list(found)
+
+
+def enum_values() -> list[str]:
+    kinds = [enums.Category, enums.Matter, enums.Channel, enums.Level, enums.PetitionStatus,
+             enums.AssignmentRole, enums.AssignmentStatus, enums.Satisfaction,
+             enums.Escalation, enums.EventKind, enums.Role, enums.PolicyStage,
+             enums.OrganisationKind]
+    return list(dict.fromkeys(str(member.value) for kind in kinds for member in kind))
+
+
+def build() -> Catalog:
+    catalog = Catalog(locale="en", project="petition-hub", fuzzy=False)
+    everything = {**EN, **ENUMS}
+    for message in dict.fromkeys(template_messages() + enum_values()):
+        if message in PLURALS:
+            catalog.add((message, message), PLURALS[message])
+        elif message in everything:
+            catalog.add(message, everything[message])
+        else:
+            catalog.add(message, "")
+    return catalog
+
+
+def main() -> None:
+    catalog = build()
+    PO.parent.mkdir(parents=True, exist_ok=True)
+    with PO.open("wb") as out:
+        write_po(out, catalog, width=100, omit_header=False, sort_output=False)
+    missing = [m.id for m in catalog if m.id and not m.string]
+    if missing:
+        sys.exit(f"no English for: {missing}")
+
+
+if __name__ == "__main__":
+    main()
