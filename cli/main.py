@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -18,7 +18,7 @@ from db.config import Settings, load_settings
 from db.demo.load import DemoAlreadyLoaded
 from db.engine import create_engine, create_sessionmaker
 from db.models import Role, utcnow
-from resolvers import auth
+from resolvers import auth, loaders
 from resolvers.broker import create_broker
 from resolvers.caller import DEFAULT_TOKEN_SCOPES
 from resolvers.errors import HubError
@@ -164,14 +164,60 @@ def token_create(
     org: Annotated[str, typer.Option(help="Organisation code, e.g. PS-HALL.")],
     scope: Annotated[list[str] | None, typer.Option(help="A scope; repeat for more.")] = None,
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    expires_in_days: Annotated[
+        int | None, typer.Option(help="Valid for this many days (default: until revoked).")
+    ] = None,
 ) -> None:
     """Print a new API token for an organisation. It is shown once."""
+    if expires_in_days is not None and expires_in_days < 1:
+        typer.secho("error: --expires-in-days must be 1 or more", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    expires_at = (
+        utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    )
 
     async def work(session: AsyncSession, _: Settings) -> str:
         issued = await auth.create_token(
-            session=session, organisation_code=org, name=name, scopes=scope or DEFAULT_TOKEN_SCOPES
+            session=session, organisation_code=org, name=name,
+            scopes=scope or DEFAULT_TOKEN_SCOPES, expires_at=expires_at,
         )
         return issued.token
+
+    typer.echo(run_with_session(work))
+
+
+@token_app.command("list")
+def token_list(
+    org: Annotated[str | None, typer.Option(help="Only this organisation's tokens.")] = None,
+) -> None:
+    """List API tokens: id, organisation, name, scopes, last used, expiry, revocation."""
+
+    async def work(session: AsyncSession, _: Settings) -> str:
+        ids = [(await auth.organisation_by_code(session, org)).id] if org is not None else None
+        clients = await auth.list_tokens(session=session, organisation_ids=ids)
+        organisations = await loaders.organisations_by_id(
+            session, [c.organisation_id for c in clients])
+        codes = {o.id: o.code for o in organisations if o is not None}
+        lines = ["id\torganisation\tname\tprefix\tscopes\tlast used\texpires\trevoked"]
+        for c in clients:
+            lines.append("\t".join(str(v) if v is not None else "-" for v in (
+                c.id, codes.get(c.organisation_id), c.name, c.token_prefix + "…",
+                ",".join(c.scopes), c.last_used_at, c.expires_at, c.revoked_at)))
+        return "\n".join(lines)
+
+    typer.echo(run_with_session(work))
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id, from `token list`.")],
+) -> None:
+    """Revoke an API token; it stops working at once."""
+
+    async def work(session: AsyncSession, _: Settings) -> str:
+        client = await auth.revoke_token(session=session, client_id=token_id,
+                                         now=utcnow())
+        return f"revoked token {client.id} ({client.name})"
 
     typer.echo(run_with_session(work))
 

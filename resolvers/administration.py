@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.engine import begin_write
 from resolvers.caller import Caller
 from resolvers.errors import Forbidden, NotFound
-from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
 
 
 def require_admin(caller: Caller) -> None:
@@ -72,25 +71,6 @@ async def set_user_active(
     user.active = active
     await session.commit()
     return user
-
-
-async def list_audit(
-    *, session: AsyncSession, caller: Caller, first: int, after: str | None
-) -> Page[models.AuditEntry]:
-    """The audit log, newest first, a keyset page at a time."""
-    ids = administered_ids(caller)
-    a = models.AuditEntry
-    statement = select(a)
-    if ids is not None:
-        statement = statement.where(a.organisation_id.in_(ids))
-    if after:
-        at, ident = decode_time_id_cursor(after)
-        statement = statement.where(tuple_(a.at, a.id) < tuple_(at, ident))
-    rows = list((await session.scalars(
-        statement.order_by(a.at.desc(), a.id.desc()).limit(first + 1))).all())
-    has_next = len(rows) > first
-    rows = rows[:first]
-    return Page(rows, [encode_cursor(r.at, r.id) for r in rows], has_next)
 
 
 def ids_of(rows: Sequence[models.StaffUser | models.ApiClient]) -> list[int]:

@@ -50,7 +50,7 @@ async def create_token(
         raise BadUserInput(
             f"unknown scope {unknown[0]!r}; known: {', '.join(SCOPES)}", field="scopes"
         )
-    organisation = await _organisation(session, organisation_code)
+    organisation = await organisation_by_code(session, organisation_code)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     await begin_write(session)
     client = models.ApiClient(
@@ -150,7 +150,7 @@ async def create_user(
         raise BadUserInput("a username has 1 to 64 characters", field="username")
     if len(password) < 10:
         raise BadUserInput("a password has at least 10 characters", field="password")
-    organisation = await _organisation(session, organisation_code)
+    organisation = await organisation_by_code(session, organisation_code)
     taken = await session.scalar(
         select(models.StaffUser.id).where(models.StaffUser.username == username)
     )
@@ -169,7 +169,8 @@ async def create_user(
     return user
 
 
-async def _organisation(session: AsyncSession, code: str) -> models.Organisation:
+async def organisation_by_code(session: AsyncSession, code: str) -> models.Organisation:
+    """The organisation with `code`; `NotFound` (field `org`) if there is none."""
     organisation = (
         await session.scalars(select(models.Organisation).where(models.Organisation.code == code))
     ).one_or_none()

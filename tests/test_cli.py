@@ -61,3 +61,23 @@ def test_mistakes_end_with_a_message_not_a_traceback(workdir):
         assert result.returncode == 1
         assert "Traceback" not in result.stderr
         assert result.stderr.startswith("error:")
+
+
+def test_tokens_are_listed_expire_and_are_revoked(workdir):
+    created = run(workdir, "token", "create", "--org", "PS-LMC", "--name", "court-system",
+                  "--expires-in-days", "30")
+    assert created.returncode == 0, created.stderr
+    listed = run(workdir, "token", "list", "--org", "PS-LMC")
+    assert listed.returncode == 0, listed.stderr
+    line = next(row for row in listed.stdout.splitlines() if "court-system" in row)
+    token_id, org, _, prefix, scopes, last_used, expires, revoked = line.split("\t")
+    assert org == "PS-LMC" and created.stdout.strip().startswith(prefix.rstrip("…"))
+    assert "petitions:read" in scopes and expires != "-" and revoked == "-"
+    assert created.stdout.strip() not in listed.stdout  # the secret is never shown again
+
+    revoked_now = run(workdir, "token", "revoke", token_id)
+    assert revoked_now.returncode == 0, revoked_now.stderr
+    again = run(workdir, "token", "list", "--org", "PS-LMC")
+    assert next(r for r in again.stdout.splitlines() if r.startswith(token_id + "\t")).split(
+        "\t")[-1] != "-"
+    assert run(workdir, "token", "revoke", "999999").returncode == 1

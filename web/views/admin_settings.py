@@ -12,7 +12,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db.models import Category, PolicyStage
-from resolvers import administration, calendars, loaders, policies
+from resolvers import audit as audit_log
+from resolvers import calendars, loaders, policies
 from resolvers.errors import BadUserInput, HubError
 from web.auth import require_csrf
 from web.pages import Staff, db, now, redirect, render, services
@@ -100,11 +101,11 @@ async def audit(request: Request) -> Response:
         staff = await require_admin(request, session)
         after = request.query_params.get("after")
         try:
-            page = await administration.list_audit(session=session, caller=staff.caller,
-                                                   first=AUDIT_PAGE, after=after)
+            page = await audit_log.list_audit(session=session, caller=staff.caller,
+                                              first=AUDIT_PAGE, after=after)
         except BadUserInput:
-            page = await administration.list_audit(session=session, caller=staff.caller,
-                                                   first=AUDIT_PAGE, after=None)
+            page = await audit_log.list_audit(session=session, caller=staff.caller,
+                                              first=AUDIT_PAGE, after=None)
         organisations = {o.id: o for o in await loaders.organisations_by_id(
             session, [e.organisation_id for e in page.rows]) if o}
         users = {u.id: u for u in await loaders.staff_users_by_id(

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from resolvers import access, loaders
+from resolvers import access, audit, loaders
 from resolvers.worklist import list_worklist
 from web.pages import Staff, db, now, require_staff, services
 from web.rows import rows_for
@@ -42,6 +42,10 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
                 session, [p.petitioner_id or 0 for p in page.rows])
             visible = await loaders.personal_data_visible(
                 session, staff.caller, [p.id for p in page.rows])
+            await audit.record_unmasked(
+                session, staff.caller,
+                [p.id for p, shown in zip(page.rows, visible, strict=True) if shown],
+                audit.AuditPath.EXPORT)
         for row, person, unmasked in zip(rows, people, visible, strict=True):
             p = row.petition
             yield [

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from db import models
 from db.models import AssignmentRole, Escalation, OrganisationKind, Satisfaction
-from resolvers import access, loaders
+from resolvers import access, audit, loaders
 from resolvers.organisations import list_organisations
 from resolvers.petitions import get_petition
 from resolvers.stream import newest_event_id
@@ -58,6 +58,8 @@ async def petition_context(session: AsyncSession, request: Request, staff: Staff
     if petition.petitioner_id:
         (person,) = await loaders.petitioners_by_id(session, [petition.petitioner_id])
         (unmasked,) = await loaders.personal_data_visible(session, staff.caller, [petition.id])
+        if person is not None and unmasked and (person.id_number or person.phone):
+            await audit.record_unmasked(session, staff.caller, [petition.id], audit.AuditPath.PAGE)
         if person is not None:
             petitioner = PetitionerView(
                 name=person.name,
