@@ -7,13 +7,22 @@ follows from the two.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import csv
+import io
 import uuid
 from dataclasses import dataclass
 
+import httpx
 import pytest
+from sqlalchemy import select
 
-from tests import factories
+from db import models
+from resolvers import auth
+from tests import factories, staff
 from tests.steps import step
+from tests.streams import subscription
 
 # DOMAIN.md, "Each partner's slice".
 SLICE = {
@@ -140,3 +149,69 @@ async def test_a_nested_path_does_not_open_an_appeal_outside_the_slice(appeal, c
         client = await client_for(org)
         nested = (await client.data(NESTED, {"id": repeat["id"]}))["petition"]["repeatOf"]
         assert (nested is not None) is sees, org
+
+
+async def test_the_subscription_carries_exactly_the_slice(server, client_for):
+    # Given every organisation following the event stream from now on
+    async with contextlib.AsyncExitStack() as stack:
+        streams = {}
+        for org in ORGANISATIONS:
+            client = await client_for(org)
+            token = client.http.headers["Authorization"].removeprefix("Bearer ")
+            streams[org] = await stack.enter_async_context(subscription(server.url, token))
+            await streams[org].subscribe()
+        await asyncio.sleep(0.3)  # let every stream take its starting point
+
+        # When an appeal lives its life (received, assigned, returned by PSY)
+        appeal = await _life(client_for)
+
+        # Then the hall sees all of it; each other organisation sees it iff the table says
+        hall_events = await streams[factories.HALL].events_until(
+            lambda e: e["kind"] == "ASSIGNMENT_RETURNED" and e["petition"]["id"] == appeal.id)
+        assert hall_events[0]["kind"] == "SUBMITTED"
+        for org in ORGANISATIONS[1:]:
+            stream = streams[org]
+            if expected(appeal, org, "appeal"):
+                got = await stream.events_until(lambda e: e["kind"] == "ASSIGNMENT_RETURNED")
+                assert {e["petition"]["id"] for e in got} == {appeal.id}, org
+            else:
+                assert await stream.nothing_for(0.5), org
+
+
+@pytest.fixture(scope="session")
+async def matrix_staff(sessionmaker, world) -> dict[str, str]:
+    """A handler in every organisation of the matrix: code → username."""
+    names = {org: f"matrix.{org.lower()}" for org in ORGANISATIONS}
+    async with sessionmaker() as session:
+        existing = set(await session.scalars(select(models.StaffUser.username)))
+        for org, username in names.items():
+            if username not in existing:
+                await auth.create_user(session=session, organisation_code=org,
+                                       username=username, password=staff.PASSWORD,
+                                       roles=[models.Role.HANDLER])
+    return names
+
+
+@pytest.mark.parametrize("org", ORGANISATIONS)
+async def test_the_pages_and_the_export_answer_by_the_slice_table(
+        org, appeal, server, matrix_staff):
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as browser:
+        token = staff.csrf_of((await browser.get("/login")).text)
+        signed = await browser.post("/login", data={
+            "username": matrix_staff[org], "password": staff.PASSWORD, "csrf_token": token})
+        assert signed.status_code == 303
+
+        page = await browser.get(f"/petitions/{appeal.number}")
+        nonexistent = await browser.get("/petitions/PS-2026-999999")
+        export = await browser.get(f"/petitions/export.csv?q={appeal.marker}")
+
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))[1:]
+    if not expected(appeal, org, "appeal"):
+        assert page.status_code == 404 and page.text == nonexistent.text, org
+        assert rows == [], org
+        return
+    assert page.status_code == 200 and appeal.number in page.text, org
+    assert [r[0] for r in rows] == [appeal.number], org
+    masked = not expected(appeal, org, "personal_data")
+    assert ("*" in rows[0][14]) is masked, org
+    assert ("**********" in page.text) is masked, org

@@ -70,7 +70,7 @@ def test_tokens_are_listed_expire_and_are_revoked(workdir):
     listed = run(workdir, "token", "list", "--org", "PS-LMC")
     assert listed.returncode == 0, listed.stderr
     line = next(row for row in listed.stdout.splitlines() if "court-system" in row)
-    token_id, org, _, prefix, scopes, last_used, expires, revoked = line.split("\t")
+    token_id, org, _, prefix, scopes, _last_used, expires, revoked = line.split("\t")
     assert org == "PS-LMC" and created.stdout.strip().startswith(prefix.rstrip("…"))
     assert "petitions:read" in scopes and expires != "-" and revoked == "-"
     assert created.stdout.strip() not in listed.stdout  # the secret is never shown again
