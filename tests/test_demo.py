@@ -123,7 +123,7 @@ async def test_same_seed_same_district_and_second_load_is_refused(
 
 async def test_the_demo_s_open_appeals_can_go_on_with_their_workflow(tmp_path: Path) -> None:
     # Given the demo's suspended appeals (the clock paused with days left)
-    settings, engine, _ = await _load(tmp_path / "demo.db", appeals=3000)
+    settings, engine, _ = await _load(tmp_path / "demo.db", appeals=8000)
     async with create_sessionmaker(engine)() as session:
         await _resume_every_suspended_appeal(settings, session)
     await engine.dispose()

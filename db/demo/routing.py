@@ -182,12 +182,13 @@ def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
         life.add(t + minutes(rng, 60, 2000), E.BACKLOG_CLEARED, HALL_CODE,
                  petition={"backlog": False})
     satisfaction = Satisfaction[p.satisfaction]
-    t = life.add(office(life.last + minutes(rng, 30, 20 * 60), rng), E.FEEDBACK_RECORDED,
+    feedback_at, close_at = _feedback_and_close(p, life.last, due_at)
+    t = life.add(feedback_at, E.FEEDBACK_RECORDED,
                  p.receiver, status=S.FEEDBACK, data={"satisfaction": satisfaction.name},
                  petition={"satisfaction": satisfaction})
     resolved = not ((satisfaction is Satisfaction.DISSATISFIED and rng.random() < 0.35)
                     or rng.random() < 0.003)
-    life.closed_at = life.add(t + minutes(rng, 5, 240), E.CLOSED, closer, status=S.CLOSED,
+    life.closed_at = life.add(max(close_at, t), E.CLOSED, closer, status=S.CLOSED,
                               data={"resolved": resolved},
                               petition={"closed_at": AT, "resolved": resolved})
     return life
@@ -267,6 +268,18 @@ def _before(t: datetime, end: datetime, rng: random.Random) -> datetime:
     """`t` moved into office hours, unless that would pass `end`."""
     moved = office(t, rng)
     return moved if moved < end else t
+
+
+def _feedback_and_close(p: Plan, answered: datetime, due_at: datetime
+                        ) -> tuple[datetime, datetime]:
+    """回访 and 办结: an answer given in time is mostly followed up (a call back) and
+    closed before the deadline too; a late one, or a few others, a working day or so on."""
+    rng, left = p.rng, due_at - answered
+    if left > timedelta(minutes=20) and rng.random() < 0.96:
+        feedback = answered + left * rng.uniform(0.1, 0.6)
+        return feedback, feedback + (due_at - feedback) * rng.uniform(0.05, 0.5)
+    feedback = office(answered + minutes(rng, 30, 20 * 60), rng)
+    return feedback, feedback + minutes(rng, 5, 240)
 
 
 def _answer_time(p: Plan, life: Life, due_at: datetime) -> datetime:
