@@ -230,7 +230,7 @@ def _action(value: str) -> str:
 
 
 def _standing(value: str) -> str:
-    """"A or B" of standings (a standing may itself hold " or ")."""
+    """Standings joined by ' or ' (one standing's own text holds ' or ' too)."""
     for standing, label in STANDINGS.items():
         if value == standing.value:
             return label
