@@ -53,7 +53,7 @@ async def test_an_admin_creates_and_deactivates_a_staff_user(sign_in_as, server)
                                                 "username": f"x-{username}",
                                                 "password": "a-long-password",
                                                 "roles": "HANDLER"})
-    assert refused.status_code == 400 and "you administer" in refused.text
+    assert refused.status_code == 400 and "请选择您管理的单位" in refused.text
 
     off = await admin.post(f"/admin/users/{user_id}/active", {"active": "0"})
     assert off.status_code == 303

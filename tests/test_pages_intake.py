@@ -37,8 +37,9 @@ async def test_checks_flag_a_wrong_check_digit_and_a_wrong_phone(sign_in_as):
                               htmx=True)
 
     assert checked.status_code == 200
-    assert re.search(r'id="err-id_number"[^>]*hx-swap-oob="true">[^<]*check digit', checked.text)
-    assert re.search(r'id="err-phone"[^>]*hx-swap-oob="true">not a valid phone', checked.text)
+    assert re.search(r'id="err-id_number"[^>]*hx-swap-oob="true">身份证号码校验位错误<',
+                     checked.text)
+    assert re.search(r'id="err-phone"[^>]*hx-swap-oob="true">不是有效的电话号码<', checked.text)
 
 
 async def test_checks_show_the_deadline_and_a_collective_appeal(sign_in_as):
@@ -84,7 +85,7 @@ async def test_a_refused_submission_keeps_what_was_typed_and_names_the_field(sig
 
     assert response.status_code == 400
     assert "已填写的内容" in response.text
-    assert re.search(r'id="err-title" role="alert">title is required', response.text)
+    assert re.search(r'id="err-title" role="alert">请填写标题<', response.text)
 
 
 async def test_a_double_submission_registers_one_appeal(sign_in_as):

@@ -80,7 +80,7 @@ async def test_a_wrong_password_says_no_more_than_wrong(browser, lmc_mediator):
     nobody = await sign_in(browser, "no-such-user", "not the password")
 
     assert wrong.status_code == nobody.status_code == 401
-    assert all("wrong username or password" in r.text for r in (wrong, nobody))
+    assert all("用户名或密码错误" in r.text for r in (wrong, nobody))
 
 
 async def test_repeated_failures_lock_that_address_but_not_the_person(browser, lmc_mediator):

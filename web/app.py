@@ -28,6 +28,7 @@ from resolvers.publishing import publish_after_commit
 from resolvers.services import Services
 from schema.schema import build_schema
 from web.auth import SESSION_COOKIE, csrf_token
+from web.errors import template_error_text
 from web.graphql import HubGraphQL
 from web.i18n import Translator
 from web.pages import (
@@ -57,6 +58,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["tz"] = services.tz
     templates.env.globals["url_for"] = path_for
+    templates.env.globals["error_text"] = template_error_text
     translator = Translator(templates.env)
 
     async def healthz(request: Request) -> JSONResponse:

@@ -13,6 +13,8 @@ from db import models
 from resolvers import signin
 from resolvers.errors import RateLimited, Unauthenticated
 from web.auth import end_session, require_csrf, start_session
+from web.errors import error_text
+from web.i18n import choose_language
 from web.pages import render
 
 
@@ -47,9 +49,10 @@ async def login(request: Request) -> Response:
                                              password=password, ip=ip, now=now)
         except (Unauthenticated, RateLimited) as refused:
             status = 429 if isinstance(refused, RateLimited) else 401
+            error = error_text(refused, choose_language(request))
             return render(
                 request, "auth/login.html", None,
-                {"next": next_url, "error": refused.message, "username": username},
+                {"next": next_url, "error": error, "username": username},
                 status_code=status,
             )
     start_session(request, signed_in.user.id)

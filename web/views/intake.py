@@ -26,6 +26,8 @@ from resolvers.organisations import list_communities
 from resolvers.policies import handling_limits
 from resolvers.worklist import earlier_appeals
 from web.auth import require_csrf
+from web.errors import error_text
+from web.i18n import choose_language
 from web.pages import Staff, db, now, redirect, render, require_staff, services
 
 # The resolvers' field names, as the form names them.
@@ -71,20 +73,21 @@ async def _checks(request: Request, session: AsyncSession, staff: Staff,
                   form: FormData) -> dict[str, Any]:
     """Field errors, the petitioner's earlier appeals, the deadline: what the form shows."""
     errors: dict[str, str] = {}
+    language = choose_language(request)
     id_number = None
     try:
         id_number = validation.resident_id(_value(form, "id_number"), "petitioner.idNumber")
     except BadUserInput as bad:
-        errors["id_number"] = bad.message
+        errors["id_number"] = error_text(bad, language)
     try:
         validation.phone(_value(form, "phone"), "petitioner.phone")
     except BadUserInput as bad:
-        errors["phone"] = bad.message
+        errors["phone"] = error_text(bad, language)
     people = 1
     try:
         people = validation.whole_number(_people(form), "peopleCount", low=1, high=10_000)
     except BadUserInput as bad:
-        errors["people_count"] = bad.message
+        errors["people_count"] = error_text(bad, language)
     earlier = []
     if id_number:
         earlier = await earlier_appeals(session=session, caller=staff.caller,
@@ -98,7 +101,7 @@ async def _checks(request: Request, session: AsyncSession, staff: Staff,
         try:
             received = _received_at(request, form)
         except BadUserInput as bad:
-            errors["received_at"] = bad.message
+            errors["received_at"] = error_text(bad, language)
         due = petition_deadline(services(request), received or now(), limits[category])
         preview = {"category": category, "days": limits[category], "due": due}
     return {"errors": errors, "earlier": earlier, "preview": preview, "limits": limits,
@@ -159,7 +162,8 @@ async def submit(request: Request) -> Response:
         except HubError as refused:
             checks = await _checks(request, session, staff, form)
             field = FIELDS.get(str(refused.extensions.get("field")), "form")
-            checks["errors"] = {**checks["errors"], field: refused.message}
+            message = error_text(refused, choose_language(request))
+            checks["errors"] = {**checks["errors"], field: message}
             return await _form_page(request, session, staff, form, checks, status_code=400)
     return redirect(request, request.url_for("petition", number=petition.number).path)
 

@@ -18,6 +18,8 @@ from resolvers.petitions import PetitionFilter
 from resolvers.signin import caller_for_user
 from resolvers.stream import follow_events, newest_event_id
 from resolvers.worklist import Order, Worklist, count_worklist, list_worklist
+from web.errors import error_text
+from web.i18n import choose_language
 from web.pages import db, now, render, require_staff, services
 from web.rows import rows_for
 
@@ -65,7 +67,7 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
                                        services=services(request), worklist=worklist,
                                        first=first, after=params.get("after"), now=now())
         except BadUserInput as refused:  # a cursor from elsewhere: start at the top
-            error = refused.message
+            error = error_text(refused, choose_language(request))
             page = await list_worklist(session=session, caller=staff.caller,
                                        services=services(request), worklist=worklist,
                                        first=first, after=None, now=now())

@@ -1,0 +1,217 @@
+"""Error messages follow the page's language; the GraphQL API keeps its English ones.
+
+`test_every_raised_message_has_its_chinese` reads the source: every message a resolver
+(or a page view) raises must have a translation in `web/errors.py`.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from db.models import PetitionStatus, Role
+from resolvers import errors, validation
+from resolvers.authority import Standing
+from resolvers.errors import BadUserInput, Conflict, Forbidden, HubError, RateLimited
+from resolvers.transitions import Action, next_status
+from tests import factories
+from tests.factories import SUBMIT, submission, submit
+from tests.test_pages_intake import form
+from tests.test_pages_petition import version_of
+from web.errors import ACTIONS, PATTERNS, STANDINGS, chinese, error_text, literal_parts
+
+ROOT = Path(__file__).parent.parent
+SCANNED = sorted([*ROOT.glob("resolvers/*.py"), *ROOT.glob("web/views/*.py")])
+ERRORS = {name: cls for name, cls in vars(errors).items()
+          if isinstance(cls, type) and issubclass(cls, HubError)}
+WILDCARD = object()
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level `NAME = "text"` assignments (a message may be raised by name)."""
+    found = {}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            found[node.targets[0].id] = node.value.value
+    return found
+
+
+def _literals(joined: ast.JoinedStr) -> tuple[str, ...]:
+    """An f-string's literal text between its holes: ("", " is required") for f"{x} is required"."""
+    parts = [""]
+    for value in joined.values:
+        if isinstance(value, ast.Constant):
+            parts[-1] += str(value.value)
+        else:
+            parts.append("")
+    return tuple(parts)
+
+
+def raised_messages() -> list[tuple[str, str | tuple[str, ...]]]:
+    """(where, message) for every HubError built in the scanned code: a plain message as a
+    string, an f-string as its literal parts."""
+    found: list[tuple[str, str | tuple[str, ...]]] = []
+    for path in SCANNED:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _constants(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            name = node.func.id
+            if name not in ERRORS and name != "not_found":
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            first = node.args[0] if node.args else None
+            message: str | tuple[str, ...]
+            if first is None:
+                default = inspect.signature(ERRORS[name].__init__).parameters["message"].default
+                assert isinstance(default, str), f"{where}: {name}() without a message"
+                message = default
+            elif isinstance(first, ast.Constant) and isinstance(first.value, str):
+                message = first.value
+            elif isinstance(first, ast.Name) and first.id in constants:
+                message = constants[first.id]
+            elif isinstance(first, ast.JoinedStr):
+                message = _literals(first)
+            else:
+                message = f"<cannot read {ast.unparse(first)}>"
+            if name == "not_found" and isinstance(message, str):
+                message = errors.not_found(message).message
+            found.append((where, message))
+    return found
+
+
+def test_the_scan_finds_the_resolvers_messages():
+    messages = [m for _, m in raised_messages()]
+    assert "the resident ID number's check digit is wrong" in messages
+    assert "wrong username or password" in messages  # raised through a constant
+    assert "petition not found" in messages  # not_found("petition")
+    assert ("an appeal that is ", " cannot ", "") in messages
+    assert len(messages) > 70
+
+
+def test_every_raised_message_has_its_chinese():
+    templates = {literal_parts(english) for english, _ in PATTERNS}
+    missing = []
+    for where, message in raised_messages():
+        if isinstance(message, tuple):
+            if message not in templates:
+                missing.append(f"{where}: f-string {'{…}'.join(message)!r}")
+        elif chinese(message) is None:
+            missing.append(f"{where}: {message!r}")
+    assert missing == [], "no Chinese in web/errors.py for:\n" + "\n".join(missing)
+
+
+def test_every_pattern_is_used_and_its_chinese_uses_its_placeholders():
+    raised = {m for _, m in raised_messages() if isinstance(m, tuple)}
+    for english, zh in PATTERNS:
+        assert literal_parts(english) in raised, f"no code raises {english!r}"
+        assert set(re.findall(r"\{(\w+)\}", zh)) == set(re.findall(r"\{(\w+)\}", english))
+
+
+def test_every_action_and_standing_has_its_chinese():
+    assert set(ACTIONS) == set(Action)
+    assert set(STANDINGS) == set(Standing)
+
+
+def _raised(call, *args, **kwargs) -> HubError:
+    with pytest.raises(HubError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+def test_real_errors_in_chinese_and_in_english():
+    good = factories.resident_id()
+    wrong_digit = _raised(validation.resident_id, good[:-1] + ("0" if good[-1] != "0" else "1"),
+                          "petitioner.idNumber")
+    closed = _raised(next_status, PetitionStatus.CLOSED, Action.ANSWER)
+    required = _raised(validation.text, " ", "title", max_length=10)
+    too_long = _raised(validation.text, "x" * 11, "petitioner.name", max_length=10)
+
+    assert error_text(wrong_digit, "zh") == "身份证号码校验位错误"
+    assert error_text(wrong_digit, "en") == "the resident ID number's check digit is wrong"
+    assert error_text(closed, "zh") == "已办结的诉求不能答复"
+    assert error_text(closed, "en") == "an appeal that is CLOSED cannot answer"
+    assert error_text(required, "zh") == "请填写标题"
+    assert error_text(too_long, "zh") == "信访人姓名最多10个字符"
+    unanswered = BadUserInput("every case gets a reply: answer the appeal before closing it")
+    assert error_text(unanswered) == "件件有回音：请先答复再办结"
+    assert error_text(Forbidden(
+        f"only {Standing.HALL.value} or {Standing.LEAD.value} may {Action.CLOSE.value}"
+    )) == "只有区群众诉求服务大厅、主办单位可以办结"
+    assert error_text(Forbidden(
+        f"to {Action.ANSWER.value} a staff member needs one of the roles HANDLER, LEADER"
+    )) == f"答复需要以下角色之一：{Role.HANDLER.value}、{Role.LEADER.value}"
+    assert error_text(RateLimited("too many failed sign-ins; try again in 15 minutes")) \
+        == "登录失败次数过多，请15分钟后再试"
+    assert error_text(errors.not_found("petition")) == "未找到该诉求"
+
+
+def test_an_untranslated_message_falls_back_to_its_code_and_never_crashes():
+    assert error_text(BadUserInput("something new")) == "输入有误：something new"
+    assert error_text(Conflict("something new")) == "数据已被他人更改：something new"
+    assert error_text(HubError("boom")) == "出错了：boom"
+    # an unknown value in a pattern's hole stays as it was
+    assert error_text(BadUserInput("an appeal that is LOST cannot fly")) == "LOST的诉求不能fly"
+
+
+async def test_the_intake_page_shows_its_errors_in_the_page_language(sign_in_as, client_for):
+    hall = await sign_in_as("hall_dispatcher")
+    good = factories.resident_id()
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+
+    zh = await hall.post("/petitions/new", form(id_number=wrong))
+    checked = await hall.post("/petitions/new/check", form(id_number=wrong), htmx=True)
+    en = await hall.post("/petitions/new?lang=en", form(id_number=wrong))
+    api = await (await client_for(factories.WINDOW)).error(
+        SUBMIT, {"input": submission(petitioner={"name": "钱某", "idNumber": wrong})})
+    await hall.get("/petitions?lang=zh")
+
+    assert zh.status_code == en.status_code == 400
+    assert re.search(r'id="err-id_number" role="alert">身份证号码校验位错误<', zh.text)
+    assert "身份证号码校验位错误" in checked.text and "check digit" not in checked.text
+    assert re.search(r'id="err-id_number" role="alert">the resident ID number&#39;s check '
+                     r"digit is wrong<", en.text)
+    assert api["message"] == "the resident ID number's check digit is wrong"
+    assert api["extensions"]["code"] == "BAD_USER_INPUT"
+    assert api["extensions"]["field"] == "petitioner.idNumber"
+
+
+async def test_a_refused_action_shows_its_reason_in_chinese(sign_in_as, client_for):
+    made = await submit(await client_for(factories.WINDOW))
+    page = f"/petitions/{made['number']}"
+    hall = await sign_in_as("hall_dispatcher")
+    version = version_of((await hall.get(page)).text)
+
+    refused = await hall.post(f"{page}/act/answer", {"version": version, "answer": "x"})
+    english = await hall.post(f"{page}/act/answer?lang=en", {"version": version, "answer": "x"})
+
+    shown = re.search(r'id="action-error">([^<]*)<', refused.text)
+    assert refused.status_code == 400 and shown, refused.text
+    assert shown.group(1).startswith("无法完成：")
+    assert shown.group(1) == "无法完成：已登记的诉求不能答复"
+    shown_en = re.search(r'id="action-error">([^<]*)<', english.text)
+    assert shown_en and shown_en.group(1).endswith("an appeal that is RECEIVED cannot answer")
+
+
+async def test_the_sign_in_page_refuses_in_the_page_language(server):
+    import httpx
+
+    from tests.test_signin import sign_in
+
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as browser:
+        user = f"nobody-{uuid.uuid4().hex[:6]}"
+        zh = await sign_in(browser, user, "not the password")
+        await browser.get("/login?lang=en")
+        en = await sign_in(browser, user, "not the password")
+
+    assert zh.status_code == en.status_code == 401
+    assert "用户名或密码错误" in zh.text and "wrong username or password" not in zh.text
+    assert "wrong username or password" in en.text
