@@ -63,7 +63,8 @@ async def suspend_petition(
 async def resume_petition(
     *, session: AsyncSession, caller: Caller, services: Services, now: datetime, ref: PetitionRef
 ) -> models.Petition:
-    """恢复: restart the clock with the working days that were left at suspension."""
+    """恢复: restart the clock with the working days that were left at suspension; the
+    active assignments' deadlines move by the working days the appeal stood still."""
 
     async def change(step: Step) -> None:
         p = step.petition
@@ -71,9 +72,12 @@ async def resume_petition(
         left = p.suspended_days_left or 0
         old_day = step.local_day(p.due_at)
         p.due_at, p.deadline_provisional = _moved(step, now, left)
-        p.paused_working_days += max(
-            services.calendar.working_days_between(old_day, step.local_day(p.due_at)), 0
-        )
+        paused = max(services.calendar.working_days_between(old_day, step.local_day(p.due_at)), 0)
+        p.paused_working_days += paused
+        # The assignees' clocks stood still with the appeal's: theirs move as far.
+        for assignment in step.active():
+            assignment.due_at, assignment.deadline_provisional = _moved(
+                step, assignment.due_at, paused)
         p.suspended_from = None
         p.suspended_at = None
         p.suspended_days_left = None

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from db import models
+from resolvers import clock
+from resolvers.auth import authenticate_token
 from resolvers.calendar import WorkingCalendar
+from resolvers.services import Services
+from resolvers.workflow import PetitionRef
 from tests import factories
 from tests.factories import submit
 from tests.steps import refused, step, timeline
@@ -329,3 +335,34 @@ async def test_escalation_goes_to_an_organisation_that_takes_it(
     await step(court, "acceptAssignment", id=appeal["id"])
     answered = await step(court, "answerPetition", id=appeal["id"], answer="已立案")
     assert answered["status"] == "ANSWERED"
+
+
+async def test_a_long_suspension_moves_the_appeal_and_its_assignments_alike(
+    window, hall, labour_committee, session, settings
+):
+    # Given an appeal in progress at the labour mediation committee
+    appeal = await dispatched(window, hall, accept=labour_committee)
+    token = labour_committee.http.headers["Authorization"].removeprefix("Bearer ")
+    lmc = await authenticate_token(session=session, token=token, now=models.utcnow())
+    services = Services(settings)
+    ref = PetitionRef(id=int(appeal["id"]))
+    row = await session.get(models.Petition, int(appeal["id"]))
+    appeal_due, lead_due = row.due_at, (await session.scalars(
+        select(models.Assignment).where(models.Assignment.petition_id == row.id))).one().due_at
+
+    # When it is suspended now and resumed two weeks later
+    suspended_at = models.utcnow()
+    await clock.suspend_petition(session=session, caller=lmc, services=services,
+                                 now=suspended_at, ref=ref, reason="等待司法鉴定")
+    resumed = await clock.resume_petition(session=session, caller=lmc, services=services,
+                                          now=suspended_at + timedelta(days=14), ref=ref)
+
+    # Then both deadlines moved by the same ten working days
+    lead = (await session.scalars(select(models.Assignment).where(
+        models.Assignment.petition_id == row.id))).one()
+    local = services.calendar.working_days_between
+    moved = local(appeal_due.astimezone(services.tz).date(),
+                  resumed.due_at.astimezone(services.tz).date())
+    assert moved == local(lead_due.astimezone(services.tz).date(),
+                          lead.due_at.astimezone(services.tz).date())
+    assert moved > 0
