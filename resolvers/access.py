@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 
 from db import models
-from db.models import AssignmentStatus, OrganisationKind
+from db.models import AssignmentStatus, OrganisationKind, Role
 from resolvers.caller import Caller
 
 # Organisations that see every appeal (the district hub).
@@ -53,6 +53,15 @@ def petition_filter(caller: Caller | None) -> ColumnElement[bool]:
 def petition_scope(statement: Select, caller: Caller | None) -> Select:  # type: ignore[type-arg]
     """Keep only the appeals in `caller`'s slice."""
     return statement.where(petition_filter(caller))
+
+
+def stats_filter(caller: Caller | None) -> ColumnElement[bool]:
+    """Which appeals `caller`'s figures count: everyone their own slice; the hall and
+    leaders (the data screen's audience) the whole district. Figures are counts: no
+    appeal, petitioner or detail leaves through them."""
+    if caller is not None and (caller.is_hall or Role.LEADER in caller.roles):
+        return true()
+    return petition_filter(caller)
 
 
 def personal_data_filter(caller: Caller) -> ColumnElement[bool]:

@@ -1,6 +1,6 @@
 """The figures leaders watch, for the caller's slice, aggregated in the database.
 
-Every count is one conditional aggregate over `access.petition_filter(caller)`,
+Every count is one conditional aggregate over `access.stats_filter(caller)`,
 grouped in SQL; the rates are divisions of those counts (README, "Figures").
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from db import models
 from db.models import AWAITING_ANSWER, Level, PetitionStatus, Satisfaction
-from resolvers.access import petition_filter
+from resolvers.access import stats_filter
 from resolvers.caller import Caller
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
@@ -177,7 +177,7 @@ async def petition_stats(
         **{f"received_{lv.name.lower()}": _sum(and_(received, p.level == lv)) for lv in PYRAMID},
     }
     in_period = and_(
-        petition_filter(caller),
+        stats_filter(caller),
         or_(received, within(p.closed_at), due),
     )
     # Aggregate by a plain column first (cheap integer or short keys), then name the

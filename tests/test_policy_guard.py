@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 RESOLVERS = Path(__file__).parent.parent / "resolvers"
-SCOPED = {"petition_scope", "petition_filter", "take_step", "personal_data_filter"}
+SCOPED = {"petition_scope", "petition_filter", "stats_filter", "take_step", "personal_data_filter"}
 SYSTEM_READS = {
     "access.py": "defines the policy",
     "events.py": "writes events into the caller's own unit of work",

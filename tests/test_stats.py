@@ -9,10 +9,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+import httpx
 import pytest
 
 from db import models
 from db.models import Category, Channel, Level, Matter, PetitionStatus, Satisfaction
+from resolvers import auth
 from tests import factories
 
 STATS = """
@@ -178,3 +180,32 @@ async def test_a_backwards_period_is_bad_user_input(hall):
         STATS, {"period": {"from": "2019-03-31", "to": "2019-03-01"}, "groupBy": "STREET"}
     )
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_leaders_see_the_whole_district_and_their_staff_only_their_slice(
+    server, session, march_2019, hall
+):
+    from tests.test_signin import csrf_of, sign_in
+
+    # Given a leader and a handler of the labour mediation committee (whose slice holds
+    # none of March 2019's appeals)
+    for username, role in (("lmc.leader.stats", models.Role.LEADER),
+                           ("lmc.handler.stats", models.Role.HANDLER)):
+        await auth.create_user(session=session, organisation_code=factories.LMC,
+                               username=username, password="correct horse battery",
+                               roles=[role])
+    everything = (await hall.data(STATS, {"period": MARCH_2019, "groupBy": "STREET"}))["stats"]
+
+    totals = {}
+    for username in ("lmc.leader.stats", "lmc.handler.stats"):
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as browser:
+            await sign_in(browser, username)
+            token = csrf_of(await browser.get("/login"))
+            answer = await browser.post(
+                "/graphql", headers={"X-CSRF-Token": token},
+                json={"query": STATS, "variables": {"period": MARCH_2019, "groupBy": "STREET"}})
+        totals[username] = answer.json()["data"]["stats"]["total"]["received"]
+
+    # Then the leader's figures are the district's, the handler's are empty
+    assert totals["lmc.leader.stats"] == everything["total"]["received"] > 0
+    assert totals["lmc.handler.stats"] == 0
