@@ -93,6 +93,12 @@ def render(request: Request, template: str, partial: str | None, context: dict[s
     return response  # type: ignore[no-any-return]
 
 
+def form_status(request: HTTPConnection, error: object) -> int:
+    """A form sent back with an error: 400 for a plain form; 200 for htmx, which
+    swaps only successful answers into the page."""
+    return 400 if error and not is_htmx(request) else 200
+
+
 def redirect(request: Request, url: str) -> Response:
     """After a POST: 303 for a plain form; htmx follows `HX-Location` itself."""
     if is_htmx(request):

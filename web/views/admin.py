@@ -20,7 +20,17 @@ from resolvers.calendar import end_of_day
 from resolvers.caller import DEFAULT_TOKEN_SCOPES, SCOPES
 from resolvers.errors import BadUserInput, Forbidden, HubError, NotFound
 from web.auth import require_csrf
-from web.pages import PageNotFound, Staff, db, now, redirect, render, require_staff, services
+from web.pages import (
+    PageNotFound,
+    Staff,
+    db,
+    form_status,
+    now,
+    redirect,
+    render,
+    require_staff,
+    services,
+)
 
 
 async def require_admin(request: Request, session: AsyncSession) -> Staff:
@@ -57,7 +67,7 @@ async def _users_page(request: Request, session: AsyncSession, staff: Staff,
     return render(request, "admin/users.html", "admin/_users.html", {
         "staff": staff, "users": users, "orgs": orgs, "by_id": {o.id: o for o in orgs},
         "roles": list(Role), "error": error, "form": form or {}, "section": "users",
-    }, status_code=400 if error and not request.headers.get("hx-request") else 200)
+    }, status_code=form_status(request, error))
 
 
 async def users(request: Request) -> Response:

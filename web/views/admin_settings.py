@@ -16,7 +16,7 @@ from resolvers import audit as audit_log
 from resolvers import calendars, loaders, policies
 from resolvers.errors import BadUserInput, HubError
 from web.auth import require_csrf
-from web.pages import Staff, db, now, redirect, render, services
+from web.pages import Staff, db, form_status, now, redirect, render, services
 from web.views.admin import require_admin
 
 AUDIT_PAGE = 50
@@ -28,7 +28,7 @@ async def _calendar_page(request: Request, session: AsyncSession, staff: Staff, 
     return render(request, "admin/calendar.html", "admin/_calendar.html", {
         "staff": staff, "view": view, "year": year, "result": result, "error": error,
         "section": "calendar", "may_import": staff.caller.is_hall,
-    }, status_code=400 if error and not request.headers.get("hx-request") else 200)
+    }, status_code=form_status(request, error))
 
 
 async def calendar(request: Request) -> Response:
@@ -65,7 +65,7 @@ async def _policies_page(request: Request, session: AsyncSession, staff: Staff,
         "staff": staff, "policies": rows, "error": error, "form": form or {},
         "categories": list(Category), "stages": list(PolicyStage), "section": "policies",
         "may_edit": staff.caller.is_hall,
-    }, status_code=400 if error and not request.headers.get("hx-request") else 200)
+    }, status_code=form_status(request, error))
 
 
 async def policy_list(request: Request) -> Response:
