@@ -24,9 +24,9 @@ from sqlalchemy import select
 from db import migrate, models
 from db.config import load_settings
 from db.engine import create_engine, create_sessionmaker
-from resolvers.caller import STAFF_SCOPES, Caller
+from resolvers.access.caller import STAFF_SCOPES, Caller
 from resolvers.services import Services
-from resolvers.stats import GroupBy, petition_stats
+from resolvers.stats.figures import GroupBy, petition_stats
 
 ADMIN_URL = os.environ.get("PETITION_HUB_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 NAME = "hub_bench"

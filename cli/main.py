@@ -18,11 +18,12 @@ from db.config import Settings, load_settings
 from db.demo.load import DemoAlreadyLoaded
 from db.engine import create_engine, create_sessionmaker
 from db.models import Role, utcnow
-from resolvers import auth, loaders
-from resolvers.broker import create_broker
-from resolvers.caller import DEFAULT_TOKEN_SCOPES
+from resolvers import loaders
+from resolvers.access import tokens as auth
+from resolvers.access.caller import DEFAULT_TOKEN_SCOPES
 from resolvers.errors import HubError
-from resolvers.publishing import publish_after_commit
+from resolvers.events.broker import create_broker
+from resolvers.events.publishing import publish_after_commit
 
 app = typer.Typer(
     help="Petition Hub: a district's petition supermarket (信访超市).", no_args_is_help=True
@@ -271,7 +272,7 @@ def calendar_import(
     file: Annotated[Path, typer.Argument(help="A year's schedule as JSON (see README).")],
 ) -> None:
     """Load a year's official holidays and make-up working days; recompute open deadlines."""
-    from resolvers import calendars
+    from resolvers.deadlines import calendars
     from resolvers.services import Services
 
     try:
@@ -305,7 +306,7 @@ def calendar_import(
 @calendar_app.command("show")
 def calendar_show(year: Annotated[int, typer.Argument(help="e.g. 2026.")]) -> None:
     """Print a year's holidays and make-up working days, and whether they are official."""
-    from resolvers import calendars
+    from resolvers.deadlines import calendars
 
     async def work(session: AsyncSession, _: Settings) -> calendars.YearView:
         return await calendars.show_year(session, year)
@@ -333,8 +334,8 @@ def deadlines_watch(
     once: Annotated[bool, typer.Option("--once", help="Run one pass and stop.")] = False,
 ) -> None:
     """Raise DEADLINE_APPROACHING and OVERDUE events (each exactly once)."""
-    from resolvers import watcher
-    from resolvers.calendars import load_calendar
+    from resolvers.deadlines import watcher
+    from resolvers.deadlines.calendars import load_calendar
     from resolvers.services import Services
 
     if not once:

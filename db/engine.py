@@ -71,7 +71,7 @@ async def begin_write(session: AsyncSession) -> None:
     On PostgreSQL the writer first takes one transaction-level advisory lock, so
     writers commit one after another, as SQLite's BEGIN IMMEDIATE makes them: event
     ids then become visible in id order, and a subscriber that has read up to id N
-    can never see an id below N appear later (`resolvers.stream` relies on it). The
+    can never see an id below N appear later (`resolvers.events.stream` relies on it). The
     lock is taken before any row lock, so it cannot deadlock with them.
     """
     if session.in_transaction():

@@ -8,8 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from db import models
-from resolvers import deadlines
-from resolvers.calendar import end_of_day
+from resolvers.deadlines import limits
+from resolvers.deadlines.calendar import end_of_day
 from resolvers.services import Services
 
 
@@ -24,11 +24,11 @@ class DemoServicesAdapter:
         return self.services.tz
 
     def deadline(self, received_at: datetime, category: models.Category) -> tuple[datetime, bool]:
-        due = deadlines.petition_deadline(self.services, received_at, category)
+        due = limits.petition_deadline(self.services, received_at, category)
         return due.due_at, due.provisional
 
     def time_limit(self, category: models.Category) -> int:
-        return deadlines.time_limit(category)
+        return limits.time_limit(category)
 
     def keyed_hash(self, value: str) -> str:
         return self.services.keyed_hash(value)

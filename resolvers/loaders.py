@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from resolvers.access import personal_data_filter, petition_scope
-from resolvers.caller import Caller
+from resolvers.access.caller import Caller
+from resolvers.access.policy import personal_data_filter, petition_scope
 
 M = TypeVar("M", models.Organisation, models.Region, models.Petitioner, models.StaffUser)
 

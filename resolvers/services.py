@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from db.config import Settings
-from resolvers.broker import Broker, MemoryBroker
-from resolvers.calendar import WorkingCalendar
+from resolvers.deadlines.calendar import WorkingCalendar
+from resolvers.events.broker import Broker, MemoryBroker
 
 
 @dataclass

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from db import models
-from resolvers import audit, loaders
-from resolvers.caller import Caller
+from resolvers import loaders
+from resolvers.access import audit
+from resolvers.access.caller import Caller
 from resolvers.errors import Unauthenticated
 from resolvers.services import Services
 

@@ -13,21 +13,21 @@ from strawberry.types import ExecutionResult
 
 from db.config import Settings
 from resolvers.errors import BadUserInput
-from schema import audit as audit_fields
-from schema import intake
-from schema import me as me_fields
-from schema import organisation as organisation_fields
-from schema import petitions as petition_fields
-from schema import policies as policy_fields
+from schema import deadlines as policy_fields
+from schema import directory as organisation_fields
 from schema import stats as stats_fields
+from schema.access import audit as audit_fields
+from schema.access import me as me_fields
+from schema.appeals import intake
+from schema.appeals import queries as petition_fields
+from schema.appeals.types import Petition
 from schema.context import Context
+from schema.directory import Enterprise, Organisation
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
+from schema.events import Subscription
 from schema.hygiene import RefuseNulCharacters
 from schema.limits import complexity_limits
-from schema.organisation import Enterprise, Organisation
-from schema.petition import Petition
-from schema.subscription import Subscription
 from schema.workflow import WorkflowMutation
 
 

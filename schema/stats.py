@@ -7,7 +7,7 @@ from typing import Annotated, Self
 
 import strawberry
 
-from resolvers import stats
+from resolvers.stats import figures as stats
 from schema.common import Info
 from schema.enums import Level
 

@@ -15,11 +15,13 @@ from typing import Annotated, Any
 import strawberry
 
 from db import models
-from resolvers import assignments, clock, outcome, triage, workflow
 from resolvers.errors import not_found
+from resolvers.workflow import assignments, outcome, triage
+from resolvers.workflow import steps as workflow
+from resolvers.workflow import suspension as clock
+from schema.appeals.types import Petition
 from schema.common import Info, parse_id
 from schema.enums import AssignmentRole, Category, Escalation, Matter, Satisfaction
-from schema.petition import Petition
 
 PetitionId = Annotated[
     strawberry.ID | None, strawberry.argument(description="The appeal's id (or give `number`).")

@@ -13,8 +13,8 @@ from stdnum.cn import ric
 from db import models
 from db.models import OrganisationKind as Kind
 from db.models import RegionKind
-from resolvers import auth
-from resolvers.caller import SCOPES
+from resolvers.access import tokens
+from resolvers.access.caller import SCOPES
 
 HALL = "PS-HALL"
 LMC = "PS-LMC"
@@ -116,7 +116,7 @@ async def build_world(session: AsyncSession) -> World:
 
 
 async def token(session: AsyncSession, org: str, scopes: tuple[str, ...] | None = None) -> str:
-    issued = await auth.create_token(
+    issued = await tokens.create_token(
         session=session,
         organisation_code=org,
         name="test",

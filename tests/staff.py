@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from db import models
 from db.models import Role
-from resolvers import auth
+from resolvers.access import tokens
 from tests import factories
 
 PASSWORD = "pages-test-password"
@@ -34,7 +34,7 @@ async def staff_users(sessionmaker, world) -> dict[str, str]:
         existing = set(await session.scalars(select(models.StaffUser.username)))
         for username, org, roles, display in STAFF.values():
             if username not in existing:
-                await auth.create_user(session=session, organisation_code=org, username=username,
+                await tokens.create_user(session=session, organisation_code=org, username=username,
                                        password=PASSWORD, roles=roles, display_name=display)
     return {name: spec[0] for name, spec in STAFF.items()}
 

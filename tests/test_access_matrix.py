@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from db import models
-from resolvers import auth
+from resolvers.access import tokens
 from tests import factories, staff
 from tests.steps import step
 from tests.streams import subscription
@@ -186,7 +186,7 @@ async def matrix_staff(sessionmaker, world) -> dict[str, str]:
         existing = set(await session.scalars(select(models.StaffUser.username)))
         for org, username in names.items():
             if username not in existing:
-                await auth.create_user(session=session, organisation_code=org,
+                await tokens.create_user(session=session, organisation_code=org,
                                        username=username, password=staff.PASSWORD,
                                        roles=[models.Role.HANDLER])
     return names

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resolvers.calendar import WorkingCalendar, deadline
-from resolvers.calendars import compare, parse_schedule
+from resolvers.deadlines.calendar import WorkingCalendar, deadline
+from resolvers.deadlines.calendars import compare, parse_schedule
 from resolvers.errors import BadUserInput
 
 CALENDAR = WorkingCalendar.from_chinesecalendar()

@@ -16,11 +16,11 @@ from db import migrate, models
 from db.config import Settings, load_settings
 from db.demo import load
 from db.engine import create_engine, create_sessionmaker
-from resolvers import clock
-from resolvers.caller import Caller
+from resolvers.access.caller import Caller
 from resolvers.demo import DemoServicesAdapter
 from resolvers.services import Services
-from resolvers.workflow import PetitionRef
+from resolvers.workflow import suspension
+from resolvers.workflow.steps import PetitionRef
 
 APPEALS = 300
 
@@ -145,7 +145,7 @@ async def _resume_every_suspended_appeal(settings: Settings, session: AsyncSessi
         assert before is not None and left is not None
 
         # When the hall resumes it
-        resumed = await clock.resume_petition(
+        resumed = await suspension.resume_petition(
             session=session, caller=caller, services=services, now=models.utcnow(),
             ref=PetitionRef(id=appeal.id))
 

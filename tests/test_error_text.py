@@ -16,9 +16,9 @@ import pytest
 
 from db.models import PetitionStatus, Role
 from resolvers import errors, validation
-from resolvers.authority import Standing
+from resolvers.access.authority import Standing
 from resolvers.errors import BadUserInput, Conflict, Forbidden, HubError, RateLimited
-from resolvers.transitions import Action, next_status
+from resolvers.workflow.transitions import Action, next_status
 from tests import factories
 from tests.factories import SUBMIT, submission, submit
 from tests.test_pages_intake import form
@@ -26,7 +26,7 @@ from tests.test_pages_petition import version_of
 from web.errors import ACTIONS, PATTERNS, STANDINGS, chinese, error_text, literal_parts
 
 ROOT = Path(__file__).parent.parent
-SCANNED = sorted([*ROOT.glob("resolvers/*.py"), *ROOT.glob("web/views/*.py")])
+SCANNED = sorted([*ROOT.glob("resolvers/**/*.py"), *ROOT.glob("web/views/**/*.py")])
 ERRORS = {name: cls for name, cls in vars(errors).items()
           if isinstance(cls, type) and issubclass(cls, HubError)}
 WILDCARD = object()

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from resolvers import organisations
-from resolvers.auth import hash_token
+from resolvers.access.tokens import hash_token
+from resolvers.directory import organisations
 from tests import factories
 
 ORGANISATIONS = "{ organisations { code } }"

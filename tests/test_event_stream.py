@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from httpx_ws import WebSocketDisconnect
 
-import resolvers.workflow
+import resolvers.workflow.steps
 from resolvers.pagination import decode_cursor, encode_cursor
 from tests import factories
 from tests.factories import submit
@@ -204,7 +204,7 @@ async def test_a_rolled_back_step_publishes_nothing(server, window, hall, monkey
             raise RuntimeError("lost the race")
 
         with monkeypatch.context() as patched:
-            patched.setattr(resolvers.workflow, "_bump_version", conflict)
+            patched.setattr(resolvers.workflow.steps, "_bump_version", conflict)
             variables = {"id": appeal["id"], "text": "不会保存"}
             body = await hall.post(document("addNote", variables), variables)
         assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

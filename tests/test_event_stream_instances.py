@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from db import models
 from db.config import Settings
-from resolvers import auth
+from resolvers.access import tokens as auth
 from tests import factories
 from tests.conftest import GraphQLClient, LiveServer, serve
 from tests.factories import submit

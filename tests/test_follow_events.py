@@ -9,12 +9,12 @@ import pytest
 
 from db import models
 from db.engine import begin_write, create_sessionmaker
-from resolvers import auth
-from resolvers.broker import MemoryBroker
+from resolvers.access import tokens
 from resolvers.errors import BadUserInput, Forbidden
-from resolvers.events import record_system_event
-from resolvers.publishing import publish_after_commit
-from resolvers.stream import follow_events, starting_point
+from resolvers.events.broker import MemoryBroker
+from resolvers.events.publishing import publish_after_commit
+from resolvers.events.stream import follow_events, starting_point
+from resolvers.events.timeline import record_system_event
 from tests import factories
 from tests.factories import submit
 from tests.steps import step
@@ -23,7 +23,7 @@ from tests.steps import step
 async def caller_for(sessionmaker, org, scopes=None):
     async with sessionmaker() as session:
         token = await factories.token(session, org, scopes)
-        return await auth.authenticate_token(session=session, token=token, now=models.utcnow())
+        return await tokens.authenticate_token(session=session, token=token, now=models.utcnow())
 
 
 async def take(events, count, seconds=5.0):

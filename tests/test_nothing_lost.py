@@ -7,7 +7,7 @@ import asyncio
 import uuid
 from collections import Counter
 
-import resolvers.workflow
+import resolvers.workflow.steps
 from tests import factories
 from tests.factories import submit
 from tests.steps import document, step, timeline
@@ -106,14 +106,14 @@ async def test_a_step_failing_half_way_leaves_no_partial_write(
 
     # When closing fails after the status moved and the assignment completed
     # (the closing event cannot be written)
-    real = resolvers.workflow.record_event
+    real = resolvers.workflow.steps.record_event
 
     def failing(session, *, kind, **kwargs):
         if kind.name == "CLOSED":
             raise RuntimeError("disk full")
         return real(session, kind=kind, **kwargs)
 
-    monkeypatch.setattr(resolvers.workflow, "record_event", failing)
+    monkeypatch.setattr(resolvers.workflow.steps, "record_event", failing)
     variables = {"id": appeal["id"], "resolved": True}
     body = await labour_committee.post(document("closePetition", variables), variables)
     monkeypatch.undo()

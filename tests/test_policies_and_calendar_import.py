@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from db import models
-from resolvers import calendars
-from resolvers.caller import SCOPES
+from resolvers.access.caller import SCOPES
+from resolvers.deadlines import calendars
 from resolvers.services import Services
 from tests import factories
 from tests.factories import submit

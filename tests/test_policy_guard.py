@@ -13,12 +13,12 @@ from pathlib import Path
 RESOLVERS = Path(__file__).parent.parent / "resolvers"
 SCOPED = {"petition_scope", "petition_filter", "stats_filter", "take_step", "personal_data_filter"}
 SYSTEM_READS = {
-    "access.py": "defines the policy",
-    "events.py": "writes events into the caller's own unit of work",
-    "intake.py": "creates the caller's appeal; repeat matching reads the petitioner's "
+    "access/policy.py": "defines the policy",
+    "events/timeline.py": "writes events into the caller's own unit of work",
+    "appeals/intake.py": "creates the caller's appeal; repeat matching reads the petitioner's "
                  "history by design (the handler sees the count, not the appeals)",
-    "recompute.py": "the calendar import recomputes every open deadline (no caller)",
-    "watcher.py": "the deadline watcher runs for the system (no caller)",
+    "deadlines/recompute.py": "the calendar import recomputes every open deadline (no caller)",
+    "deadlines/watcher.py": "the deadline watcher runs for the system (no caller)",
 }
 
 
@@ -34,12 +34,18 @@ def _reads_appeals_for_a_caller(tree: ast.Module) -> bool:
 
 def test_every_caller_facing_read_of_appeals_goes_through_the_policy():
     unscoped = []
-    for path in sorted(RESOLVERS.glob("*.py")):
+    for path in sorted(RESOLVERS.rglob("*.py")):
         tree = ast.parse(path.read_text())
-        if not _reads_appeals_for_a_caller(tree) or path.name in SYSTEM_READS:
+        name = path.relative_to(RESOLVERS).as_posix()
+        if not _reads_appeals_for_a_caller(tree) or name in SYSTEM_READS:
             continue
         names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         if not names & SCOPED:
-            unscoped.append(path.name)
+            unscoped.append(name)
     assert unscoped == [], f"these modules read appeals without the policy: {unscoped}"
+
+
+def test_every_exempted_module_exists():
+    missing = [name for name in SYSTEM_READS if not (RESOLVERS / name).is_file()]
+    assert missing == [], f"exemptions for modules that are gone: {missing}"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from db import models
-from resolvers import auth
+from resolvers.access import tokens
 from tests import factories
 from web.app import create_app
 
@@ -20,7 +20,7 @@ ME = "{ me { name isStaff roles organisation { code } } }"
 @pytest.fixture
 async def lmc_mediator(session, world) -> str:
     username = f"mediator-{uuid.uuid4().hex[:8]}"
-    await auth.create_user(session=session, organisation_code=factories.LMC, username=username,
+    await tokens.create_user(session=session, organisation_code=factories.LMC, username=username,
                            password=PASSWORD, roles=[models.Role.MEDIATOR],
                            display_name="调解员张三")
     return username

@@ -8,10 +8,16 @@ from pathlib import Path
 import pytest
 
 from db.models import OrganisationKind, PetitionStatus, Role
-from resolvers.authority import RULES, Standing, authorise
-from resolvers.caller import Caller
+from resolvers.access.authority import RULES, Standing, authorise
+from resolvers.access.caller import Caller
 from resolvers.errors import BadUserInput, Forbidden
-from resolvers.transitions import TRANSITIONS, Action, Previous, allowed_actions, next_status
+from resolvers.workflow.transitions import (
+    TRANSITIONS,
+    Action,
+    Previous,
+    allowed_actions,
+    next_status,
+)
 
 S = PetitionStatus
 README = Path(__file__).parent.parent / "README.md"

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from db import models
 from db.models import AssignmentRole, EventKind
-from resolvers.calendars import load_calendar
+from resolvers.deadlines.calendars import load_calendar
+from resolvers.deadlines.watcher import run_watch
 from resolvers.services import Services
-from resolvers.watcher import run_watch
 from tests import factories
 from tests.factories import submit
 

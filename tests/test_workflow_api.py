@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from db import models
-from resolvers import clock
-from resolvers.auth import authenticate_token
-from resolvers.calendar import WorkingCalendar
+from resolvers.access.tokens import authenticate_token
+from resolvers.deadlines.calendar import WorkingCalendar
 from resolvers.services import Services
-from resolvers.workflow import PetitionRef
+from resolvers.workflow import suspension
+from resolvers.workflow.steps import PetitionRef
 from tests import factories
 from tests.factories import submit
 from tests.steps import refused, step, timeline
@@ -352,9 +352,9 @@ async def test_a_long_suspension_moves_the_appeal_and_its_assignments_alike(
 
     # When it is suspended now and resumed two weeks later
     suspended_at = models.utcnow()
-    await clock.suspend_petition(session=session, caller=lmc, services=services,
+    await suspension.suspend_petition(session=session, caller=lmc, services=services,
                                  now=suspended_at, ref=ref, reason="等待司法鉴定")
-    resumed = await clock.resume_petition(session=session, caller=lmc, services=services,
+    resumed = await suspension.resume_petition(session=session, caller=lmc, services=services,
                                           now=suspended_at + timedelta(days=14), ref=ref)
 
     # Then both deadlines moved by the same ten working days

@@ -21,10 +21,10 @@ from starlette.templating import Jinja2Templates
 from db import migrate
 from db.config import Settings
 from db.engine import create_engine, create_sessionmaker
-from resolvers import watcher
-from resolvers.broker import create_broker
-from resolvers.calendars import load_calendar
-from resolvers.publishing import publish_after_commit
+from resolvers.deadlines import watcher
+from resolvers.deadlines.calendars import load_calendar
+from resolvers.events.broker import create_broker
+from resolvers.events.publishing import publish_after_commit
 from resolvers.services import Services
 from schema.schema import build_schema
 from web.auth import SESSION_COOKIE, csrf_token
@@ -38,8 +38,9 @@ from web.pages import (
     path_for,
     sign_in_required,
 )
-from web.views import actions, admin, admin_settings, exports, intake, petitions, worklist
-from web.views import auth as auth_views
+from web.views import access as auth_views
+from web.views import admin, deadlines, workflow
+from web.views.appeals import exports, intake, petition, worklist
 
 HERE = Path(__file__).parent
 log = logging.getLogger("petition_hub")
@@ -98,10 +99,10 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             *worklist.routes,
             *intake.routes,
             *exports.routes,
-            *petitions.routes,
-            *actions.routes,
+            *petition.routes,
+            *workflow.routes,
             *admin.routes,
-            *admin_settings.routes,
+            *deadlines.routes,
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

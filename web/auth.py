@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 
-from resolvers.caller import Caller
-from resolvers.signin import caller_for_user
+from resolvers.access.caller import Caller
+from resolvers.access.signin import caller_for_user
 
 SESSION_COOKIE = "phub_session"
 CSRF_FIELD = "csrf_token"

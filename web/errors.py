@@ -21,9 +21,9 @@ from typing import Any
 from jinja2 import pass_context
 
 from db.models import Escalation, PetitionStatus, Role
-from resolvers.authority import Standing
+from resolvers.access.authority import Standing
 from resolvers.errors import HubError
-from resolvers.transitions import Action
+from resolvers.workflow.transitions import Action
 
 ACTIONS: dict[Action, str] = {
     Action.ACCEPT: "受理",
@@ -76,12 +76,12 @@ FIELDS: dict[str, str] = {
 KINDS: dict[str, str] = {"petition": "该诉求"}
 
 PLAIN: dict[str, str] = {
-    # resolvers/administration.py
+    # resolvers/admin/staff.py
     "only administrators may do this": "只有管理员可以执行此操作",
     "you administer only your own organisation": "您只能管理本单位",
     "no such user": "没有该用户",
     "you cannot deactivate your own account": "不能停用自己的账号",
-    # resolvers/assignments.py
+    # resolvers/workflow/assignments.py
     "no active organisation with that code": "没有该代码对应的在用单位",
     "dueAt needs a time zone offset": "期限须注明时区",
     "dueAt must lie in the coming year": "期限须在今后一年之内",
@@ -89,48 +89,48 @@ PLAIN: dict[str, str] = {
     "the appeal already has an active lead": "该诉求已有主办单位",
     "your organisation has no pending assignment on this appeal":
         "本单位在该诉求上没有待签收的交办",
-    # resolvers/audit.py
+    # resolvers/access/audit.py
     "only administrators read the audit log": "只有管理员可以查看审计日志",
-    # resolvers/auth.py
+    # resolvers/access/tokens.py
     "a username has 1 to 64 characters": "用户名须为1至64个字符",
     "a password has at least 10 characters": "密码至少需要10个字符",
     "that username is taken": "该用户名已被占用",
     "no such token": "没有该令牌",
-    # resolvers/calendars.py
+    # resolvers/deadlines/calendars.py
     "the file must hold one JSON object": "文件须包含一个JSON对象",
     "`year` must be a whole number between 2000 and 2200": "`year`须为2000至2200之间的整数",
     "a year's schedule lists its holidays": "年度安排须列出节假日",
-    # resolvers/clock.py
+    # resolvers/workflow/suspension.py
     "no extension request is waiting": "没有待审批的延期申请",
     "an extension request is already waiting for a decision": "已有延期申请在等待审批",
-    # resolvers/intake.py
+    # resolvers/appeals/intake.py
     "receivedAt needs a time zone offset": "登记时间须注明时区",
     "receivedAt may not be in the future": "登记时间不能晚于现在",
     "receivedAt may be at most a year ago": "登记时间最早只能补录到一年前",
     "departments do not register appeals": "职能部门不登记诉求",
     "no community with that code": "没有该代码对应的社区",
-    # resolvers/outcome.py
+    # resolvers/workflow/outcome.py
     "every case gets a reply: answer the appeal before closing it": "件件有回音：请先答复再办结",
     "every case gets a reply: record the petitioner's feedback (or the refusal) before closing":
         "件件有回音：请先记录信访人的回访意见（或其拒绝回访）再办结",
-    # resolvers/pagination.py, resolvers/stream.py, resolvers/worklist.py
+    # resolvers/pagination.py, resolvers/events/stream.py, resolvers/appeals/worklist.py
     "not a cursor this API gave out": "不是本接口给出的翻页位置",
     "not a cursor this page gave out": "翻页位置无效，已从第一页显示",
-    # resolvers/policies.py
+    # resolvers/deadlines/policies.py
     "only the appeals hall's administrators set time limits":
         "只有区群众诉求服务大厅的管理员可以设置办理时限",
     "a handling time limit is set per category": "办理时限按类别设置",
-    # resolvers/signin.py
+    # resolvers/access/signin.py
     "wrong username or password": "用户名或密码错误",
-    # resolvers/stats.py
+    # resolvers/stats/figures.py
     "the period ends before it starts": "统计期间的结束早于开始",
     "a period is at most three years": "统计期间最长三年",
     "a period lies between 1900 and 2200": "统计期间须在1900年至2200年之间",
-    # resolvers/stream.py
+    # resolvers/events/stream.py
     "the token was revoked or has expired": "令牌已被撤销或已过期",
-    # resolvers/transitions.py
+    # resolvers/workflow/transitions.py
     "the status before the suspension is not known": "挂起前的状态未知",
-    # resolvers/triage.py
+    # resolvers/workflow/triage.py
     "give a category, a matter or both": "请填写类别或事项（或两者）",
     "the appeal is not a backlog case": "该诉求不是积案",
     # resolvers/validation.py
@@ -140,7 +140,7 @@ PLAIN: dict[str, str] = {
     "not a valid resident ID number": "不是有效的身份证号码",
     "the credit code's check character is wrong": "统一社会信用代码校验位错误",
     "not a valid unified social credit code": "不是有效的统一社会信用代码",
-    # resolvers/workflow.py
+    # resolvers/workflow/steps.py
     "give the appeal's id or number": "请提供诉求的ID或编号",
     "the appeal changed underneath: reload it": "该诉求刚被他人更改，请刷新后再操作",
     # resolvers/errors.py
@@ -161,16 +161,16 @@ PLAIN: dict[str, str] = {
 # English templates (the f-strings, placeholders renamed) → Chinese templates.
 # More specific templates come before more general ones with the same ending.
 PATTERNS: list[tuple[str, str]] = [
-    # resolvers/assignments.py
+    # resolvers/workflow/assignments.py
     ("{organisation} does not take {escalation}", "{organisation}不受理{escalation}"),
-    # resolvers/auth.py
+    # resolvers/access/tokens.py
     ("unknown scope {scope}; known: {known}", "未知的权限范围{scope}；可用的有：{known}"),
     ("no organisation with code {code}", "没有代码为{code}的单位"),
-    # resolvers/authority.py
+    # resolvers/access/authority.py
     ("only {standing} may {action}", "只有{standing}可以{action}"),
     ("to {action} a staff member needs one of the roles {roles}",
      "{action}需要以下角色之一：{roles}"),
-    # resolvers/calendars.py
+    # resolvers/deadlines/calendars.py
     ("`{key}` must be a list of objects", "`{key}`须为对象列表"),
     ("{where}.name: give the holiday's name (1–32 characters)",
      "{where}.name：请填写节假日名称（1至32个字符）"),
@@ -186,26 +186,26 @@ PATTERNS: list[tuple[str, str]] = [
     ("{where}: {day} is listed twice", "{where}：{day}重复列出"),
     ("{where}: {value} is not a real date (YYYY-MM-DD)",
      "{where}：{value}不是有效日期（YYYY-MM-DD）"),
-    # resolvers/caller.py
+    # resolvers/access/caller.py
     ("this operation needs the {scope} scope", "此操作需要{scope}权限范围"),
-    # resolvers/clock.py
+    # resolvers/workflow/suspension.py
     ("extensions may add at most {most} working days in all ({granted} granted so far)",
      "延期累计不得超过{most}个工作日（已批准{granted}个）"),
     # resolvers/errors.py
     ("{kind} not found", "未找到{kind}"),
     # resolvers/pagination.py
     ("{field} must be between 0 and {maximum}", "{field}须在0至{maximum}之间"),
-    # resolvers/signin.py
+    # resolvers/access/signin.py
     ("too many failed sign-ins; try again in {minutes} minutes",
      "登录失败次数过多，请{minutes}分钟后再试"),
-    # resolvers/transitions.py
+    # resolvers/workflow/transitions.py
     ("an appeal that is {status} cannot {action}", "{status}的诉求不能{action}"),
     # resolvers/validation.py
     ("{field} needs at least {count} characters", "{field}至少需要{count}个字符"),
     ("{field} may have at most {count} characters", "{field}最多{count}个字符"),
     ("{field} must be between {low} and {high}", "{field}须在{low}至{high}之间"),
     ("{field} is required", "请填写{field}"),
-    # resolvers/workflow.py
+    # resolvers/workflow/steps.py
     ("the appeal is at version {seen}, not {expected}: reload it",
      "该诉求已更新到第{seen}版（您看到的是第{expected}版），请刷新后再操作"),
     # web/views

@@ -18,8 +18,8 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types.unset import UNSET, UnsetType
 
 from db import models
-from resolvers.auth import authenticate_token
-from resolvers.caller import Caller
+from resolvers.access.caller import Caller
+from resolvers.access.tokens import authenticate_token
 from resolvers.services import Services
 from schema.context import Context
 from web.auth import CSRF_HEADER, csrf_valid, staff_caller

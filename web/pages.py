@@ -19,7 +19,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 
 from db import models
-from resolvers.caller import Caller
+from resolvers.access.caller import Caller
 from resolvers.services import Services
 from web.auth import staff_caller
 from web.i18n import HTML_LANG, LANGUAGES, choose_language

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.models import AWAITING_ANSWER, AssignmentRole, PetitionStatus
 from resolvers import loaders
-from resolvers.access import ACTIVE_ASSIGNMENT
+from resolvers.access.policy import ACTIVE_ASSIGNMENT
 from resolvers.services import Services
 
 

@@ -1,7 +1,7 @@
 """Administration (`/admin/…`): organisations, staff accounts and API tokens.
 
 Only staff with the ADMIN role; the hall's administrators see every organisation,
-others their own (`resolvers.administration`).
+others their own (`resolvers.admin.staff`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from db.models import Role
-from resolvers import administration, auth
-from resolvers.calendar import end_of_day
-from resolvers.caller import DEFAULT_TOKEN_SCOPES, SCOPES
+from resolvers.access import tokens as auth
+from resolvers.access.caller import DEFAULT_TOKEN_SCOPES, SCOPES
+from resolvers.admin import staff as administration
+from resolvers.deadlines.calendar import end_of_day
 from resolvers.errors import BadUserInput, Forbidden, HubError, NotFound
 from web.auth import require_csrf
 from web.pages import (

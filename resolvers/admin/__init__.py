@@ -1,0 +1,1 @@
+"""Administration: staff accounts and who may administer which organisations."""

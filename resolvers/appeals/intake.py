@@ -1,0 +1,269 @@
+"""Registering an appeal (登记): validation, the petitioner, repeats, the deadline, the event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import models
+from db.engine import begin_write
+from db.models import Category, Channel, EventKind, Level, Matter, OrganisationKind, RegionKind
+from resolvers import validation
+from resolvers.access.caller import Caller
+from resolvers.appeals.numbers import next_petition_number
+from resolvers.deadlines.limits import petition_deadline
+from resolvers.deadlines.policies import handling_limit
+from resolvers.errors import BadUserInput, Forbidden
+from resolvers.events.timeline import record_event
+from resolvers.services import Services
+
+COLLECTIVE_THRESHOLD = 5  # 集体访: five or more people
+REPEAT_WINDOW = timedelta(days=365)
+MAX_PEOPLE = 10_000
+
+LEVEL_OF_KIND = {
+    OrganisationKind.COMMUNITY_WINDOW: Level.COMMUNITY,
+    OrganisationKind.SITE_STATION: Level.COMMUNITY,
+    OrganisationKind.STREET_PLATFORM: Level.STREET,
+}
+LEVEL_RANK = {Level.COMMUNITY: 0, Level.STREET: 1, Level.DISTRICT: 2, Level.CITY: 3}
+
+
+@dataclass
+class PetitionerDetails:
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass
+class Submission:
+    """An appeal as a caller registers it."""
+
+    title: str
+    description: str
+    category: Category
+    matter: Matter
+    channel: Channel
+    petitioner: PetitionerDetails
+    received_at: datetime | None = None
+    community: str | None = None
+    level: Level | None = None
+    people_count: int = 1
+    client_request_id: str | None = None
+
+
+@dataclass
+class CleanSubmission:
+    submission: Submission
+    id_number: str | None
+    phone: str | None
+    received_at: datetime
+
+
+def clean(submission: Submission, now: datetime) -> CleanSubmission:
+    """Validate everything that needs no database, naming the field at fault."""
+    s = submission
+    s.title = validation.text(s.title, "title", max_length=200)
+    s.description = validation.text(s.description, "description", max_length=5000)
+    s.petitioner.name = validation.text(s.petitioner.name, "petitioner.name", max_length=64)
+    s.petitioner.address = validation.text(
+        s.petitioner.address, "petitioner.address", required=False, max_length=200
+    )
+    validation.whole_number(s.people_count, "peopleCount", low=1, high=MAX_PEOPLE)
+    if s.client_request_id is not None:
+        s.client_request_id = validation.text(s.client_request_id, "clientRequestId", max_length=64)
+    received_at = s.received_at or now
+    if received_at.tzinfo is None:
+        raise BadUserInput("receivedAt needs a time zone offset", field="receivedAt")
+    if received_at > now + timedelta(minutes=1):
+        raise BadUserInput("receivedAt may not be in the future", field="receivedAt")
+    if received_at < now - timedelta(days=366):
+        raise BadUserInput("receivedAt may be at most a year ago", field="receivedAt")
+    return CleanSubmission(
+        submission=s,
+        id_number=validation.resident_id(s.petitioner.id_number, "petitioner.idNumber"),
+        phone=validation.phone(s.petitioner.phone, "petitioner.phone"),
+        received_at=received_at,
+    )
+
+
+async def submit_petition(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    data: Submission,
+    now: datetime,
+) -> models.Petition:
+    """Register an appeal received by the caller's organisation.
+
+    A retried submission with the same `client_request_id` returns the appeal
+    the first one created, and creates nothing.
+    """
+    caller.require_scope("petitions:write")
+    cleaned = clean(data, now)
+    s = cleaned.submission
+    if s.client_request_id:
+        existing = await _by_request_id(session, caller, s.client_request_id)
+        if existing is not None:
+            return existing
+    await begin_write(session)
+    try:
+        petition = await _create(session, caller, services, cleaned)
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        if not s.client_request_id:
+            raise
+        existing = await _by_request_id(session, caller, s.client_request_id)
+        if existing is None:
+            raise
+        return existing
+    return petition
+
+
+async def _by_request_id(
+    session: AsyncSession, caller: Caller, request_id: str
+) -> models.Petition | None:
+    statement = select(models.Petition).where(
+        models.Petition.received_by_id == caller.organisation_id,
+        models.Petition.client_request_id == request_id,
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def _community(
+    session: AsyncSession, caller: Caller, code: str | None
+) -> models.Region | None:
+    if code:
+        region = (
+            await session.scalars(select(models.Region).where(models.Region.code == code))
+        ).one_or_none()
+        if region is None or region.kind is not RegionKind.COMMUNITY:
+            raise BadUserInput("no community with that code", field="communityCode")
+        return region
+    region = await session.get(models.Region, caller.region_id)
+    return region if region is not None and region.kind is RegionKind.COMMUNITY else None
+
+
+async def _petitioner(
+    session: AsyncSession,
+    services: Services,
+    cleaned: CleanSubmission,
+    community: models.Region | None,
+) -> models.Petitioner:
+    details = cleaned.submission.petitioner
+    id_hash = services.keyed_hash(cleaned.id_number) if cleaned.id_number else None
+    person = None
+    if id_hash:
+        person = (
+            await session.scalars(
+                select(models.Petitioner).where(models.Petitioner.id_hash == id_hash).limit(1)
+            )
+        ).one_or_none()
+    if person is None:
+        person = models.Petitioner(name=details.name, id_number=cleaned.id_number, id_hash=id_hash)
+        session.add(person)
+    person.name = details.name
+    person.phone = cleaned.phone or person.phone
+    person.address = details.address or person.address or ""
+    person.community_id = community.id if community else person.community_id
+    await session.flush()
+    return person
+
+
+async def _create(
+    session: AsyncSession, caller: Caller, services: Services, cleaned: CleanSubmission
+) -> models.Petition:
+    s = cleaned.submission
+    if caller.organisation_kind is OrganisationKind.DEPARTMENT:
+        raise Forbidden("departments do not register appeals")
+    community = await _community(session, caller, s.community)
+    person = await _petitioner(session, services, cleaned, community)
+    level = s.level or LEVEL_OF_KIND.get(caller.organisation_kind, Level.DISTRICT)
+    limit = await handling_limit(session, s.category)
+    due = petition_deadline(services, cleaned.received_at, limit)
+    earlier = await _earlier_on_same_matter(session, person, s.matter, cleaned.received_at)
+    petition = models.Petition(
+        number=await next_petition_number(
+            session, cleaned.received_at.astimezone(services.tz).year
+        ),
+        title=s.title,
+        description=s.description,
+        category=s.category,
+        matter=s.matter,
+        channel=s.channel,
+        level=level,
+        received_at=cleaned.received_at,
+        received_by_id=caller.organisation_id,
+        community_id=community.id if community else None,
+        petitioner_id=person.id,
+        people_count=s.people_count,
+        collective=s.people_count >= COLLECTIVE_THRESHOLD,
+        repeat_of_id=earlier[0].id if earlier else None,
+        repeat_count=len(earlier),
+        level_skipping=is_level_skipping(level, earlier),
+        due_at=due.due_at,
+        deadline_provisional=due.provisional,
+        time_limit_days=limit,
+        client_request_id=s.client_request_id,
+    )
+    session.add(petition)
+    await session.flush()
+    record_event(
+        session,
+        petition=petition,
+        kind=EventKind.SUBMITTED,
+        caller=caller,
+        occurred_at=cleaned.received_at,
+        data={
+            "channel": s.channel.name,
+            "category": s.category.name,
+            "matter": s.matter.name,
+            "level": level.name,
+        },
+    )
+    if earlier:
+        record_event(
+            session,
+            petition=petition,
+            kind=EventKind.REPEAT_LINKED,
+            caller=caller,
+            data={"repeatOf": earlier[0].number, "repeatCount": len(earlier)},
+        )
+    return petition
+
+
+def is_level_skipping(level: Level, earlier: list[models.Petition]) -> bool:
+    """越级访: brought higher while a lower level still has the same matter open."""
+    return any(
+        LEVEL_RANK[level] > LEVEL_RANK[e.level] and e.status is not models.PetitionStatus.CLOSED
+        for e in earlier
+    )
+
+
+async def _earlier_on_same_matter(
+    session: AsyncSession, person: models.Petitioner, matter: Matter, received_at: datetime
+) -> list[models.Petition]:
+    """The petitioner's appeals on the same matter in the last twelve months, newest first."""
+    if person.id_hash is None:
+        return []
+    p = models.Petition
+    statement = (
+        select(p)
+        .join(models.Petitioner, models.Petitioner.id == p.petitioner_id)
+        .where(
+            models.Petitioner.id_hash == person.id_hash,
+            p.matter == matter,
+            p.received_at >= received_at - REPEAT_WINDOW,
+            p.received_at <= received_at,
+        )
+        .order_by(p.received_at.desc(), p.id.desc())
+    )
+    return list((await session.scalars(statement)).all())

@@ -1,0 +1,1 @@
+"""Deadlines: the working-day calendar, time-limit policies, the watcher, recomputation."""

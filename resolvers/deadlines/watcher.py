@@ -1,0 +1,166 @@
+"""The deadline watcher: `DEADLINE_APPROACHING` and `OVERDUE`, exactly once each.
+
+"Exactly once" is the database's promise: a `deadline_alerts` row with a unique
+(petition, assignment, kind) key is inserted with ON CONFLICT DO NOTHING, and the
+event is written only when that insert took — in the same transaction. Any number
+of watchers (workers, machines, a restarted process) may run the same pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db import models
+from db.engine import begin_write
+from db.models import AWAITING_ANSWER, EventKind
+from resolvers.access.policy import ACTIVE_ASSIGNMENT
+from resolvers.deadlines.calendar import end_of_day
+from resolvers.events.timeline import record_system_event
+from resolvers.services import Services
+
+BATCH = 500
+log = logging.getLogger("petition_hub.watcher")
+
+
+@dataclass
+class WatchResult:
+    approaching: int = 0
+    overdue: int = 0
+
+
+def approaching_threshold(now: datetime, services: Services) -> datetime:
+    """Deadlines up to this moment are "due soon": they fall by the end of the next working
+    day, i.e. within one working day."""
+    today = now.astimezone(services.tz).date()
+    next_working, _ = services.calendar.working_days_after(today, 1)
+    return end_of_day(next_working, services.tz)
+
+
+async def run_watch(session: AsyncSession, now: datetime, services: Services) -> WatchResult:
+    """One pass: raise every alert that is due and not yet raised, a batch per transaction."""
+    result = WatchResult()
+    soon = approaching_threshold(now, services)
+    for kind, lower, upper in (
+        (EventKind.OVERDUE, None, now),
+        (EventKind.DEADLINE_APPROACHING, now, soon),
+    ):
+        while True:
+            await begin_write(session)
+            raised = 0
+            for petition_id, assignment_id, due_at in await _candidates(
+                session, kind, lower, upper
+            ):
+                if await _claim(session, petition_id, assignment_id, kind, now):
+                    record_system_event(
+                        session,
+                        petition_id=petition_id,
+                        assignment_id=assignment_id,
+                        kind=kind,
+                        occurred_at=now,
+                        data={"dueAt": due_at.astimezone(services.tz).isoformat()},
+                    )
+                    raised += 1
+            await session.commit()
+            if kind is EventKind.OVERDUE:
+                result.overdue += raised
+            else:
+                result.approaching += raised
+            if raised == 0:  # nothing left, or another watcher took the rest
+                break
+    return result
+
+
+def _not_alerted(petition_id: Any, assignment_key: Any, kind: EventKind) -> ColumnElement[bool]:
+    alert = models.DeadlineAlert
+    return ~exists().where(
+        alert.petition_id == petition_id, alert.assignment_key == assignment_key, alert.kind == kind
+    )
+
+
+async def _candidates(
+    session: AsyncSession, kind: EventKind, lower: datetime | None, upper: datetime
+) -> list[tuple[int, int | None, datetime]]:
+    p, a = models.Petition, models.Assignment
+    overdue = kind is EventKind.OVERDUE
+    petition_due = p.due_at < upper if overdue else p.due_at <= upper
+    assignment_due = a.due_at < upper if overdue else a.due_at <= upper
+    petitions = select(p.id, p.due_at).where(
+        p.status.in_(AWAITING_ANSWER),
+        p.suspended_at.is_(None),
+        petition_due,
+        _not_alerted(p.id, 0, kind),
+    )
+    assignments = select(a.petition_id, a.id, a.due_at).where(
+        a.status.in_(ACTIVE_ASSIGNMENT),
+        assignment_due,
+        _not_alerted(a.petition_id, a.id, kind),
+    )
+    if lower is not None:
+        petitions = petitions.where(p.due_at >= lower)
+        assignments = assignments.where(a.due_at >= lower)
+    rows: list[tuple[int, int | None, datetime]] = [
+        (pid, None, due) for pid, due in (await session.execute(petitions.limit(BATCH))).all()
+    ]
+    rows += [
+        (pid, aid, due)
+        for pid, aid, due in (
+            await session.execute(
+                assignments.join(p, and_(p.id == a.petition_id, p.suspended_at.is_(None))).limit(
+                    BATCH
+                )
+            )
+        ).all()
+    ]
+    return rows
+
+
+async def _claim(
+    session: AsyncSession,
+    petition_id: int,
+    assignment_id: int | None,
+    kind: EventKind,
+    now: datetime,
+) -> bool:
+    """Insert the alert's key; True only for the watcher whose insert took."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(models.DeadlineAlert)
+        .values(
+            petition_id=petition_id,
+            assignment_key=assignment_id or 0,
+            kind=kind,
+            raised_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["petition_id", "assignment_key", "kind"])
+        .returning(models.DeadlineAlert.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def watch_forever(sessionmaker: async_sessionmaker[AsyncSession], services: Services) -> None:
+    """Run a pass every `watch_interval` seconds until cancelled. Each pass first reloads
+    the calendar, so a year imported by the CLI reaches every worker."""
+    from resolvers.deadlines.calendars import load_calendar
+
+    while True:
+        try:
+            async with sessionmaker() as session:
+                services.calendar = await load_calendar(session)
+                await session.commit()
+                result = await run_watch(session, models.utcnow(), services)
+            if result.approaching or result.overdue:
+                log.info("deadline watcher: %s", result)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a failed pass is retried by the next one
+            log.exception("deadline watcher pass failed")
+        await asyncio.sleep(max(services.settings.watch_interval, 1))

@@ -1,0 +1,1 @@
+"""The directory: regions, organisations and enterprises."""

@@ -1,0 +1,1 @@
+"""The event log: recording events, publishing after commit, the broker and the stream."""

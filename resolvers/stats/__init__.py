@@ -1,0 +1,1 @@
+"""The figures leaders watch."""

@@ -1,0 +1,254 @@
+"""The figures leaders watch, for the caller's slice, aggregated in the database.
+
+Every count is one conditional aggregate over `access.stats_filter(caller)`,
+grouped in SQL; the rates are divisions of those counts (README, "Figures").
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from db import models
+from db.models import AWAITING_ANSWER, Level, PetitionStatus, Satisfaction
+from resolvers.access.caller import Caller
+from resolvers.access.policy import stats_filter
+from resolvers.deadlines.watcher import approaching_threshold
+from resolvers.errors import BadUserInput
+from resolvers.services import Services
+
+MAX_PERIOD = timedelta(days=3 * 366)
+PYRAMID = (Level.COMMUNITY, Level.STREET, Level.DISTRICT, Level.CITY)
+
+
+class GroupBy(enum.Enum):
+    ORGANISATION = "receiving organisation"
+    STREET = "street of the community concerned"
+    COMMUNITY = "community concerned"
+    CATEGORY = "category"
+    MATTER = "matter"
+
+
+COUNTS = (
+    "received",
+    "repeats",
+    "closed",
+    "closed_on_time",
+    "resolved",
+    "feedback",
+    "satisfied",
+    "due",
+    "completed",
+    "open",
+    "due_soon",
+    "overdue",
+    "backlog",
+    "received_community",
+    "received_street",
+    "received_district",
+    "received_city",
+)
+
+
+@dataclass
+class StatsRow:
+    key: str
+    label: str
+    received: int = 0
+    repeats: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    resolved: int = 0
+    feedback: int = 0
+    satisfied: int = 0
+    due: int = 0
+    completed: int = 0
+    open: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    backlog: int = 0
+    received_community: int = 0
+    received_street: int = 0
+    received_district: int = 0
+    received_city: int = 0
+
+    @property
+    def completion_rate(self) -> float | None:
+        return _rate(self.completed, self.due)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.closed_on_time, self.closed)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return _rate(self.resolved, self.closed)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _rate(self.satisfied, self.feedback)
+
+    @property
+    def repeat_rate(self) -> float | None:
+        return _rate(self.repeats, self.received)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 6) if whole else None
+
+
+@dataclass
+class Stats:
+    start: date
+    end: date
+    rows: list[StatsRow]
+    total: StatsRow
+    pyramid: list[tuple[Level, int]] = field(default_factory=list)
+
+    @property
+    def inverted(self) -> bool:
+        """走访金字塔 inverted: some level received more appeals than the level below it."""
+        counts = [n for _, n in self.pyramid]
+        return any(upper > lower for lower, upper in itertools.pairwise(counts))
+
+
+def _sum(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.count().filter(condition)
+
+
+async def petition_stats(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    start: date,
+    end: date,
+    group_by: GroupBy,
+    now: datetime,
+) -> Stats:
+    """The figures for appeals in the caller's slice over the days `start`..`end`
+    (inclusive, local time), one row per group, plus the total and the visit pyramid."""
+    caller.require_scope("petitions:read")
+    for day, name in ((start, "period.from"), (end, "period.to")):
+        if not 1900 <= day.year <= 2200:
+            raise BadUserInput("a period lies between 1900 and 2200", field=name)
+    if end < start:
+        raise BadUserInput("the period ends before it starts", field="period.to")
+    if end - start > MAX_PERIOD:
+        raise BadUserInput("a period is at most three years", field="period.to")
+    tz = services.tz
+    lo = datetime.combine(start, time.min, tzinfo=tz)
+    hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    soon = approaching_threshold(now, services)
+    p = models.Petition
+
+    def within(column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+        return and_(column >= lo, column < hi)
+
+    received = within(p.received_at)
+    closed = and_(p.status == PetitionStatus.CLOSED, within(p.closed_at))
+    due = within(p.due_at)
+    awaiting = and_(p.status.in_(AWAITING_ANSWER), p.suspended_at.is_(None))
+    still_open = and_(received, p.status != PetitionStatus.CLOSED)
+    satisfied = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+    given = (*satisfied, Satisfaction.DISSATISFIED)
+    counts = {
+        "received": _sum(received),
+        "repeats": _sum(and_(received, p.repeat_of_id.is_not(None))),
+        "closed": _sum(closed),
+        "closed_on_time": _sum(and_(closed, p.closed_at <= p.due_at)),
+        "resolved": _sum(and_(closed, p.resolved.is_(True))),
+        "feedback": _sum(and_(closed, p.satisfaction.in_(given))),
+        "satisfied": _sum(and_(closed, p.satisfaction.in_(satisfied))),
+        "due": _sum(due),
+        "completed": _sum(and_(due, p.status == PetitionStatus.CLOSED, p.closed_at < hi)),
+        "open": _sum(still_open),
+        "due_soon": _sum(and_(still_open, awaiting, p.due_at >= now, p.due_at <= soon)),
+        "overdue": _sum(and_(still_open, awaiting, p.due_at < now)),
+        "backlog": _sum(and_(still_open, p.backlog.is_(True))),
+        # the visit pyramid, in the same pass
+        **{f"received_{lv.name.lower()}": _sum(and_(received, p.level == lv)) for lv in PYRAMID},
+    }
+    in_period = and_(
+        stats_filter(caller),
+        or_(received, within(p.closed_at), due),
+    )
+    # Aggregate by a plain column first (cheap integer or short keys), then name the
+    # groups: the joins to organisations and regions touch a few dozen rows, not millions.
+    base = _base_column(group_by)
+    inner = (
+        select(base.label("gid"), *(c.label(n) for n, c in counts.items()))
+        .where(in_period)
+        .group_by(base)
+        .subquery("by_group")
+    )
+    key, label, joins = _grouping(group_by, inner.c.gid)
+    statement: Any = select(  # SQLAlchemy 2.1 infers Never for labelled aggregates
+        key.label("key"),
+        label.label("label"),
+        *(func.sum(inner.c[n]).label(n) for n in COUNTS),
+    ).select_from(inner)
+    for target, on in joins:
+        statement = statement.outerjoin(target, on)
+    statement = statement.group_by(key, label)
+    rows = [
+        StatsRow(key=_key(r.key), label=_label(r.label), **{n: int(getattr(r, n)) for n in COUNTS})
+        for r in (await session.execute(statement)).all()
+    ]
+    rows.sort(key=lambda r: (-r.received, r.key))
+    total = StatsRow(key="TOTAL", label="合计")
+    for row in rows:
+        for name in COUNTS:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    pyramid = [(lv, getattr(total, f"received_{lv.name.lower()}")) for lv in PYRAMID]
+    return Stats(start, end, rows, total, pyramid)
+
+
+def _label(value: object) -> str:
+    if value is None:
+        return "未指定"
+    return value.value if isinstance(value, enum.Enum) else str(value)
+
+
+def _key(value: object) -> str:
+    if value is None:
+        return "NONE"
+    if isinstance(value, enum.Enum):
+        return value.name
+    return str(value)
+
+
+def _base_column(group_by: GroupBy) -> SQLColumnExpression[Any]:
+    p = models.Petition
+    return {
+        GroupBy.CATEGORY: p.category,
+        GroupBy.MATTER: p.matter,
+        GroupBy.ORGANISATION: p.received_by_id,
+    }.get(group_by, p.community_id)
+
+
+def _grouping(
+    group_by: GroupBy, gid: SQLColumnExpression[Any]
+) -> tuple[SQLColumnExpression[Any], SQLColumnExpression[Any], list[tuple[Any, Any]]]:
+    """The group's key and name over the pre-aggregated rows, and the joins they need."""
+    if group_by in (GroupBy.CATEGORY, GroupBy.MATTER):
+        return gid, gid, []
+    if group_by is GroupBy.ORGANISATION:
+        org = models.Organisation
+        return org.code, org.name, [(org, org.id == gid)]
+    community = aliased(models.Region)
+    if group_by is GroupBy.COMMUNITY:
+        return community.code, community.name, [(community, community.id == gid)]
+    street = aliased(models.Region)
+    return (
+        street.code,
+        street.name,
+        [(community, community.id == gid), (street, street.id == community.parent_id)],
+    )

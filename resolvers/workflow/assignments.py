@@ -1,0 +1,231 @@
+"""Assignments (交办/转办): dispatch to a lead or assisting organisation, sign for it or
+send it back, and escalation to mediation, arbitration or litigation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import models
+from db.models import AssignmentRole, AssignmentStatus, Escalation, EventKind
+from db.models import OrganisationKind as Kind
+from resolvers import validation
+from resolvers.access.caller import Caller
+from resolvers.errors import BadUserInput
+from resolvers.services import Services
+from resolvers.workflow.steps import PetitionRef, Step, take_step
+from resolvers.workflow.transitions import Action
+
+MAX_REASON = 1000
+MAX_DUE = timedelta(days=366)
+
+# Which organisations take an escalated appeal, by where it goes (访调心裁).
+ESCALATION_KINDS: dict[Escalation, frozenset[Kind]] = {
+    Escalation.MEDIATION: frozenset(
+        {
+            Kind.LABOUR_MEDIATION_COMMITTEE,
+            Kind.MEDIATION_STUDIO,
+            Kind.SITE_MEDIATION_ROOM,
+            Kind.METRO_DISPUTE_CENTRE,
+            Kind.NON_LITIGATION_BASE,
+            Kind.SOCIAL_GOVERNANCE_CENTRE,
+            Kind.GOVERNANCE_CENTRE,
+        }
+    ),
+    Escalation.ARBITRATION: frozenset({Kind.LABOUR_ARBITRATION}),
+    Escalation.LITIGATION: frozenset({Kind.COURT_STATION}),
+}
+
+
+async def _organisation(step: Step, code: str) -> models.Organisation:
+    organisation = (
+        await step.session.scalars(
+            select(models.Organisation).where(
+                models.Organisation.code == code, models.Organisation.active.is_(True)
+            )
+        )
+    ).one_or_none()
+    if organisation is None:
+        raise BadUserInput("no active organisation with that code", field="organisationCode")
+    return organisation
+
+
+def _new_assignment(
+    step: Step,
+    organisation: models.Organisation,
+    role: AssignmentRole,
+    due_at: datetime | None,
+    instructions: str,
+) -> models.Assignment:
+    if due_at is None:
+        due_at, provisional = step.deadline_after(step.now, step.petition.time_limit_days)
+    else:
+        provisional = False
+    assignment = models.Assignment(
+        petition_id=step.petition.id,
+        organisation_id=organisation.id,
+        role=role,
+        status=AssignmentStatus.PENDING,
+        assigned_at=step.now,
+        assigned_by_id=step.caller.organisation_id,
+        due_at=due_at,
+        deadline_provisional=provisional,
+        instructions=instructions,
+    )
+    step.session.add(assignment)
+    step.assignments.append(assignment)
+    return assignment
+
+
+def _check_due(due_at: datetime | None, now: datetime) -> None:
+    if due_at is None:
+        return
+    if due_at.tzinfo is None:
+        raise BadUserInput("dueAt needs a time zone offset", field="dueAt")
+    if not now < due_at <= now + MAX_DUE:
+        raise BadUserInput("dueAt must lie in the coming year", field="dueAt")
+
+
+async def assign_petition(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    now: datetime,
+    ref: PetitionRef,
+    organisation_code: str,
+    role: AssignmentRole,
+    due_at: datetime | None = None,
+    instructions: str | None = None,
+) -> models.Petition:
+    """交办: give the appeal to an organisation as lead (主办) or assisting (协办).
+
+    Without `due_at` the assignment is due the category's time limit in working
+    days from now. One lead at a time: a returned lead makes room for the next.
+    """
+    _check_due(due_at, now)
+    note = validation.text(instructions, "instructions", required=False, max_length=MAX_REASON)
+
+    async def change(step: Step) -> None:
+        step.move(Action.ASSIGN_LEAD if role is AssignmentRole.LEAD else Action.ASSIGN_ASSISTING)
+        organisation = await _organisation(step, organisation_code)
+        if any(a.organisation_id == organisation.id for a in step.active()):
+            raise BadUserInput(
+                "that organisation already has an active assignment", field="organisationCode"
+            )
+        if role is AssignmentRole.LEAD and step.active(AssignmentRole.LEAD):
+            raise BadUserInput("the appeal already has an active lead", field="role")
+        assignment = _new_assignment(step, organisation, role, due_at, note)
+        await session.flush()
+        step.event(
+            EventKind.ASSIGNED,
+            {
+                "organisation": organisation.code,
+                "role": role.name,
+                "dueAt": assignment.due_at.isoformat(),
+            },
+            assignment,
+        )
+
+    return await take_step(
+        session=session, caller=caller, services=services, now=now, ref=ref, change=change
+    )
+
+
+def _own_active(step: Step) -> models.Assignment | None:
+    mine = [a for a in step.active() if a.organisation_id == step.caller.organisation_id]
+    return mine[-1] if mine else None
+
+
+async def accept_assignment(
+    *, session: AsyncSession, caller: Caller, services: Services, now: datetime, ref: PetitionRef
+) -> models.Petition:
+    """签收: the caller's organisation accepts its pending assignment."""
+
+    async def change(step: Step) -> None:
+        step.move(Action.ACCEPT_ASSIGNMENT)
+        assignment = _own_active(step)
+        if assignment is None or assignment.status is not AssignmentStatus.PENDING:
+            raise BadUserInput("your organisation has no pending assignment on this appeal")
+        assignment.status = AssignmentStatus.ACCEPTED
+        assignment.accepted_at = step.now
+        step.event(EventKind.ASSIGNMENT_ACCEPTED, {"role": assignment.role.name}, assignment)
+
+    return await take_step(
+        session=session, caller=caller, services=services, now=now, ref=ref, change=change
+    )
+
+
+async def return_assignment(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    now: datetime,
+    ref: PetitionRef,
+    reason: str,
+) -> models.Petition:
+    """退回: the caller's organisation sends its assignment back, saying why.
+
+    A returned lead leaves the appeal RETURNED, to be dispatched again.
+    """
+    reason = validation.text(reason, "reason", max_length=MAX_REASON)
+
+    async def change(step: Step) -> None:
+        assignment = _own_active(step)
+        lead = assignment is None or assignment.role is AssignmentRole.LEAD
+        step.move(Action.RETURN_LEAD if lead else Action.RETURN_ASSISTING)
+        assert assignment is not None  # authorise refused a caller without one
+        assignment.status = AssignmentStatus.RETURNED
+        assignment.returned_at = step.now
+        assignment.return_reason = reason
+        step.event(
+            EventKind.ASSIGNMENT_RETURNED,
+            {"role": assignment.role.name, "reason": reason},
+            assignment,
+        )
+
+    return await take_step(
+        session=session, caller=caller, services=services, now=now, ref=ref, change=change
+    )
+
+
+async def escalate_petition(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    now: datetime,
+    ref: PetitionRef,
+    to: Escalation,
+    organisation_code: str,
+    reason: str | None = None,
+) -> models.Petition:
+    """转入调解/仲裁/诉讼: hand the appeal on to a mediator, the arbitration court or the
+    court station, which becomes its lead; current assignments are withdrawn."""
+    why = validation.text(reason, "reason", required=False, max_length=MAX_REASON)
+
+    async def change(step: Step) -> None:
+        step.move(Action.ESCALATE)
+        organisation = await _organisation(step, organisation_code)
+        if organisation.kind not in ESCALATION_KINDS[to]:
+            raise BadUserInput(
+                f"{organisation.code} does not take {to.name.lower()}", field="organisationCode"
+            )
+        for current in step.active():
+            current.status = AssignmentStatus.WITHDRAWN
+        assignment = _new_assignment(step, organisation, AssignmentRole.LEAD, None, why)
+        step.petition.escalated_to = to
+        step.petition.escalated_to_id = organisation.id
+        await session.flush()
+        step.event(
+            EventKind.ESCALATED,
+            {"to": to.name, "organisation": organisation.code, "reason": why},
+            assignment,
+        )
+
+    return await take_step(
+        session=session, caller=caller, services=services, now=now, ref=ref, change=change
+    )

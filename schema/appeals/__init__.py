@@ -1,0 +1,1 @@
+"""GraphQL for appeals: the types, the queries and intake."""

@@ -1,0 +1,276 @@
+"""The appeal as GraphQL: `Petition`, its petitioner, assignments and timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Self
+
+import strawberry
+from strawberry.scalars import JSON
+
+from db import models
+from resolvers.access import policy
+from resolvers.pagination import encode_cursor
+from schema.common import Info, local, parse_id, selects
+from schema.directory import Organisation, Region, load_organisation
+from schema.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    Category,
+    Channel,
+    Escalation,
+    EventKind,
+    Level,
+    Matter,
+    PetitionStatus,
+    Satisfaction,
+)
+
+PERSONAL_FIELDS = frozenset({"idNumber", "phone"})
+
+
+@strawberry.type(description="信访人. ID number and phone are masked outside the handling slice.")
+class Petitioner:
+    name: str = strawberry.field(description="Name.")
+    id_number: str | None = strawberry.field(
+        description="Resident ID number; masked (e.g. `4403**********123X`) unless the caller "
+        "is the hall or handles the appeal now."
+    )
+    phone: str | None = strawberry.field(description="Phone number; masked likewise.")
+    address: str = strawberry.field(description="Address.")
+    masked: bool = strawberry.field(description="Whether ID number and phone are masked.")
+
+    @classmethod
+    def from_row(cls, row: models.Petitioner, *, unmasked: bool) -> Self:
+        return cls(
+            name=row.name,
+            id_number=row.id_number if unmasked else policy.mask_id_number(row.id_number),
+            phone=row.phone if unmasked else policy.mask_phone(row.phone),
+            address=row.address,
+            masked=not unmasked,
+        )
+
+
+@strawberry.type(description="交办/转办: an appeal given to an organisation as lead or assisting.")
+class Assignment:
+    id: strawberry.ID = strawberry.field(description="Stable identifier.")
+    role: AssignmentRole = strawberry.field(description="Lead (主办) or assisting (协办).")
+    status: AssignmentStatus = strawberry.field(description="Where the assignment stands.")
+    assigned_at: datetime = strawberry.field(description="When it was assigned.")
+    due_at: datetime = strawberry.field(description="Its own deadline, in working days.")
+    deadline_provisional: bool = strawberry.field(
+        description="True while the deadline rests on a year whose official schedule is not loaded."
+    )
+    accepted_at: datetime | None = strawberry.field(description="When the assignee accepted it.")
+    returned_at: datetime | None = strawberry.field(description="When the assignee returned it.")
+    return_reason: str | None = strawberry.field(description="Why it was returned.")
+    completed_at: datetime | None = strawberry.field(description="When the assignee completed it.")
+    organisation_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Assignment, info: Info) -> Self:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            role=row.role,
+            status=row.status,
+            assigned_at=local(info, row.assigned_at),
+            due_at=local(info, row.due_at),
+            deadline_provisional=row.deadline_provisional,
+            accepted_at=local(info, row.accepted_at),
+            returned_at=local(info, row.returned_at),
+            return_reason=row.return_reason,
+            completed_at=local(info, row.completed_at),
+            organisation_id=row.organisation_id,
+        )
+
+    @strawberry.field(description="The organisation it was assigned to.")
+    async def organisation(self, info: Info) -> Organisation:
+        return await load_organisation(info, self.organisation_id)
+
+
+@strawberry.type(description="One immutable entry of an appeal's timeline.")
+class PetitionEvent:
+    id: strawberry.ID = strawberry.field(description="Stable identifier.")
+    cursor: str = strawberry.field(description="Resume the event stream after this event.")
+    kind: EventKind = strawberry.field(description="What happened.")
+    occurred_at: datetime = strawberry.field(description="When it happened.")
+    data: JSON = strawberry.field(description="Details of the change, by kind.")
+    organisation_id: strawberry.Private[int | None]
+    petition_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.PetitionEvent, info: Info) -> Self:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            cursor=encode_cursor(row.id),
+            kind=row.kind,
+            occurred_at=local(info, row.occurred_at),
+            data=row.data,
+            organisation_id=row.organisation_id,
+            petition_id=row.petition_id,
+        )
+
+    @strawberry.field(description="The organisation that acted.")
+    async def organisation(self, info: Info) -> Organisation | None:
+        if self.organisation_id is None:
+            return None
+        return await load_organisation(info, self.organisation_id)
+
+    @strawberry.field(description="The appeal it happened to.")
+    async def petition(self, info: Info) -> Petition | None:
+        return await Petition.resolve_reference(info, strawberry.ID(str(self.petition_id)))
+
+
+@strawberry.federation.type(
+    keys=["id"], description="诉求/信访事项: an appeal, from intake to closure."
+)
+class Petition:
+    id: strawberry.ID = strawberry.field(description="Stable identifier.")
+    number: str = strawberry.field(description="Human-readable number, e.g. `PS-2026-004211`.")
+    title: str = strawberry.field(description="Short title.")
+    description: str = strawberry.field(description="What the petitioner asks.")
+    category: Category = strawberry.field(description="Category; decides the time limit.")
+    matter: Matter = strawberry.field(description="What it is about.")
+    channel: Channel = strawberry.field(description="How it reached the hub.")
+    level: Level = strawberry.field(description="The level at which it was received.")
+    status: PetitionStatus = strawberry.field(description="Where it stands.")
+    received_at: datetime = strawberry.field(description="When it was received.")
+    due_at: datetime = strawberry.field(
+        description="The end of the last working day allowed (the day of receipt not counted)."
+    )
+    deadline_provisional: bool = strawberry.field(
+        description="True while the deadline rests on a year whose official schedule is not loaded."
+    )
+    time_limit_days: int = strawberry.field(description="Its time limit in working days.")
+    people_count: int = strawberry.field(description="How many people brought it.")
+    collective: bool = strawberry.field(description="集体访: five or more people.")
+    repeat_count: int = strawberry.field(
+        description="重复访: how many earlier appeals the petitioner made on the same matter "
+        "in the twelve months before."
+    )
+    level_skipping: bool = strawberry.field(
+        description="越级访: brought over a lower level's head."
+    )
+    backlog: bool = strawberry.field(description="积案: a long-running case with a named owner.")
+    backlog_owner: str | None = strawberry.field(description="Who owns the backlog case.")
+    answered_at: datetime | None = strawberry.field(description="When it was answered.")
+    closed_at: datetime | None = strawberry.field(description="When it was closed.")
+    resolved: bool | None = strawberry.field(description="化解: whether the matter was settled.")
+    satisfaction: Satisfaction | None = strawberry.field(description="The petitioner's feedback.")
+    feedback_comment: str | None = strawberry.field(
+        description="What the petitioner said when asked for feedback."
+    )
+    answer: str | None = strawberry.field(description="答复: the answer given to the petitioner.")
+    suspended_at: datetime | None = strawberry.field(
+        description="When it was suspended (挂起), while its clock is paused."
+    )
+    extension_days: int = strawberry.field(
+        description="Working days added by approved extensions (延期)."
+    )
+    extension_requested_days: int | None = strawberry.field(
+        description="Working days of an extension request awaiting a decision."
+    )
+    escalated_to: Escalation | None = strawberry.field(
+        description="Where it was escalated: mediation, arbitration or litigation."
+    )
+    version: int = strawberry.field(description="Grows with every change (optimistic concurrency).")
+    row: strawberry.Private[models.Petition]
+
+    @classmethod
+    def from_row(cls, row: models.Petition, info: Info) -> Self:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            number=row.number,
+            title=row.title,
+            description=row.description,
+            category=row.category,
+            matter=row.matter,
+            channel=row.channel,
+            level=row.level,
+            status=row.status,
+            received_at=local(info, row.received_at),
+            due_at=local(info, row.due_at),
+            deadline_provisional=row.deadline_provisional,
+            time_limit_days=row.time_limit_days,
+            people_count=row.people_count,
+            collective=row.collective,
+            repeat_count=row.repeat_count,
+            level_skipping=row.level_skipping,
+            backlog=row.backlog,
+            backlog_owner=row.backlog_owner,
+            answered_at=local(info, row.answered_at),
+            closed_at=local(info, row.closed_at),
+            resolved=row.resolved,
+            satisfaction=row.satisfaction,
+            feedback_comment=row.feedback_comment,
+            answer=row.answer,
+            suspended_at=local(info, row.suspended_at),
+            extension_days=row.extension_days,
+            extension_requested_days=row.extension_requested_days,
+            escalated_to=row.escalated_to,
+            version=row.version,
+            row=row,
+        )
+
+    @strawberry.field(description="The organisation that received it.")
+    async def received_by(self, info: Info) -> Organisation:
+        return await load_organisation(info, self.row.received_by_id)
+
+    @strawberry.field(description="The community it concerns.")
+    async def community(self, info: Info) -> Region | None:
+        if self.row.community_id is None:
+            return None
+        row = await info.context.loaders.region.load(self.row.community_id)
+        return Region.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Who brought it; personal data masked outside the handling slice."
+    )
+    async def petitioner(self, info: Info) -> Petitioner | None:
+        if self.row.petitioner_id is None:
+            return None
+        person = await info.context.loaders.petitioner.load(self.row.petitioner_id)
+        if person is None:
+            return None
+        unmasked = await info.context.loaders.personal_data_visible.load(self.row.id)
+        if unmasked and selects(info, PERSONAL_FIELDS):
+            info.context.unmasked(self.row.id)
+        return Petitioner.from_row(person, unmasked=unmasked)
+
+    @strawberry.field(description="Its assignments, oldest first.")
+    async def assignments(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="At most this many.")] = None,
+    ) -> list[Assignment]:
+        rows = await info.context.loaders.assignments.load(self.row.id)
+        if first is not None:
+            rows = rows[: max(first, 0)]
+        return [Assignment.from_row(r, info) for r in rows]
+
+    @strawberry.field(description="The timeline: every change, in order.")
+    async def events(
+        self,
+        info: Info,
+        kinds: Annotated[
+            list[EventKind] | None, strawberry.argument(description="Only these kinds.")
+        ] = None,
+    ) -> list[PetitionEvent]:
+        rows = await info.context.loaders.events.load(self.row.id)
+        wanted = set(kinds or [])
+        return [PetitionEvent.from_row(r, info) for r in rows if not wanted or r.kind in wanted]
+
+    @strawberry.field(description="The earlier appeal this one repeats, if visible.")
+    async def repeat_of(self, info: Info) -> Petition | None:
+        if self.row.repeat_of_id is None:
+            return None
+        return await Petition.resolve_reference(info, strawberry.ID(str(self.row.repeat_of_id)))
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Petition | None:
+        ident = parse_id(id)
+        if ident is None:
+            info.context.caller  # noqa: B018 - even a malformed id needs a caller
+            return None
+        row = await info.context.loaders.petition.load(ident)
+        return cls.from_row(row, info) if row else None

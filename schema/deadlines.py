@@ -1,0 +1,81 @@
+"""Time-limit policies as GraphQL: `Query.timeLimitPolicies`, `Mutation.setTimeLimitPolicy`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Self
+
+import strawberry
+
+from db import models
+from resolvers.deadlines import policies
+from schema.common import Info, local
+from schema.enums import Category
+
+PolicyStage = strawberry.enum(
+    models.PolicyStage,
+    description="The step a time limit applies to (HANDLING 办理; ACCEPTANCE 受理告知; "
+    "EXTENSION 延期).",
+)
+
+
+@strawberry.type(description="A time limit, in working days, for a step of the procedure.")
+class TimeLimitPolicy:
+    code: str = strawberry.field(description="Its code, e.g. `COMPLAINT.HANDLING`.")
+    category: Category | None = strawberry.field(
+        description="The category it applies to; null for every category."
+    )
+    stage: PolicyStage = strawberry.field(description="The step it limits.")  # type: ignore[valid-type]
+    working_days: int = strawberry.field(description="The limit in working days (工作日).")
+    description: str = strawberry.field(description="Where it comes from, in words.")
+    active: bool = strawberry.field(description="Whether it applies to new appeals.")
+    updated_at: datetime = strawberry.field(description="When it was last set.")
+
+    @classmethod
+    def from_row(cls, row: models.TimeLimitPolicy, info: Info) -> Self:
+        return cls(
+            code=row.code,
+            category=row.category,
+            stage=row.stage,
+            working_days=row.working_days,
+            description=row.description,
+            active=row.active,
+            updated_at=local(info, row.updated_at),  # type: ignore[arg-type]
+        )
+
+
+@strawberry.input(description="A time-limit policy to create or change, found by its code.")
+class TimeLimitPolicyInput:
+    code: str = strawberry.field(description="Its code; an existing code is updated.")
+    stage: PolicyStage = strawberry.field(description="The step it limits.")  # type: ignore[valid-type]
+    working_days: int = strawberry.field(description="The limit in working days, at least 1.")
+    category: Category | None = strawberry.field(
+        default=None, description="The category; required for a HANDLING limit."
+    )
+    description: str = strawberry.field(default="", description="Where it comes from.")
+    active: bool = strawberry.field(
+        default=True,
+        description="Apply it to new appeals; an active HANDLING limit replaces the "
+        "category's other one.",
+    )
+
+
+async def time_limit_policies(info: Info) -> list[TimeLimitPolicy]:
+    rows = await info.context.call(policies.list_policies)
+    return [TimeLimitPolicy.from_row(r, info) for r in rows]
+
+
+async def set_time_limit_policy(
+    info: Info,
+    input: Annotated[TimeLimitPolicyInput, strawberry.argument(description="The policy.")],
+) -> TimeLimitPolicy:
+    change = policies.PolicyChange(
+        code=input.code,
+        stage=input.stage,
+        working_days=input.working_days,
+        category=input.category,
+        description=input.description,
+        active=input.active,
+    )
+    row = await info.context.call(policies.set_policy, change=change)
+    return TimeLimitPolicy.from_row(row, info)

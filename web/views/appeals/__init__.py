@@ -1,0 +1,1 @@
+"""Pages for appeals: the worklist, the appeal page, intake and exports."""

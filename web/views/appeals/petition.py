@@ -1,0 +1,122 @@
+"""The appeal page (`/petitions/{number}`): details, petitioner, assignments, timeline,
+the actions the caller may take, and live updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from db import models
+from db.models import AssignmentRole, Escalation, OrganisationKind, Satisfaction
+from resolvers import loaders
+from resolvers.access import audit, policy
+from resolvers.appeals.reading import get_petition
+from resolvers.appeals.worklist import available_actions
+from resolvers.directory.organisations import list_organisations
+from resolvers.events.stream import newest_event_id
+from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
+from web.rows import deadline_badge
+from web.views.appeals.worklist import follow
+
+
+@dataclass
+class PetitionerView:
+    name: str
+    id_number: str | None
+    phone: str | None
+    address: str
+    masked: bool
+
+
+async def visible_petition(session: AsyncSession, staff: Staff, number: str) -> models.Petition:
+    petition = await get_petition(session=session, caller=staff.caller, number=number)
+    if petition is None:
+        raise PageNotFound
+    return petition
+
+
+async def petition_context(session: AsyncSession, request: Request, staff: Staff,
+                           petition: models.Petition) -> dict[str, Any]:
+    """Everything the appeal page shows, loaded a batch per kind of thing."""
+    (assignments,) = await loaders.assignments_by_petition(session, [petition.id])
+    (events,) = await loaders.events_by_petition(session, [petition.id])
+    org_ids = [petition.received_by_id, *(a.organisation_id for a in assignments),
+               *(e.organisation_id for e in events if e.organisation_id)]
+    if petition.escalated_to_id:
+        org_ids.append(petition.escalated_to_id)
+    organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}
+    user_ids = [e.actor_user_id for e in events if e.actor_user_id]
+    users = {u.id: u for u in await loaders.staff_users_by_id(session, user_ids) if u}
+    community = None
+    if petition.community_id:
+        (community,) = await loaders.regions_by_id(session, [petition.community_id])
+    petitioner = None
+    if petition.petitioner_id:
+        (person,) = await loaders.petitioners_by_id(session, [petition.petitioner_id])
+        (unmasked,) = await loaders.personal_data_visible(session, staff.caller, [petition.id])
+        if person is not None and unmasked and (person.id_number or person.phone):
+            await audit.record_unmasked(session, staff.caller, [petition.id], audit.AuditPath.PAGE)
+        if person is not None:
+            petitioner = PetitionerView(
+                name=person.name,
+                id_number=person.id_number if unmasked else policy.mask_id_number(
+                    person.id_number),
+                phone=person.phone if unmasked else policy.mask_phone(person.phone),
+                address=person.address,
+                masked=not unmasked,
+            )
+    actions = await available_actions(session=session, caller=staff.caller,
+                                      petition=petition, assignments=assignments)
+    pickers: list[models.Organisation] = []
+    if any(a.name.startswith(("ASSIGN", "ESCALATE")) for a in actions):
+        pickers = [o for o in await list_organisations(session=session, caller=staff.caller)
+                   if o.kind not in (OrganisationKind.APPEALS_HALL,)]
+    return {
+        "staff": staff, "p": petition, "assignments": assignments, "events": events,
+        "organisations": organisations, "users": users, "community": community,
+        "petitioner": petitioner, "actions": {a.name for a in actions},
+        "deadline": deadline_badge(petition, services(request), now()),
+        "pickers": pickers, "roles": list(AssignmentRole), "escalations": list(Escalation),
+        "satisfactions": list(Satisfaction), "categories": list(models.Category),
+        "matters": list(models.Matter),
+        "last_event": events[-1].id if events else 0,
+        "errors": {}, "values": {}, "conflict": False, "general_error": None,
+    }
+
+
+async def petition(request: Request) -> Response:
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        row = await visible_petition(session, staff, request.path_params["number"])
+        context = await petition_context(session, request, staff, row)
+        if not context["last_event"]:
+            context["last_event"] = await newest_event_id(session)
+    return render(request, "appeals/petition/show.html", "appeals/petition/_petition.html", context)
+
+
+async def timeline(request: Request) -> Response:
+    """Just the timeline (what the live feed reloads), or the page without htmx."""
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        row = await visible_petition(session, staff, request.path_params["number"])
+        context = await petition_context(session, request, staff, row)
+    return render(request, "appeals/petition/show.html", "appeals/petition/_timeline.html", context)
+
+
+async def petition_events(request: Request) -> Response:
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        row = await visible_petition(session, staff, request.path_params["number"])
+    return await follow(request, "changed", row.id)
+
+
+routes = [
+    Route("/petitions/{number}", petition, name="petition"),
+    Route("/petitions/{number}/timeline", timeline, name="petition_timeline"),
+    Route("/petitions/{number}/events", petition_events, name="petition_events"),
+]

@@ -1,0 +1,150 @@
+"""The worklist (`/petitions`), the home page, the backlog (`/backlog`) and the live feed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from db.models import Category, Matter, PetitionStatus
+from resolvers.access.caller import Caller
+from resolvers.access.signin import caller_for_user
+from resolvers.appeals.reading import PetitionFilter
+from resolvers.appeals.worklist import Order, Worklist, count_worklist, list_worklist
+from resolvers.directory.organisations import list_communities
+from resolvers.errors import BadUserInput
+from resolvers.events.stream import follow_events, newest_event_id
+from web.errors import error_text
+from web.i18n import choose_language
+from web.pages import db, now, render, require_staff, services
+from web.rows import rows_for
+
+PAGE_SIZE = 25
+FILTERS = ("status", "category", "matter", "community", "due", "backlog", "q", "sort", "size")
+MAX_PAGE_SIZE = 100
+E = TypeVar("E", PetitionStatus, Category, Matter)
+
+
+def _enum(kind: type[E], value: str | None) -> list[E] | None:
+    return [kind[value]] if value and value in kind.__members__ else None
+
+
+def worklist_from(params: Any, *, backlog: bool = False) -> Worklist:
+    """The worklist a query string asks for; unknown values are ignored."""
+    due = params.get("due")
+    where = PetitionFilter(
+        statuses=_enum(PetitionStatus, params.get("status")),
+        categories=_enum(Category, params.get("category")),
+        matters=_enum(Matter, params.get("matter")),
+        community=params.get("community") or None,
+        overdue=True if due == "overdue" else None,
+        backlog=True if backlog or params.get("backlog") == "1" else None,
+        text=(params.get("q") or "").strip()[:100] or None,
+    )
+    order = Order.DUE if params.get("sort") == "due" else Order.RECEIVED
+    return Worklist(where=where, due_soon=due == "soon", order=order)
+
+
+def chosen_filters(params: Any) -> dict[str, str]:
+    return {k: params[k] for k in FILTERS if params.get(k)}
+
+
+async def _worklist_page(request: Request, *, backlog: bool) -> Response:
+    params = request.query_params
+    template = "appeals/worklist/backlog.html" if backlog else "appeals/worklist/index.html"
+    size = params.get("size", "")
+    first = min(int(size), MAX_PAGE_SIZE) if size.isdigit() and int(size) > 0 else PAGE_SIZE
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        worklist = worklist_from(params, backlog=backlog)
+        error = None
+        try:
+            page = await list_worklist(session=session, caller=staff.caller,
+                                       services=services(request), worklist=worklist,
+                                       first=first, after=params.get("after"), now=now())
+        except BadUserInput as refused:  # a cursor from elsewhere: start at the top
+            error = error_text(refused, choose_language(request))
+            page = await list_worklist(session=session, caller=staff.caller,
+                                       services=services(request), worklist=worklist,
+                                       first=first, after=None, now=now())
+        total = await count_worklist(session=session, caller=staff.caller,
+                                     services=services(request), worklist=worklist, now=now())
+        rows = await rows_for(session, page.rows, services(request), now())
+        communities = await list_communities(session=session)
+    filters = chosen_filters(params)
+    here = request.url_for("backlog" if backlog else "petitions").path
+    next_url = (here + "?" + urlencode(filters | {"after": page.cursors[-1]})
+                if page.has_next_page and page.cursors else None)
+    current = here + ("?" + request.url.query if request.url.query else "")
+    return render(request, template, "appeals/worklist/_results.html", {
+        "staff": staff, "rows": rows, "total": total, "filters": filters, "next_url": next_url,
+        "first_url": here + ("?" + urlencode(filters) if filters else ""),
+        "paged": bool(params.get("after")), "current_url": current, "error": error,
+        "communities": communities, "statuses": list(PetitionStatus),
+        "categories": list(Category), "matters": list(Matter), "backlog": backlog,
+        "export_query": urlencode(filters),
+    })
+
+
+async def petitions(request: Request) -> Response:
+    return await _worklist_page(request, backlog=False)
+
+
+async def backlog(request: Request) -> Response:
+    return await _worklist_page(request, backlog=True)
+
+
+async def home(request: Request) -> Response:
+    async with db(request) as session:
+        await require_staff(request, session)
+    return RedirectResponse(request.url_for("petitions").path, status_code=303)
+
+
+def sse(event: str, ident: int) -> str:
+    return f"id: {ident}\nevent: {event}\ndata: {ident}\n\n"
+
+
+async def follow(request: Request, event: str, petition_id: int | None) -> StreamingResponse:
+    """Server-Sent Events: `event` each time something new happens in the slice (on
+    `petition_id` when given). The same stream as `Subscription.petitionEvents`:
+    woken by the broker, read from the database through the access policy."""
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        raw = request.headers.get("last-event-id") or request.query_params.get("after")
+        last = int(raw) if raw and raw.isdigit() else await newest_event_id(session)
+    app = request.app
+    user_id = staff.caller.user_id
+
+    async def still_signed_in() -> Caller | None:
+        async with app.state.sessionmaker() as session:
+            return await caller_for_user(session, user_id) if user_id is not None else None
+
+    async def stream() -> AsyncIterator[str]:
+        yield f"retry: 3000\nid: {last}\n\n"
+        events = follow_events(
+            app.state.sessionmaker, staff.caller, services(request).broker, last,
+            petition_id=petition_id, poll_interval=app.state.event_poll_seconds,
+            recheck=still_signed_in,
+        )
+        # Starlette cancels this generator when the browser goes away.
+        async for new in events:
+            yield sse(event, new.id)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+async def worklist_events(request: Request) -> Response:
+    return await follow(request, "worklist", None)
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/petitions", petitions, name="petitions"),
+    Route("/petitions/events", worklist_events, name="worklist_events"),
+    Route("/backlog", backlog, name="backlog"),
+]

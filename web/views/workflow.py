@@ -1,0 +1,153 @@
+"""The appeal page's actions: one small form each, calling the workflow resolver.
+
+Every form works as a plain POST (303 back to the appeal) and through htmx (the
+appeal's partial, re-rendered). Refusals are shown beside the form, never a 500;
+a stale page (its `version` is not the appeal's) gets CONFLICT's clear message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from db.models import AssignmentRole, Category, Escalation, Matter, Satisfaction
+from resolvers.deadlines.calendar import end_of_day
+from resolvers.errors import BadUserInput, Conflict, HubError, NotFound
+from resolvers.workflow import assignments, outcome, suspension, triage
+from resolvers.workflow.steps import PetitionRef
+from web.auth import require_csrf
+from web.pages import PageNotFound, db, is_htmx, now, redirect, render, require_staff, services
+from web.views.appeals.petition import petition_context, visible_petition
+
+Step = Callable[..., Awaitable[Any]]
+# Which workflow steps make each form appear on the page.
+SHOWN_BY = {"assign": {"ASSIGN_LEAD", "ASSIGN_ASSISTING"},
+            "return": {"RETURN_LEAD", "RETURN_ASSISTING"}, "note": {"ADD_NOTE"},
+            "feedback": {"RECORD_FEEDBACK"}}
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _enum(kind: Any, form: FormData, name: str) -> Any:
+    value = _text(form, name)
+    if value not in kind.__members__:
+        raise BadUserInput(f"choose a {name}", field=name)
+    return kind[value]
+
+
+def _int(form: FormData, name: str) -> int:
+    try:
+        return int(_text(form, name))
+    except ValueError:
+        raise BadUserInput(f"{name} must be a whole number", field=name) from None
+
+
+def _due(form: FormData, tz: Any) -> Any:
+    raw = _text(form, "due")
+    if not raw:
+        return None
+    try:
+        return end_of_day(date.fromisoformat(raw), tz)
+    except ValueError:
+        raise BadUserInput("not a date", field="due") from None
+
+
+def _arguments(action: str, form: FormData, tz: Any) -> tuple[Step, dict[str, Any]]:
+    """The workflow resolver for `action` and its arguments from the form."""
+    simple: dict[str, Step] = {
+        "accept": triage.accept_petition, "clear_backlog": triage.clear_backlog,
+        "accept_assignment": assignments.accept_assignment,
+        "resume": suspension.resume_petition, "approve_extension": suspension.approve_extension,
+    }
+    if action in simple:
+        return simple[action], {}
+    match action:
+        case "classify":
+            return triage.classify_petition, {"category": _enum(Category, form, "category"),
+                                              "matter": _enum(Matter, form, "matter")}
+        case "assign":
+            return assignments.assign_petition, {
+                "organisation_code": _text(form, "organisation"),
+                "role": _enum(AssignmentRole, form, "role"), "due_at": _due(form, tz),
+                "instructions": _text(form, "instructions") or None}
+        case "return":
+            return assignments.return_assignment, {"reason": _text(form, "reason")}
+        case "escalate":
+            return assignments.escalate_petition, {
+                "to": _enum(Escalation, form, "to"),
+                "organisation_code": _text(form, "organisation"),
+                "reason": _text(form, "reason") or None}
+        case "note":
+            return triage.add_note, {"text": _text(form, "text")}
+        case "mark_backlog":
+            return triage.mark_backlog, {"owner": _text(form, "owner")}
+        case "suspend":
+            return suspension.suspend_petition, {"reason": _text(form, "reason")}
+        case "request_extension":
+            return suspension.request_extension, {"days": _int(form, "days"),
+                                             "reason": _text(form, "reason")}
+        case "reject_extension":
+            return suspension.reject_extension, {"reason": _text(form, "reason") or None}
+        case "answer":
+            return outcome.answer_petition, {"answer": _text(form, "answer")}
+        case "feedback":
+            return outcome.record_feedback, {
+                "satisfaction": _enum(Satisfaction, form, "satisfaction"),
+                "comment": _text(form, "comment") or None}
+        case "close":
+            return outcome.close_petition, {"resolved": form.get("resolved") == "1"}
+        case "reopen":
+            return outcome.reopen_petition, {"reason": _text(form, "reason")}
+    raise PageNotFound
+
+
+async def act(request: Request) -> Response:
+    await require_csrf(request)
+    number, action = request.path_params["number"], request.path_params["action"]
+    form = await request.form()
+    version = _text(form, "version")
+    error: HubError | None = None
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        try:
+            step, arguments = _arguments(action, form, services(request).tz)
+            await step(session=session, caller=staff.caller, services=services(request),
+                       now=now(), ref=PetitionRef(number=number, expected_version=int(
+                           version) if version.isdigit() else None), **arguments)
+        except NotFound:
+            raise PageNotFound from None
+        except HubError as refused:
+            error = refused
+    if error is None and not is_htmx(request):
+        return redirect(request, request.url_for("petition", number=number).path)
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        row = await visible_petition(session, staff, number)
+        context = await petition_context(session, request, staff, row)
+    status = 200
+    if error is not None:
+        context["errors"] = {action: error}
+        shown_by = SHOWN_BY.get(action, {action.upper()})
+        if not shown_by & context["actions"]:  # its form is gone: say it above the forms
+            context["general_error"] = error
+        context["conflict"] = isinstance(error, Conflict)
+        context["values"] = {action: dict(form.items())}
+        status = 200 if is_htmx(request) else (409 if isinstance(error, Conflict) else 400)
+        if error.code == "FORBIDDEN" and not is_htmx(request):
+            status = 403
+    return render(request, "appeals/petition/show.html", "appeals/petition/_petition.html", context,
+                  status_code=status)
+
+
+routes = [
+    Route("/petitions/{number}/act/{action}", act, methods=["POST"], name="petition_act"),
+]
