@@ -27,15 +27,16 @@ def parse_id(value: Any) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-def selects(info: Info, names: frozenset[str]) -> bool:
-    """Whether the current field's selection asks for any of `names` (through fragments too)."""
+def selected(info: Info, names: frozenset[str]) -> set[str]:
+    """Which of `names` the current field's selection asks for (through fragments too)."""
+    found: set[str] = set()
 
-    def walk(selections: list[Any]) -> bool:
+    def walk(selections: list[Any]) -> None:
         for selection in selections:
-            if getattr(selection, "name", None) in names:
-                return True
-            if walk(getattr(selection, "selections", None) or []):
-                return True
-        return False
+            name = getattr(selection, "name", None)
+            if name in names:
+                found.add(name)
+            walk(getattr(selection, "selections", None) or [])
 
-    return walk([s for field in info.selected_fields for s in field.selections])
+    walk([s for field in info.selected_fields for s in field.selections])
+    return found

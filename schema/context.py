@@ -18,6 +18,7 @@ from db import models
 from resolvers import loaders
 from resolvers.access import audit
 from resolvers.access.caller import Caller
+from resolvers.access.disclosure import Disclosures
 from resolvers.errors import Unauthenticated
 from resolvers.services import Services
 
@@ -91,7 +92,6 @@ class Context:
     now: datetime = field(default_factory=models.utcnow)
     _session: AsyncSession | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _unmasked: set[int] = field(default_factory=set)
     audit_path: audit.AuditPath = audit.AuditPath.GRAPHQL
 
     @property
@@ -123,9 +123,10 @@ class Context:
     def loaders(self) -> Loaders:
         return Loaders(self)
 
-    def unmasked(self, petition_id: int) -> None:
-        """Note that this request showed a petitioner's personal data unmasked."""
-        self._unmasked.add(petition_id)
+    @cached_property
+    def disclosures(self) -> Disclosures:
+        """What this request shows unmasked; audited once, when the request closes."""
+        return Disclosures(self.caller, self.audit_path, {"requestId": self.request_id})
 
     def fork(self) -> Context:
         """A fresh context for one operation of a WebSocket connection (the
@@ -156,15 +157,10 @@ class Context:
         waited for: closing under it would break its transaction.
         """
         async with self._lock:
-            if self._unmasked and self.maybe_caller is not None:
-                entry = audit.audit_entry(
-                    self.maybe_caller, action=audit.AuditAction.READ_PERSONAL_DATA,
-                    path=self.audit_path, object_kind="Petition", ids=self._unmasked,
-                    at=models.utcnow(), detail={"requestId": self.request_id},
-                )
-                self._unmasked.clear()
+            disclosures: Disclosures | None = self.__dict__.get("disclosures")
+            if disclosures is not None and disclosures.petition_ids:
                 async with self.sessionmaker() as session:
-                    await audit.record_reads(session, [entry])
+                    await disclosures.record(session)
             if self._session is not None:
                 await self._session.close()
                 self._session = None

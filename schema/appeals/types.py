@@ -9,9 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db import models
-from resolvers.access import policy
+from resolvers.access import disclosure
 from resolvers.pagination import encode_cursor
-from schema.common import Info, local, parse_id, selects
+from schema.common import Info, local, parse_id, selected
 from schema.directory import Organisation, Region, load_organisation
 from schema.enums import (
     AssignmentRole,
@@ -26,7 +26,8 @@ from schema.enums import (
     Satisfaction,
 )
 
-PERSONAL_FIELDS = frozenset({"idNumber", "phone"})
+# The GraphQL names of the personal fields, and the domain's.
+PERSONAL_FIELDS = {"idNumber": "id_number", "phone": "phone"}
 
 
 @strawberry.type(description="信访人. ID number and phone are masked outside the handling slice.")
@@ -41,14 +42,9 @@ class Petitioner:
     masked: bool = strawberry.field(description="Whether ID number and phone are masked.")
 
     @classmethod
-    def from_row(cls, row: models.Petitioner, *, unmasked: bool) -> Self:
-        return cls(
-            name=row.name,
-            id_number=row.id_number if unmasked else policy.mask_id_number(row.id_number),
-            phone=row.phone if unmasked else policy.mask_phone(row.phone),
-            address=row.address,
-            masked=not unmasked,
-        )
+    def from_disclosed(cls, person: disclosure.DisclosedPetitioner) -> Self:
+        return cls(name=person.name, id_number=person.id_number, phone=person.phone,
+                   address=person.address, masked=person.masked)
 
 
 @strawberry.type(description="交办/转办: an appeal given to an organisation as lead or assisting.")
@@ -233,9 +229,9 @@ class Petition:
         if person is None:
             return None
         unmasked = await info.context.loaders.personal_data_visible.load(self.row.id)
-        if unmasked and selects(info, PERSONAL_FIELDS):
-            info.context.unmasked(self.row.id)
-        return Petitioner.from_row(person, unmasked=unmasked)
+        shown = {PERSONAL_FIELDS[name] for name in selected(info, frozenset(PERSONAL_FIELDS))}
+        return Petitioner.from_disclosed(
+            info.context.disclosures.show(self.row.id, person, unmasked=unmasked, shown=shown))
 
     @strawberry.field(description="Its assignments, oldest first.")
     async def assignments(

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from resolvers import loaders
-from resolvers.access import audit, policy
+from resolvers.access import disclosure
+from resolvers.access.audit import AuditPath
 from resolvers.appeals.worklist import list_worklist
 from web.pages import Staff, db, now, require_staff, services
 from web.rows import rows_for
@@ -39,15 +39,9 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
                                        services=services(request), worklist=worklist,
                                        first=BATCH, after=after, now=moment)
             rows = await rows_for(session, page.rows, services(request), moment)
-            people = await loaders.petitioners_by_id(
-                session, [p.petitioner_id or 0 for p in page.rows])
-            visible = await loaders.personal_data_visible(
-                session, staff.caller, [p.id for p in page.rows])
-            await audit.record_unmasked(
-                session, staff.caller,
-                [p.id for p, shown in zip(page.rows, visible, strict=True) if shown],
-                audit.AuditPath.EXPORT)
-        for row, person, unmasked in zip(rows, people, visible, strict=True):
+            people = await disclosure.disclose_petitioners(
+                session, staff.caller, page.rows, AuditPath.EXPORT)
+        for row, person in zip(rows, people, strict=True):
             p = row.petition
             yield [
                 p.number, p.title, p.category.value, p.matter.value, p.status.value,
@@ -56,10 +50,8 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
                 row.community.name if row.community else "", row.lead.name if row.lead else "",
                 _local(p.due_at, tz), p.people_count, "是" if p.backlog else "",
                 person.name if person else "",
-                (person.id_number if unmasked else policy.mask_id_number(person.id_number))
-                if person else "",
-                (person.phone if unmasked else policy.mask_phone(person.phone))
-                if person else "",
+                person.id_number or "" if person else "",
+                person.phone or "" if person else "",
             ]
         sent += len(rows)
         if not page.has_next_page:

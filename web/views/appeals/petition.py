@@ -3,7 +3,6 @@ the actions the caller may take, and live updates."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +13,8 @@ from starlette.routing import Route
 from db import models
 from db.models import AssignmentRole, Escalation, OrganisationKind, Satisfaction
 from resolvers import loaders
-from resolvers.access import audit, policy
+from resolvers.access import disclosure
+from resolvers.access.audit import AuditPath
 from resolvers.appeals.reading import get_petition
 from resolvers.appeals.worklist import available_actions
 from resolvers.directory.organisations import list_organisations
@@ -22,15 +22,6 @@ from resolvers.events.stream import newest_event_id
 from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
 from web.rows import deadline_badge
 from web.views.appeals.worklist import follow
-
-
-@dataclass
-class PetitionerView:
-    name: str
-    id_number: str | None
-    phone: str | None
-    address: str
-    masked: bool
 
 
 async def visible_petition(session: AsyncSession, staff: Staff, number: str) -> models.Petition:
@@ -55,21 +46,8 @@ async def petition_context(session: AsyncSession, request: Request, staff: Staff
     community = None
     if petition.community_id:
         (community,) = await loaders.regions_by_id(session, [petition.community_id])
-    petitioner = None
-    if petition.petitioner_id:
-        (person,) = await loaders.petitioners_by_id(session, [petition.petitioner_id])
-        (unmasked,) = await loaders.personal_data_visible(session, staff.caller, [petition.id])
-        if person is not None and unmasked and (person.id_number or person.phone):
-            await audit.record_unmasked(session, staff.caller, [petition.id], audit.AuditPath.PAGE)
-        if person is not None:
-            petitioner = PetitionerView(
-                name=person.name,
-                id_number=person.id_number if unmasked else policy.mask_id_number(
-                    person.id_number),
-                phone=person.phone if unmasked else policy.mask_phone(person.phone),
-                address=person.address,
-                masked=not unmasked,
-            )
+    (petitioner,) = await disclosure.disclose_petitioners(
+        session, staff.caller, [petition], AuditPath.PAGE)
     actions = await available_actions(session=session, caller=staff.caller,
                                       petition=petition, assignments=assignments)
     pickers: list[models.Organisation] = []

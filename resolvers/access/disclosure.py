@@ -1,0 +1,97 @@
+"""Disclosure of personal data: what a caller is shown, and the audit entry for it.
+
+One rule for every door (GraphQL, the appeal page, exports, the stream): a
+petitioner's ID number and phone are shown unmasked only to the slice that
+`policy.personal_data_filter` names, masked to everyone else; and a request that
+*shows* personal data unmasked — the caller may see it, the door shows the field,
+and the person has a value there — writes one audit entry naming those appeals.
+Masked reads, and reads that show no personal field, are not audited: there was
+nothing to disclose.
+
+Psychological notes and restricted credit records go through the same collector
+(`Disclosures`) with their own audit action when they land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import models
+from resolvers import loaders
+from resolvers.access.audit import AuditPath, record_unmasked
+from resolvers.access.caller import Caller
+from resolvers.access.policy import mask_id_number, mask_phone
+
+PERSONAL_FIELDS: frozenset[str] = frozenset({"id_number", "phone"})
+
+
+@dataclass(frozen=True)
+class DisclosedPetitioner:
+    """A petitioner as this caller may see them."""
+
+    name: str
+    id_number: str | None
+    phone: str | None
+    address: str | None
+    masked: bool
+
+
+def disclose(person: models.Petitioner, *, unmasked: bool) -> DisclosedPetitioner:
+    """The petitioner with ID number and phone masked unless `unmasked`."""
+    return DisclosedPetitioner(
+        name=person.name,
+        id_number=person.id_number if unmasked else mask_id_number(person.id_number),
+        phone=person.phone if unmasked else mask_phone(person.phone),
+        address=person.address,
+        masked=not unmasked,
+    )
+
+
+def shows_personal_data(person: models.Petitioner, *, unmasked: bool,
+                        shown: Iterable[str] = PERSONAL_FIELDS) -> bool:
+    """Whether showing `shown` fields of `person` discloses personal data unmasked."""
+    return unmasked and any(getattr(person, name) for name in PERSONAL_FIELDS & set(shown))
+
+
+@dataclass
+class Disclosures:
+    """What one request has shown unmasked; `record` writes its one audit entry."""
+
+    caller: Caller
+    path: AuditPath
+    detail: dict[str, Any] | None = None
+    petition_ids: set[int] = field(default_factory=set)
+
+    def show(self, petition_id: int, person: models.Petitioner, *, unmasked: bool,
+             shown: Iterable[str] = PERSONAL_FIELDS) -> DisclosedPetitioner:
+        """The petitioner as the caller sees them, noting an unmasked disclosure."""
+        if shows_personal_data(person, unmasked=unmasked, shown=shown):
+            self.petition_ids.add(petition_id)
+        return disclose(person, unmasked=unmasked)
+
+    async def record(self, session: AsyncSession) -> None:
+        """Write the audit entry for what was shown (none if nothing was), in its own
+        transaction, and start afresh."""
+        ids, self.petition_ids = self.petition_ids, set()
+        await record_unmasked(session, self.caller, ids, self.path, self.detail)
+
+
+async def disclose_petitioners(
+    session: AsyncSession, caller: Caller, petitions: Sequence[models.Petition],
+    path: AuditPath,
+) -> list[DisclosedPetitioner | None]:
+    """Each appeal's petitioner as `caller` may see them (None where there is none),
+    with the audit entry for what this shows unmasked."""
+    people = await loaders.petitioners_by_id(session, [p.petitioner_id or 0 for p in petitions])
+    visible = await loaders.personal_data_visible(session, caller, [p.id for p in petitions])
+    disclosures = Disclosures(caller, path)
+    shown = [
+        disclosures.show(petition.id, person, unmasked=unmasked) if person else None
+        for petition, person, unmasked in zip(petitions, people, visible, strict=True)
+    ]
+    await disclosures.record(session)
+    return shown
