@@ -10,18 +10,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import AWAITING_ANSWER, AssignmentRole, PetitionStatus
+from db.models import AssignmentRole
 from resolvers import loaders
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
+from resolvers.deadlines import standing
 from resolvers.services import Services
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A deadline in working days: `left` (0 = due today), `overdue`, `paused` or `done`."""
-
-    kind: str
-    days: int = 0
 
 
 @dataclass
@@ -30,21 +23,7 @@ class Row:
     received_by: models.Organisation | None
     community: models.Region | None
     lead: models.Organisation | None
-    badge: Badge
-
-
-def deadline_badge(petition: models.Petition, services: Services, now: datetime) -> Badge:
-    """How the appeal stands against its deadline, counted in working days."""
-    if petition.status is PetitionStatus.SUSPENDED:
-        return Badge("paused", petition.suspended_days_left or 0)
-    if petition.status not in AWAITING_ANSWER:
-        return Badge("done")
-    today = now.astimezone(services.tz).date()
-    due = petition.due_at.astimezone(services.tz).date()
-    if petition.due_at < now:
-        return Badge("overdue", max(services.calendar.working_days_between(due, today), 0))
-    days = services.calendar.working_days_between(today, due)
-    return Badge("soon" if days <= 1 else "left", max(days, 0))
+    badge: standing.Badge
 
 
 async def rows_for(session: AsyncSession, petitions: Sequence[models.Petition],
@@ -67,7 +46,7 @@ async def rows_for(session: AsyncSession, petitions: Sequence[models.Petition],
             received_by=organisations.get(p.received_by_id),
             community=regions.get(p.community_id) if p.community_id else None,
             lead=organisations.get(lead) if lead else None,
-            badge=deadline_badge(p, services, now),
+            badge=standing.badge(p, services, now),
         )
         for p, lead in zip(petitions, leads, strict=True)
     ]

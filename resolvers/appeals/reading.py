@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import AWAITING_ANSWER, Category, Level, Matter, PetitionStatus
+from db.models import Category, Level, Matter, PetitionStatus
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
+from resolvers.deadlines import standing
 from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
 from resolvers.validation import text as clean_text
 
@@ -42,12 +43,6 @@ def _org_id(code: str) -> ColumnElement[int]:
 
 def _region_id(code: str) -> ColumnElement[int]:
     return select(models.Region.id).where(models.Region.code == code).scalar_subquery()
-
-
-def overdue_condition(now: datetime) -> ColumnElement[bool]:
-    """Past its deadline and still awaiting an answer (a suspended clock is paused)."""
-    p = models.Petition
-    return and_(p.status.in_(AWAITING_ANSWER), p.due_at < now)
 
 
 def filter_conditions(f: PetitionFilter, now: datetime) -> list[ColumnElement[bool]]:
@@ -86,7 +81,7 @@ def filter_conditions(f: PetitionFilter, now: datetime) -> list[ColumnElement[bo
     if f.received_to:
         conditions.append(p.received_at < f.received_to)
     if f.overdue is not None:
-        condition = overdue_condition(now)
+        condition = standing.overdue(now)
         conditions.append(condition if f.overdue else ~condition)
     if f.collective is not None:
         conditions.append(p.collective.is_(f.collective))

@@ -16,7 +16,7 @@ from resolvers.access.authority import RULES
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
 from resolvers.appeals.reading import PetitionFilter, scoped_petitions
-from resolvers.deadlines.watcher import approaching_threshold
+from resolvers.deadlines import standing
 from resolvers.errors import BadUserInput
 from resolvers.pagination import Page, decode_cursor, encode_cursor
 from resolvers.services import Services
@@ -73,15 +73,9 @@ async def list_worklist(
 
 
 def _narrowed(caller: Caller, services: Services, worklist: Worklist, now: datetime) -> Select:  # type: ignore[type-arg]
-    p = models.Petition
     statement = scoped_petitions(caller, worklist.where, now)
     if worklist.due_soon:
-        statement = statement.where(
-            p.status.in_(AWAITING_ANSWER),
-            p.suspended_at.is_(None),
-            p.due_at >= now,
-            p.due_at <= approaching_threshold(now, services),
-        )
+        statement = statement.where(standing.due_soon(now, services))
     return statement
 
 

@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.engine import begin_write
-from db.models import AWAITING_ANSWER, EventKind
+from db.models import EventKind
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
-from resolvers.deadlines.calendar import end_of_day
+from resolvers.deadlines import standing
 from resolvers.events.timeline import record_system_event
 from resolvers.services import Services
 
@@ -36,18 +36,10 @@ class WatchResult:
     overdue: int = 0
 
 
-def approaching_threshold(now: datetime, services: Services) -> datetime:
-    """Deadlines up to this moment are "due soon": they fall by the end of the next working
-    day, i.e. within one working day."""
-    today = now.astimezone(services.tz).date()
-    next_working, _ = services.calendar.working_days_after(today, 1)
-    return end_of_day(next_working, services.tz)
-
-
 async def run_watch(session: AsyncSession, now: datetime, services: Services) -> WatchResult:
     """One pass: raise every alert that is due and not yet raised, a batch per transaction."""
     result = WatchResult()
-    soon = approaching_threshold(now, services)
+    soon = standing.due_soon_until(now, services)
     for kind, lower, upper in (
         (EventKind.OVERDUE, None, now),
         (EventKind.DEADLINE_APPROACHING, now, soon),
@@ -93,8 +85,7 @@ async def _candidates(
     petition_due = p.due_at < upper if overdue else p.due_at <= upper
     assignment_due = a.due_at < upper if overdue else a.due_at <= upper
     petitions = select(p.id, p.due_at).where(
-        p.status.in_(AWAITING_ANSWER),
-        p.suspended_at.is_(None),
+        standing.clock_running(),
         petition_due,
         _not_alerted(p.id, 0, kind),
     )

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db import models
-from db.models import AWAITING_ANSWER, Level, PetitionStatus, Satisfaction
+from db.models import Level, PetitionStatus, Satisfaction
 from resolvers.access.caller import Caller
 from resolvers.access.policy import stats_filter
-from resolvers.deadlines.watcher import approaching_threshold
+from resolvers.deadlines import standing
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
 
@@ -146,7 +146,6 @@ async def petition_stats(
     tz = services.tz
     lo = datetime.combine(start, time.min, tzinfo=tz)
     hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
-    soon = approaching_threshold(now, services)
     p = models.Petition
 
     def within(column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
@@ -155,7 +154,6 @@ async def petition_stats(
     received = within(p.received_at)
     closed = and_(p.status == PetitionStatus.CLOSED, within(p.closed_at))
     due = within(p.due_at)
-    awaiting = and_(p.status.in_(AWAITING_ANSWER), p.suspended_at.is_(None))
     still_open = and_(received, p.status != PetitionStatus.CLOSED)
     satisfied = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
     given = (*satisfied, Satisfaction.DISSATISFIED)
@@ -170,8 +168,8 @@ async def petition_stats(
         "due": _sum(due),
         "completed": _sum(and_(due, p.status == PetitionStatus.CLOSED, p.closed_at < hi)),
         "open": _sum(still_open),
-        "due_soon": _sum(and_(still_open, awaiting, p.due_at >= now, p.due_at <= soon)),
-        "overdue": _sum(and_(still_open, awaiting, p.due_at < now)),
+        "due_soon": _sum(and_(still_open, standing.due_soon(now, services))),
+        "overdue": _sum(and_(still_open, standing.overdue(now))),
         "backlog": _sum(and_(still_open, p.backlog.is_(True))),
         # the visit pyramid, in the same pass
         **{f"received_{lv.name.lower()}": _sum(and_(received, p.level == lv)) for lv in PYRAMID},

@@ -17,10 +17,10 @@ from resolvers.access import disclosure
 from resolvers.access.audit import AuditPath
 from resolvers.appeals.reading import get_petition
 from resolvers.appeals.worklist import available_actions
+from resolvers.deadlines import standing
 from resolvers.directory.organisations import list_organisations
 from resolvers.events.stream import newest_event_id
 from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
-from web.rows import deadline_badge
 from web.views.appeals.worklist import follow
 
 
@@ -58,7 +58,7 @@ async def petition_context(session: AsyncSession, request: Request, staff: Staff
         "staff": staff, "p": petition, "assignments": assignments, "events": events,
         "organisations": organisations, "users": users, "community": community,
         "petitioner": petitioner, "actions": {a.name for a in actions},
-        "deadline": deadline_badge(petition, services(request), now()),
+        "deadline": standing.badge(petition, services(request), now()),
         "pickers": pickers, "roles": list(AssignmentRole), "escalations": list(Escalation),
         "satisfactions": list(Satisfaction), "categories": list(models.Category),
         "matters": list(models.Matter),

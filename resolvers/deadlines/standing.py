@@ -1,0 +1,68 @@
+"""How an appeal stands against its deadline: clock running, due soon, overdue.
+
+One rule, written twice only in form: as SQL for lists, counts, the figures and the
+watcher, and as Python for the badge a page shows beside one appeal. Both read the
+same threshold, so a list filtered "due soon" and the badges on it agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_
+
+from db import models
+from db.models import AWAITING_ANSWER, PetitionStatus
+from resolvers.deadlines.calendar import end_of_day
+from resolvers.services import Services
+
+# Due soon: the deadline falls by the end of this many working days after today.
+DUE_SOON_WORKING_DAYS = 1
+
+
+def due_soon_until(now: datetime, services: Services) -> datetime:
+    """Deadlines up to this moment are due soon (the end of the next working day)."""
+    today = now.astimezone(services.tz).date()
+    last, _ = services.calendar.working_days_after(today, DUE_SOON_WORKING_DAYS)
+    return end_of_day(last, services.tz)
+
+
+def clock_running() -> ColumnElement[bool]:
+    """Appeals whose clock runs: awaiting an answer and not suspended."""
+    p = models.Petition
+    return and_(p.status.in_(AWAITING_ANSWER), p.suspended_at.is_(None))
+
+
+def overdue(now: datetime) -> ColumnElement[bool]:
+    """Appeals past their deadline with the clock running."""
+    return and_(clock_running(), models.Petition.due_at < now)
+
+
+def due_soon(now: datetime, services: Services) -> ColumnElement[bool]:
+    """Appeals not yet overdue whose deadline falls within `due_soon_until`."""
+    p = models.Petition
+    return and_(clock_running(), p.due_at >= now, p.due_at <= due_soon_until(now, services))
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A deadline in working days: `left` (0 = due today), `soon`, `overdue`, `paused`
+    (the working days kept while suspended) or `done`."""
+
+    kind: str
+    days: int = 0
+
+
+def badge(petition: models.Petition, services: Services, now: datetime) -> Badge:
+    """How one appeal stands against its deadline, by the same rule as the SQL above."""
+    if petition.status is PetitionStatus.SUSPENDED or petition.suspended_at is not None:
+        return Badge("paused", petition.suspended_days_left or 0)
+    if petition.status not in AWAITING_ANSWER:
+        return Badge("done")
+    today = now.astimezone(services.tz).date()
+    due = petition.due_at.astimezone(services.tz).date()
+    if petition.due_at < now:
+        return Badge("overdue", max(services.calendar.working_days_between(due, today), 0))
+    days = max(services.calendar.working_days_between(today, due), 0)
+    return Badge("soon" if petition.due_at <= due_soon_until(now, services) else "left", days)
