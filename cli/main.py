@@ -179,7 +179,7 @@ def token_create(
 
     async def work(session: AsyncSession, _: Settings) -> str:
         issued = await auth.create_token(
-            session=session, organisation_code=org, name=name,
+            session=session, caller=None, organisation_code=org, name=name,
             scopes=scope or DEFAULT_TOKEN_SCOPES, expires_at=expires_at,
         )
         return issued.token
@@ -249,6 +249,7 @@ def user_create(
     async def work(session: AsyncSession, _: Settings) -> str:
         user = await auth.create_user(
             session=session,
+            caller=None,
             organisation_code=org,
             username=username,
             password=password,

@@ -118,6 +118,7 @@ async def build_world(session: AsyncSession) -> World:
 async def token(session: AsyncSession, org: str, scopes: tuple[str, ...] | None = None) -> str:
     issued = await tokens.create_token(
         session=session,
+        caller=None,
         organisation_code=org,
         name="test",
         scopes=scopes if scopes is not None else tuple(s for s in SCOPES if s != "admin"),

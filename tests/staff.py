@@ -34,7 +34,8 @@ async def staff_users(sessionmaker, world) -> dict[str, str]:
         existing = set(await session.scalars(select(models.StaffUser.username)))
         for username, org, roles, display in STAFF.values():
             if username not in existing:
-                await tokens.create_user(session=session, organisation_code=org, username=username,
+                await tokens.create_user(
+                    session=session, caller=None, organisation_code=org, username=username,
                                        password=PASSWORD, roles=roles, display_name=display)
     return {name: spec[0] for name, spec in STAFF.items()}
 

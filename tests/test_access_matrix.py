@@ -186,7 +186,7 @@ async def matrix_staff(sessionmaker, world) -> dict[str, str]:
         existing = set(await session.scalars(select(models.StaffUser.username)))
         for org, username in names.items():
             if username not in existing:
-                await tokens.create_user(session=session, organisation_code=org,
+                await tokens.create_user(session=session, caller=None, organisation_code=org,
                                        username=username, password=staff.PASSWORD,
                                        roles=[models.Role.HANDLER])
     return names

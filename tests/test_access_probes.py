@@ -53,7 +53,8 @@ async def test_outside_the_slice_a_step_fails_exactly_as_for_a_missing_appeal(cl
 
 
 async def test_an_expired_token_is_refused(server, session, world):
-    issued = await tokens.create_token(session=session, organisation_code=factories.HALL,
+    issued = await tokens.create_token(
+        session=session, caller=None, organisation_code=factories.HALL,
                                      name="expired",
                                      expires_at=models.utcnow() - timedelta(minutes=1))
     async with httpx.AsyncClient(base_url=server.url) as client:

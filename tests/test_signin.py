@@ -20,7 +20,8 @@ ME = "{ me { name isStaff roles organisation { code } } }"
 @pytest.fixture
 async def lmc_mediator(session, world) -> str:
     username = f"mediator-{uuid.uuid4().hex[:8]}"
-    await tokens.create_user(session=session, organisation_code=factories.LMC, username=username,
+    await tokens.create_user(
+        session=session, caller=None, organisation_code=factories.LMC, username=username,
                            password=PASSWORD, roles=[models.Role.MEDIATOR],
                            display_name="调解员张三")
     return username

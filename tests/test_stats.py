@@ -191,7 +191,7 @@ async def test_leaders_see_the_whole_district_and_their_staff_only_their_slice(
     # none of March 2019's appeals)
     for username, role in (("lmc.leader.stats", models.Role.LEADER),
                            ("lmc.handler.stats", models.Role.HANDLER)):
-        await tokens.create_user(session=session, organisation_code=factories.LMC,
+        await tokens.create_user(session=session, caller=None, organisation_code=factories.LMC,
                                username=username, password="correct horse battery",
                                roles=[role])
     everything = (await hall.data(STATS, {"period": MARCH_2019, "groupBy": "STREET"}))["stats"]

@@ -17,6 +17,7 @@ from db import models
 from db.engine import begin_write
 from db.models import Role
 from resolvers.access.caller import DEFAULT_TOKEN_SCOPES, SCOPES, STAFF_SCOPES, Caller
+from resolvers.admin.staff import require_administers
 from resolvers.errors import BadUserInput, NotFound
 
 TOKEN_PREFIX = "phub_"
@@ -38,12 +39,14 @@ class IssuedToken:
 async def create_token(
     *,
     session: AsyncSession,
+    caller: Caller | None,
     organisation_code: str,
     name: str,
     scopes: Iterable[str] = DEFAULT_TOKEN_SCOPES,
     expires_at: datetime | None = None,
 ) -> IssuedToken:
-    """Issue a token for an organisation; the plain token exists only in the answer."""
+    """Issue a token for an organisation `caller` administers (`None`: the operator at the
+    command line); the plain token exists only in the answer."""
     scopes = list(dict.fromkeys(scopes))
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown:
@@ -51,6 +54,7 @@ async def create_token(
             f"unknown scope {unknown[0]!r}; known: {', '.join(SCOPES)}", field="scopes"
         )
     organisation = await organisation_by_code(session, organisation_code)
+    require_administers(caller, organisation)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     await begin_write(session)
     client = models.ApiClient(
@@ -138,19 +142,25 @@ def staff_caller(user: models.StaffUser, organisation: models.Organisation) -> C
 async def create_user(
     *,
     session: AsyncSession,
+    caller: Caller | None,
     organisation_code: str,
     username: str,
     password: str,
     roles: Iterable[Role],
     display_name: str | None = None,
 ) -> models.StaffUser:
-    """Create a staff user of an organisation with the given roles."""
+    """Create a staff user, with the given roles, of an organisation `caller` administers
+    (`None`: the operator at the command line)."""
     username = username.strip()
     if not username or len(username) > 64:
         raise BadUserInput("a username has 1 to 64 characters", field="username")
     if len(password) < 10:
         raise BadUserInput("a password has at least 10 characters", field="password")
+    roles = list(roles)
+    if not roles:
+        raise BadUserInput("choose at least one role", field="roles")
     organisation = await organisation_by_code(session, organisation_code)
+    require_administers(caller, organisation)
     taken = await session.scalar(
         select(models.StaffUser.id).where(models.StaffUser.username == username)
     )

@@ -79,15 +79,9 @@ async def users(request: Request) -> Response:
         await require_csrf(request)
         form = await request.form()
         try:
-            organisation = next((o for o in await administration.administered_organisations(
-                session=session, caller=staff.caller) if o.code == _text(form, "organisation")),
-                None)
-            if organisation is None:
-                raise BadUserInput("choose an organisation you administer", field="organisation")
             roles = [Role[r] for r in form.getlist("roles") if r in Role.__members__]
-            if not roles:
-                raise BadUserInput("choose at least one role", field="roles")
-            await auth.create_user(session=session, organisation_code=organisation.code,
+            await auth.create_user(session=session, caller=staff.caller,
+                                   organisation_code=_text(form, "organisation"),
                                    username=_text(form, "username"),
                                    password=str(form.get("password") or ""), roles=roles,
                                    display_name=_text(form, "display_name") or None)
@@ -134,14 +128,9 @@ async def tokens(request: Request) -> Response:
         await require_csrf(request)
         form = await request.form()
         try:
-            codes = {o.code for o in await administration.administered_organisations(
-                session=session, caller=staff.caller)}
-            code = _text(form, "organisation")
-            if code not in codes:
-                raise BadUserInput("choose an organisation you administer", field="organisation")
             expires = _text(form, "expires")
             issued = await auth.create_token(
-                session=session, organisation_code=code,
+                session=session, caller=staff.caller, organisation_code=_text(form, "organisation"),
                 name=_text(form, "name") or "token", scopes=form.getlist("scopes"),
                 expires_at=end_of_day(date.fromisoformat(expires), services(request).tz)
                 if expires else None)
