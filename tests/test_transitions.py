@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from db.models import OrganisationKind, PetitionStatus, Role
-from resolvers.access.authority import RULES, Standing, authorise
+from resolvers.access.authority import RULES, Standing, authorise, may
 from resolvers.access.caller import Caller
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.workflow.transitions import (
@@ -147,3 +147,23 @@ def test_staff_need_a_role_for_the_step():
         )
     # Anyone in the slice with any role may add a note.
     authorise(caller(roles={Role.CREDIT_OFFICER}, user=True), Action.ADD_NOTE, frozenset())
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("standing", [frozenset(), frozenset({Standing.ASSIGNEE}),
+                                      frozenset({Standing.HALL, Standing.DISPATCHER}),
+                                      frozenset({Standing.RECEIVER, Standing.LEAD})])
+@pytest.mark.parametrize("who", ["token", "handler", "dispatcher", "reader"])
+def test_what_a_page_offers_is_exactly_what_the_step_allows(action, standing, who):
+    acting = {
+        "token": caller(),
+        "handler": caller(roles={Role.HANDLER}, user=True),
+        "dispatcher": caller(OrganisationKind.APPEALS_HALL, {Role.DISPATCHER}, user=True),
+        "reader": caller(scopes={"petitions:read"}),
+    }[who]
+    try:
+        authorise(acting, action, standing)
+        allowed = True
+    except Forbidden:
+        allowed = False
+    assert may(acting, action, standing) is allowed

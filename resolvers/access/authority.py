@@ -73,14 +73,28 @@ RULES: dict[Action, Rule] = {
 }
 
 
-def authorise(caller: Caller, action: Action, standing: frozenset[Standing]) -> None:
-    """Refuse (`Forbidden`) unless the caller may take `action` on an appeal it stands to
-    as `standing`. The caller has already been found to see the appeal."""
-    caller.require_scope("petitions:write")
+def refusal(caller: Caller, action: Action, standing: frozenset[Standing]) -> Forbidden | None:
+    """Why `caller` may not take `action` on an appeal it stands to as `standing`, or None
+    when it may. The caller has already been found to see the appeal."""
+    if "petitions:write" not in caller.scopes:
+        return Forbidden("this operation needs the 'petitions:write' scope")
     rule = RULES[action]
     if not (rule.who & (standing | {Standing.MEMBER})):
         needed = " or ".join(sorted(s.value for s in rule.who))
-        raise Forbidden(f"only {needed} may {action.value}")
+        return Forbidden(f"only {needed} may {action.value}")
     if caller.user_id is not None and not (rule.roles & caller.roles):
         needed = ", ".join(sorted(r.name for r in rule.roles))
-        raise Forbidden(f"to {action.value} a staff member needs one of the roles {needed}")
+        return Forbidden(f"to {action.value} a staff member needs one of the roles {needed}")
+    return None
+
+
+def may(caller: Caller, action: Action, standing: frozenset[Standing]) -> bool:
+    """Whether `caller` may take `action` (the pages offer only such steps)."""
+    return refusal(caller, action, standing) is None
+
+
+def authorise(caller: Caller, action: Action, standing: frozenset[Standing]) -> None:
+    """Refuse (`Forbidden`) unless `caller` may take `action` (see `refusal`)."""
+    refused = refusal(caller, action, standing)
+    if refused is not None:
+        raise refused

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.models import AWAITING_ANSWER
-from resolvers.access.authority import RULES
+from resolvers.access.authority import may
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
 from resolvers.appeals.reading import PetitionFilter, scoped_petitions
@@ -124,15 +124,8 @@ async def available_actions(
     if "petitions:write" not in caller.scopes:
         return []
     standing = await caller_standing(session, caller, petition, assignments)
-    actions = []
-    for action in allowed_actions(petition.status):
-        rule = RULES[action]
-        if not rule.who & standing:
-            continue
-        if caller.user_id is not None and not rule.roles & caller.roles:
-            continue
-        actions.append(action)
-    return actions
+    return [action for action in allowed_actions(petition.status)
+            if may(caller, action, standing)]
 
 
 def awaiting_answer(petition: models.Petition) -> bool:
