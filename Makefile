@@ -31,6 +31,7 @@ test: $(TEST_STAMP) services browser lint test-sqlite test-postgresql
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-sqlite: $(TEST_STAMP)
 	PETITION_HUB_TEST_DATABASE=sqlite $(BIN)/pytest -q -p no:cacheprovider

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 import strawberry
 
 from schema.context import Context
 
 Info = strawberry.Info[Context, None]
+
+
+@overload
+def local(info: Info, value: datetime) -> datetime: ...
+@overload
+def local(info: Info, value: None) -> None: ...
+@overload
+def local(info: Info, value: datetime | None) -> datetime | None: ...
 
 
 def local(info: Info, value: datetime | None) -> datetime | None:

@@ -87,4 +87,4 @@ def complexity_rules(max_depth: int, max_aliases: int) -> list[type[ValidationRu
 
 
 def complexity_limits(max_depth: int, max_aliases: int) -> AddValidationRules:
-    return AddValidationRules(complexity_rules(max_depth, max_aliases))
+    return AddValidationRules(complexity_rules(max_depth, max_aliases))  # type: ignore[arg-type]

@@ -132,9 +132,10 @@ class HubSchema(strawberry.federation.Schema):
         """Federation's `_entities`, refusing malformed representations one by one."""
         info.context.caller  # noqa: B018 - no caller, no entities
         results: list[Any] = []
-        for index, representation in enumerate(representations):
+        for index, given in enumerate(representations):
+            representation: Any = given
             key = (
-                ENTITY_KEYS.get(representation.get("__typename"))
+                ENTITY_KEYS.get(str(representation.get("__typename")))
                 if isinstance(representation, dict)
                 else None
             )

@@ -63,9 +63,9 @@ async def staff_caller(connection: HTTPConnection,
                        sessionmaker: async_sessionmaker[AsyncSession],
                        idle_minutes: int) -> Caller | None:
     """The signed-in staff member, or None (never signed in, signed out, or idle too long)."""
-    cached = getattr(connection.state, "staff_caller", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    cached: Caller | bool | None = getattr(connection.state, "staff_caller", False)
+    if not isinstance(cached, bool):
+        return cached
     caller = None
     user_id, seen = connection.session.get("uid"), connection.session.get("seen", 0)
     now = int(time.time())

@@ -11,7 +11,6 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import AWAITING_ANSWER
 from resolvers.access.authority import may
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
@@ -127,7 +126,4 @@ async def available_actions(
     return [action for action in allowed_actions(petition.status)
             if may(caller, action, standing)]
 
-
-def awaiting_answer(petition: models.Petition) -> bool:
-    return petition.status in AWAITING_ANSWER and petition.suspended_at is None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Self, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -37,7 +37,8 @@ class AuditEntry:
             id=strawberry.ID(str(row.id)), at=local(info, row.at), action=row.action,
             path=row.path, object_kind=row.object_kind,
             object_ids=[strawberry.ID(str(i)) for i in row.object_ids],
-            user_id=ident(row.user_id), client_id=ident(row.client_id), detail=row.detail,
+            user_id=ident(row.user_id), client_id=ident(row.client_id),
+            detail=cast(JSON, row.detail),
             organisation_id=row.organisation_id,
         )
 

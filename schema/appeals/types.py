@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Self, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -44,7 +44,7 @@ class Petitioner:
     @classmethod
     def from_disclosed(cls, person: disclosure.DisclosedPetitioner) -> Self:
         return cls(name=person.name, id_number=person.id_number, phone=person.phone,
-                   address=person.address, masked=person.masked)
+                   address=person.address or "", masked=person.masked)
 
 
 @strawberry.type(description="交办/转办: an appeal given to an organisation as lead or assisting.")
@@ -101,7 +101,7 @@ class PetitionEvent:
             cursor=encode_cursor(row.id),
             kind=row.kind,
             occurred_at=local(info, row.occurred_at),
-            data=row.data,
+            data=cast(JSON, row.data),
             organisation_id=row.organisation_id,
             petition_id=row.petition_id,
         )

@@ -79,7 +79,7 @@ async def users(request: Request) -> Response:
         await require_csrf(request)
         form = await request.form()
         try:
-            roles = [Role[r] for r in form.getlist("roles") if r in Role.__members__]
+            roles = [Role[str(r)] for r in form.getlist("roles") if r in Role.__members__]
             await auth.create_user(session=session, caller=staff.caller,
                                    organisation_code=_text(form, "organisation"),
                                    username=_text(form, "username"),
@@ -130,8 +130,9 @@ async def tokens(request: Request) -> Response:
         try:
             expires = _text(form, "expires")
             issued = await auth.create_token(
-                session=session, caller=staff.caller, organisation_code=_text(form, "organisation"),
-                name=_text(form, "name") or "token", scopes=form.getlist("scopes"),
+                session=session, caller=staff.caller,
+                organisation_code=_text(form, "organisation"), name=_text(form, "name") or "token",
+                scopes=[str(s) for s in form.getlist("scopes")],
                 expires_at=end_of_day(date.fromisoformat(expires), services(request).tz)
                 if expires else None)
         except ValueError:

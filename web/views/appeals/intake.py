@@ -126,7 +126,7 @@ async def _form_page(request: Request, session: AsyncSession, staff: Staff, form
 async def new(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_staff(request, session)
-        checks = {"errors": {}, "earlier": [], "preview": None,
+        checks: dict[str, Any] = {"errors": {}, "earlier": [], "preview": None,
                   "limits": await handling_limits(session), "collective": False, "people": 1}
         return await _form_page(request, session, staff, {}, checks)
 
