@@ -1,7 +1,15 @@
-"""Domain errors, each with the outside code of CONTRACT.md."""
+"""Domain errors, each with the outside code of CONTRACT.md.
+
+An error carries a message id and its parameters: `template` is an English sentence
+with `{named}` holes, `params` fills them. The API answers `message` (the English,
+filled in); a page looks the template up in its language's catalogue and fills the
+translation with the same parameters (`web/errors.py`). No message is an f-string:
+`tests/test_error_text.py` checks every template has its translations.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -10,9 +18,12 @@ class HubError(Exception):
 
     code = "INTERNAL_SERVER_ERROR"
 
-    def __init__(self, message: str, *, field: str | None = None, **extensions: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, *, field: str | None = None,
+                 params: Mapping[str, Any] | None = None, **extensions: Any) -> None:
+        self.template = template
+        self.params: dict[str, Any] = dict(params or {})
+        self.message = template.format(**self.params) if self.params else template
+        super().__init__(self.message)
         self.extensions: dict[str, Any] = {"code": self.code}
         if field is not None:
             self.extensions["field"] = field
@@ -48,4 +59,4 @@ class RateLimited(HubError):
 
 def not_found(kind: str) -> NotFound:
     """The one answer for 'absent' and 'outside your slice', so the two look alike."""
-    return NotFound(f"{kind} not found")
+    return NotFound("{kind} not found", params={"kind": kind})

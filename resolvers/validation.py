@@ -20,12 +20,14 @@ def text(
     cleaned = (value or "").strip()
     if not cleaned:
         if required:
-            raise BadUserInput(f"{field} is required", field=field)
+            raise BadUserInput("{field} is required", field=field, params={"field": field})
         return ""
     if len(cleaned) < min_length:
-        raise BadUserInput(f"{field} needs at least {min_length} characters", field=field)
+        raise BadUserInput("{field} needs at least {count} characters", field=field,
+                           params={"field": field, "count": min_length})
     if len(cleaned) > max_length:
-        raise BadUserInput(f"{field} may have at most {max_length} characters", field=field)
+        raise BadUserInput("{field} may have at most {count} characters", field=field,
+                           params={"field": field, "count": max_length})
     return cleaned
 
 
@@ -67,5 +69,6 @@ def phone(value: str | None, field: str) -> str | None:
 
 def whole_number(value: int, field: str, *, low: int, high: int) -> int:
     if not low <= value <= high:
-        raise BadUserInput(f"{field} must be between {low} and {high}", field=field)
+        raise BadUserInput("{field} must be between {low} and {high}", field=field,
+                           params={"field": field, "low": low, "high": high})
     return value

@@ -1,7 +1,9 @@
 """Error messages follow the page's language; the GraphQL API keeps its English ones.
 
-`test_every_raised_message_has_its_chinese` reads the source: every message a resolver
-(or a page view) raises must have a translation in `web/errors.py`.
+An error carries a message id (an English template with `{named}` holes) and its
+parameters. `test_every_raised_template_has_its_chinese` reads the source: every
+template a resolver (or a page view) raises must have its Chinese in the pages'
+catalogue, with the same holes; no message is an f-string.
 """
 
 from __future__ import annotations
@@ -13,23 +15,27 @@ import uuid
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from db.models import PetitionStatus, Role
 from resolvers import errors, validation
-from resolvers.access.authority import Standing
-from resolvers.errors import BadUserInput, Conflict, Forbidden, HubError, RateLimited
+from resolvers.access.authority import Standing, refusal
+from resolvers.errors import BadUserInput, Conflict, HubError, RateLimited
 from resolvers.workflow.transitions import Action, next_status
 from tests import factories
 from tests.factories import SUBMIT, submission, submit
 from tests.test_pages_intake import form
 from tests.test_pages_petition import version_of
-from web.errors import ACTIONS, PATTERNS, STANDINGS, chinese, error_text, literal_parts
+from tests.test_transitions import caller
+from web.errors import error_text, translated
 
 ROOT = Path(__file__).parent.parent
-SCANNED = sorted([*ROOT.glob("resolvers/**/*.py"), *ROOT.glob("web/views/**/*.py")])
+SCANNED = sorted([*ROOT.glob("resolvers/**/*.py"), *ROOT.glob("web/**/*.py"),
+                  *ROOT.glob("schema/**/*.py")])
 ERRORS = {name: cls for name, cls in vars(errors).items()
           if isinstance(cls, type) and issubclass(cls, HubError)}
-WILDCARD = object()
+CATALOGUE = ROOT / "web/translations/zh/LC_MESSAGES/messages.po"
+HOLE = re.compile(r"\{(\w+)\}")
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
@@ -43,21 +49,10 @@ def _constants(tree: ast.Module) -> dict[str, str]:
     return found
 
 
-def _literals(joined: ast.JoinedStr) -> tuple[str, ...]:
-    """An f-string's literal text between its holes: ("", " is required") for f"{x} is required"."""
-    parts = [""]
-    for value in joined.values:
-        if isinstance(value, ast.Constant):
-            parts[-1] += str(value.value)
-        else:
-            parts.append("")
-    return tuple(parts)
-
-
-def raised_messages() -> list[tuple[str, str | tuple[str, ...]]]:
-    """(where, message) for every HubError built in the scanned code: a plain message as a
-    string, an f-string as its literal parts."""
-    found: list[tuple[str, str | tuple[str, ...]]] = []
+def raised_messages() -> list[tuple[str, str]]:
+    """(where, template) for every HubError built in the scanned code; an f-string or
+    anything else unreadable as `<…>`."""
+    found: list[tuple[str, str]] = []
     for path in SCANNED:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = _constants(tree)
@@ -69,7 +64,6 @@ def raised_messages() -> list[tuple[str, str | tuple[str, ...]]]:
                 continue
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             first = node.args[0] if node.args else None
-            message: str | tuple[str, ...]
             if first is None:
                 default = inspect.signature(ERRORS[name].__init__).parameters["message"].default
                 assert isinstance(default, str), f"{where}: {name}() without a message"
@@ -78,12 +72,10 @@ def raised_messages() -> list[tuple[str, str | tuple[str, ...]]]:
                 message = first.value
             elif isinstance(first, ast.Name) and first.id in constants:
                 message = constants[first.id]
-            elif isinstance(first, ast.JoinedStr):
-                message = _literals(first)
             else:
                 message = f"<cannot read {ast.unparse(first)}>"
-            if name == "not_found" and isinstance(message, str):
-                message = errors.not_found(message).message
+            if name == "not_found" and not message.startswith("<"):
+                message = errors.not_found(message).template
             found.append((where, message))
     return found
 
@@ -92,33 +84,36 @@ def test_the_scan_finds_the_resolvers_messages():
     messages = [m for _, m in raised_messages()]
     assert "the resident ID number's check digit is wrong" in messages
     assert "wrong username or password" in messages  # raised through a constant
-    assert "petition not found" in messages  # not_found("petition")
-    assert ("an appeal that is ", " cannot ", "") in messages
+    assert "{kind} not found" in messages  # not_found("petition")
+    assert "an appeal that is {status} cannot {action}" in messages
     assert len(messages) > 70
 
 
-def test_every_raised_message_has_its_chinese():
-    templates = {literal_parts(english) for english, _ in PATTERNS}
-    missing = []
-    for where, message in raised_messages():
-        if isinstance(message, tuple):
-            if message not in templates:
-                missing.append(f"{where}: f-string {'{…}'.join(message)!r}")
-        elif chinese(message) is None:
-            missing.append(f"{where}: {message!r}")
-    assert missing == [], "no Chinese in web/errors.py for:\n" + "\n".join(missing)
+def test_no_message_is_an_f_string():
+    unreadable = [f"{where}: {message}" for where, message in raised_messages()
+                  if message.startswith("<")]
+    assert unreadable == [], "use a template and params=:\n" + "\n".join(unreadable)
 
 
-def test_every_pattern_is_used_and_its_chinese_uses_its_placeholders():
-    raised = {m for _, m in raised_messages() if isinstance(m, tuple)}
-    for english, zh in PATTERNS:
-        assert literal_parts(english) in raised, f"no code raises {english!r}"
-        assert set(re.findall(r"\{(\w+)\}", zh)) == set(re.findall(r"\{(\w+)\}", english))
+def test_every_raised_template_has_its_chinese():
+    missing = [f"{where}: {message!r}" for where, message in raised_messages()
+               if translated(message, "zh") is None]
+    assert missing == [], f"no Chinese in {CATALOGUE.relative_to(ROOT)} for:\n" + "\n".join(
+        missing)
+
+
+def test_every_error_entry_is_raised_and_keeps_its_holes():
+    raised = {m for _, m in raised_messages()}
+    with CATALOGUE.open("rb") as source:
+        entries = [m for m in read_po(source) if m.id and "error" in m.auto_comments]
+    for entry in entries:
+        assert entry.id in raised, f"no code raises {entry.id!r}"
+        assert set(HOLE.findall(entry.string)) == set(HOLE.findall(entry.id)), entry.id
 
 
 def test_every_action_and_standing_has_its_chinese():
-    assert set(ACTIONS) == set(Action)
-    assert set(STANDINGS) == set(Standing)
+    assert [a for a in Action if translated(a.value, "zh") is None] == []
+    assert [s for s in Standing if translated(s.value, "zh") is None] == []
 
 
 def _raised(call, *args, **kwargs) -> HubError:
@@ -143,14 +138,16 @@ def test_real_errors_in_chinese_and_in_english():
     assert error_text(too_long, "zh") == "信访人姓名最多10个字符"
     unanswered = BadUserInput("every case gets a reply: answer the appeal before closing it")
     assert error_text(unanswered) == "件件有回音：请先答复再办结"
-    assert error_text(Forbidden(
-        f"only {Standing.HALL.value} or {Standing.LEAD.value} may {Action.CLOSE.value}"
-    )) == "只有区群众诉求服务大厅、主办单位可以办结"
-    assert error_text(Forbidden(
-        f"to {Action.ANSWER.value} a staff member needs one of the roles HANDLER, LEADER"
-    )) == f"答复需要以下角色之一：{Role.HANDLER.value}、{Role.LEADER.value}"
-    assert error_text(RateLimited("too many failed sign-ins; try again in 15 minutes")) \
-        == "登录失败次数过多，请15分钟后再试"
+    not_lead = refusal(caller(), Action.CLOSE, frozenset({Standing.ASSIGNEE}))
+    assert not_lead is not None
+    assert error_text(not_lead) == "只有区群众诉求服务大厅、主办单位可以办结"
+    no_role = refusal(caller(roles={Role.COUNSELLOR}, user=True), Action.ASSIGN_LEAD,
+                      frozenset({Standing.DISPATCHER}))
+    assert no_role is not None
+    roles = f"{Role.DISPATCHER.value}、{Role.LEADER.value}"
+    assert error_text(no_role) == f"交办主办需要以下角色之一：{roles}"
+    assert error_text(RateLimited("too many failed sign-ins; try again in {minutes} minutes",
+                                  params={"minutes": 15})) == "登录失败次数过多，请15分钟后再试"
     assert error_text(errors.not_found("petition")) == "未找到该诉求"
 
 
@@ -158,8 +155,10 @@ def test_an_untranslated_message_falls_back_to_its_code_and_never_crashes():
     assert error_text(BadUserInput("something new")) == "输入有误：something new"
     assert error_text(Conflict("something new")) == "数据已被他人更改：something new"
     assert error_text(HubError("boom")) == "出错了：boom"
-    # an unknown value in a pattern's hole stays as it was
-    assert error_text(BadUserInput("an appeal that is LOST cannot fly")) == "LOST的诉求不能fly"
+    # an unknown value in a template's hole stays as it was
+    odd = BadUserInput("an appeal that is {status} cannot {action}",
+                       params={"status": "LOST", "action": "fly"})
+    assert error_text(odd) == "LOST的诉求不能fly"
 
 
 async def test_the_intake_page_shows_its_errors_in_the_page_language(sign_in_as, client_for):

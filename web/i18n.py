@@ -1,7 +1,10 @@
 """The pages' languages: Chinese by default, English through a Babel catalogue.
 
-Message ids are the Chinese texts. `web/translations/<locale>/LC_MESSAGES/messages.po`
-is compiled in memory when the app starts, so no `.mo` file is kept in git.
+The pages' own texts are written in Chinese, so their message ids are Chinese and
+`en/LC_MESSAGES/messages.po` translates them. The domain's error messages are message
+ids in English (the API's language), so `zh/LC_MESSAGES/messages.po` translates those
+(`web/errors.py`). One catalogue per language serves both; each is compiled in memory
+when the app starts, so no `.mo` file is kept in git.
 """
 
 from __future__ import annotations

@@ -43,4 +43,4 @@ class Caller:
     def require_scope(self, scope: str) -> None:
         """Refuse unless the token or session carries `scope`."""
         if scope not in self.scopes:
-            raise Forbidden(f"this operation needs the {scope!r} scope")
+            raise Forbidden("this operation needs the {scope} scope", params={"scope": repr(scope)})

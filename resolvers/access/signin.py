@@ -58,7 +58,8 @@ async def sign_in(*, session: AsyncSession, username: str, password: str, ip: st
     pair, address = await recent_failures(session, username=username, ip=ip, now=now)
     if pair >= LOCK_USER_AT or address >= LOCK_ADDRESS_AT:
         raise RateLimited(
-            f"too many failed sign-ins; try again in {int(WINDOW.total_seconds() // 60)} minutes"
+            "too many failed sign-ins; try again in {minutes} minutes",
+            params={"minutes": int(WINDOW.total_seconds() // 60)},
         )
     row = (await session.execute(
         select(models.StaffUser, models.Organisation)

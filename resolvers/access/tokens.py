@@ -51,7 +51,8 @@ async def create_token(
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown:
         raise BadUserInput(
-            f"unknown scope {unknown[0]!r}; known: {', '.join(SCOPES)}", field="scopes"
+            "unknown scope {scope}; known: {known}", field="scopes",
+            params={"scope": repr(unknown[0]), "known": ", ".join(SCOPES)},
         )
     organisation = await organisation_by_code(session, organisation_code)
     require_administers(caller, organisation)
@@ -185,7 +186,7 @@ async def organisation_by_code(session: AsyncSession, code: str) -> models.Organ
         await session.scalars(select(models.Organisation).where(models.Organisation.code == code))
     ).one_or_none()
     if organisation is None:
-        raise NotFound(f"no organisation with code {code!r}", field="org")
+        raise NotFound("no organisation with code {code}", field="org", params={"code": repr(code)})
     return organisation
 
 

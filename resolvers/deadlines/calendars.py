@@ -54,7 +54,7 @@ def parse_schedule(text: str) -> YearSchedule:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BadUserInput(f"not JSON: {error}") from None
+        raise BadUserInput("not JSON: {error}", params={"error": str(error)}) from None
     if not isinstance(raw, dict):
         raise BadUserInput("the file must hold one JSON object")
     year = raw.get("year")
@@ -67,22 +67,27 @@ def parse_schedule(text: str) -> YearSchedule:
         first = _date(item.get("from"), f"{where}.from", year)
         last = _date(item.get("to", item.get("from")), f"{where}.to", year)
         if last < first:
-            raise BadUserInput(f"{where}: `to` ({last}) is before `from` ({first})")
+            raise BadUserInput("{where}: `to` ({last}) is before `from` ({first})",
+                               params={"where": where, "last": last, "first": first})
         day = first
         while day <= last:
             if day in schedule.holidays:
-                raise BadUserInput(f"{where}: {day} is listed twice as a holiday")
+                raise BadUserInput("{where}: {day} is listed twice as a holiday",
+                                   params={"where": where, "day": day})
             schedule.holidays[day] = name
             day += timedelta(days=1)
     for index, item in enumerate(_list(raw, "workdays")):
         where = f"workdays[{index}]"
         day = _date(item.get("date"), f"{where}.date", year)
         if day.weekday() < 5:
-            raise BadUserInput(f"{where}: {day} is a weekday; a make-up working day is a weekend")
+            raise BadUserInput("{where}: {day} is a weekday; a make-up working day is a weekend",
+                               params={"where": where, "day": day})
         if day in schedule.holidays:
-            raise BadUserInput(f"{where}: {day} is also listed as a holiday")
+            raise BadUserInput("{where}: {day} is also listed as a holiday",
+                               params={"where": where, "day": day})
         if day in schedule.workdays:
-            raise BadUserInput(f"{where}: {day} is listed twice")
+            raise BadUserInput("{where}: {day} is listed twice",
+                               params={"where": where, "day": day})
         schedule.workdays[day] = _name(item, where)
     if not schedule.holidays:
         raise BadUserInput("a year's schedule lists its holidays")
@@ -92,26 +97,29 @@ def parse_schedule(text: str) -> YearSchedule:
 def _list(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise BadUserInput(f"`{key}` must be a list of objects")
+        raise BadUserInput("`{key}` must be a list of objects", params={"key": key})
     return value
 
 
 def _name(item: dict[str, Any], where: str) -> str:
     name = item.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 32:
-        raise BadUserInput(f"{where}.name: give the holiday's name (1–32 characters)")
+        raise BadUserInput("{where}.name: give the holiday's name (1–32 characters)",
+                           params={"where": where})
     return name.strip()
 
 
 def _date(value: Any, where: str, year: int) -> date:
     if not isinstance(value, str):
-        raise BadUserInput(f"{where}: a date is written YYYY-MM-DD")
+        raise BadUserInput("{where}: a date is written YYYY-MM-DD", params={"where": where})
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadUserInput(f"{where}: {value!r} is not a real date (YYYY-MM-DD)") from None
+        raise BadUserInput("{where}: {value} is not a real date (YYYY-MM-DD)",
+                           params={"where": where, "value": repr(value)}) from None
     if day.year != year:
-        raise BadUserInput(f"{where}: {day} is not in {year}")
+        raise BadUserInput("{where}: {day} is not in {year}",
+                           params={"where": where, "day": day, "year": year})
     return day
 
 

@@ -118,8 +118,8 @@ async def take_step(
         seen = petition.version
         if ref.expected_version is not None and ref.expected_version != seen:
             raise Conflict(
-                f"the appeal is at version {seen}, not {ref.expected_version}: reload it",
-                version=seen,
+                "the appeal is at version {seen}, not {expected}: reload it",
+                params={"seen": seen, "expected": ref.expected_version}, version=seen,
             )
         assignments = list(
             await session.scalars(

@@ -109,9 +109,8 @@ async def request_extension(
             raise BadUserInput("an extension request is already waiting for a decision")
         if p.extension_days + days > MAX_EXTENSION_DAYS:
             raise BadUserInput(
-                f"extensions may add at most {MAX_EXTENSION_DAYS} working days in all "
-                f"({p.extension_days} granted so far)",
-                field="days",
+                "extensions may add at most {most} working days in all ({granted} granted so far)",
+                field="days", params={"most": MAX_EXTENSION_DAYS, "granted": p.extension_days},
             )
         p.extension_requested_days = days
         p.extension_reason = reason

@@ -120,7 +120,8 @@ def next_status(status: S, action: Action, *, previous: S | None = None) -> S:
     target = TRANSITIONS.get((status, action))
     if target is None:
         raise BadUserInput(
-            f"an appeal that is {status.name} cannot {action.value}", status=status.name
+            "an appeal that is {status} cannot {action}",
+            params={"status": status.name, "action": action.value}, status=status.name,
         )
     if isinstance(target, Previous):
         if previous is None or previous is S.SUSPENDED:

@@ -59,7 +59,8 @@ class PetitionFilter:
         for name in ("received_from", "received_to"):
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
-                raise BadUserInput(f"{name} needs a time zone offset", field=f"filter.{name}")
+                raise BadUserInput("{field} needs a time zone offset", field=f"filter.{name}",
+                                   params={"field": name})
         return petition_resolvers.PetitionFilter(
             statuses=self.status,
             categories=self.category,

@@ -20,6 +20,7 @@ from resolvers.access.caller import DEFAULT_TOKEN_SCOPES, SCOPES
 from resolvers.admin import staff as administration
 from resolvers.deadlines.calendar import end_of_day
 from resolvers.errors import BadUserInput, Forbidden, HubError, NotFound
+from web import forms
 from web.auth import require_csrf
 from web.pages import (
     PageNotFound,
@@ -41,11 +42,6 @@ async def require_admin(request: Request, session: AsyncSession) -> Staff:
     except Forbidden:
         raise PageNotFound from None
     return staff
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 async def index(request: Request) -> Response:
@@ -81,10 +77,10 @@ async def users(request: Request) -> Response:
         try:
             roles = [Role[str(r)] for r in form.getlist("roles") if r in Role.__members__]
             await auth.create_user(session=session, caller=staff.caller,
-                                   organisation_code=_text(form, "organisation"),
-                                   username=_text(form, "username"),
+                                   organisation_code=forms.text(form, "organisation"),
+                                   username=forms.text(form, "username"),
                                    password=str(form.get("password") or ""), roles=roles,
-                                   display_name=_text(form, "display_name") or None)
+                                   display_name=forms.text(form, "display_name") or None)
         except HubError as refused:
             await session.rollback()
             return await _users_page(request, session, staff, refused, form)
@@ -99,7 +95,7 @@ async def user_active(request: Request) -> Response:
         try:
             await administration.set_user_active(
                 session=session, caller=staff.caller, user_id=request.path_params["id"],
-                active=form.get("active") == "1")
+                active=forms.flag(form, "active"))
         except NotFound:
             raise PageNotFound from None
         except HubError as refused:
@@ -128,10 +124,11 @@ async def tokens(request: Request) -> Response:
         await require_csrf(request)
         form = await request.form()
         try:
-            expires = _text(form, "expires")
+            expires = forms.text(form, "expires")
             issued = await auth.create_token(
                 session=session, caller=staff.caller,
-                organisation_code=_text(form, "organisation"), name=_text(form, "name") or "token",
+                organisation_code=forms.text(form, "organisation"),
+                name=forms.text(form, "name") or "token",
                 scopes=[str(s) for s in form.getlist("scopes")],
                 expires_at=end_of_day(date.fromisoformat(expires), services(request).tz)
                 if expires else None)

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from db.models import Category, PolicyStage
 from resolvers.deadlines import calendars, policies
 from resolvers.errors import BadUserInput, HubError
+from web import forms
 from web.auth import require_csrf
 from web.pages import Staff, db, form_status, now, redirect, render, services
 from web.views.admin import require_admin
@@ -73,20 +74,13 @@ async def policy_list(request: Request) -> Response:
         await require_csrf(request)
         form = await request.form()
         try:
-            days = str(form.get("working_days") or "")
-            if not days.isdigit():
-                raise BadUserInput("working days must be a whole number", field="workingDays")
-            category = str(form.get("category") or "")
-            stage = str(form.get("stage") or "")
-            if stage not in PolicyStage.__members__:
-                raise BadUserInput("choose a stage", field="stage")
+            days = forms.whole_number(form, "working_days", field="workingDays")
+            stage = forms.choice(PolicyStage, form, "stage")
             await policies.set_policy(session=session, caller=staff.caller,
                                       change=policies.PolicyChange(
-                code=str(form.get("code") or ""), stage=PolicyStage[stage],
-                working_days=int(days),
-                category=Category[category] if category in Category.__members__ else None,
-                description=str(form.get("description") or ""),
-                active=form.get("active") == "1"))
+                code=forms.text(form, "code"), stage=stage, working_days=days,
+                category=forms.optional_choice(Category, form, "category"),
+                description=forms.text(form, "description"), active=forms.flag(form, "active")))
         except HubError as refused:
             await session.rollback()
             return await _policies_page(request, session, staff, refused, form)

@@ -8,7 +8,6 @@ a stale page (its `version` is not the appeal's) gets CONFLICT's clear message.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -18,9 +17,10 @@ from starlette.routing import Route
 
 from db.models import AssignmentRole, Category, Escalation, Matter, Satisfaction
 from resolvers.deadlines.calendar import end_of_day
-from resolvers.errors import BadUserInput, Conflict, HubError, NotFound
+from resolvers.errors import Conflict, HubError, NotFound
 from resolvers.workflow import assignments, outcome, suspension, triage
 from resolvers.workflow.steps import PetitionRef
+from web import forms
 from web.auth import require_csrf
 from web.pages import PageNotFound, db, is_htmx, now, redirect, render, require_staff, services
 from web.views.appeals.petition import petition_context, visible_petition
@@ -32,33 +32,9 @@ SHOWN_BY = {"assign": {"ASSIGN_LEAD", "ASSIGN_ASSISTING"},
             "feedback": {"RECORD_FEEDBACK"}}
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _enum(kind: Any, form: FormData, name: str) -> Any:
-    value = _text(form, name)
-    if value not in kind.__members__:
-        raise BadUserInput(f"choose a {name}", field=name)
-    return kind[value]
-
-
-def _int(form: FormData, name: str) -> int:
-    try:
-        return int(_text(form, name))
-    except ValueError:
-        raise BadUserInput(f"{name} must be a whole number", field=name) from None
-
-
 def _due(form: FormData, tz: Any) -> Any:
-    raw = _text(form, "due")
-    if not raw:
-        return None
-    try:
-        return end_of_day(date.fromisoformat(raw), tz)
-    except ValueError:
-        raise BadUserInput("not a date", field="due") from None
+    day = forms.optional_date(form, "due")
+    return end_of_day(day, tz) if day is not None else None
 
 
 def _arguments(action: str, form: FormData, tz: Any) -> tuple[Step, dict[str, Any]]:
@@ -72,41 +48,42 @@ def _arguments(action: str, form: FormData, tz: Any) -> tuple[Step, dict[str, An
         return simple[action], {}
     match action:
         case "classify":
-            return triage.classify_petition, {"category": _enum(Category, form, "category"),
-                                              "matter": _enum(Matter, form, "matter")}
+            return triage.classify_petition, {"category": forms.choice(Category, form, "category"),
+                                              "matter": forms.choice(Matter, form, "matter")}
         case "assign":
             return assignments.assign_petition, {
-                "organisation_code": _text(form, "organisation"),
-                "role": _enum(AssignmentRole, form, "role"), "due_at": _due(form, tz),
-                "instructions": _text(form, "instructions") or None}
+                "organisation_code": forms.text(form, "organisation"),
+                "role": forms.choice(AssignmentRole, form, "role"), "due_at": _due(form, tz),
+                "instructions": forms.text(form, "instructions") or None}
         case "return":
-            return assignments.return_assignment, {"reason": _text(form, "reason")}
+            return assignments.return_assignment, {"reason": forms.text(form, "reason")}
         case "escalate":
             return assignments.escalate_petition, {
-                "to": _enum(Escalation, form, "to"),
-                "organisation_code": _text(form, "organisation"),
-                "reason": _text(form, "reason") or None}
+                "to": forms.choice(Escalation, form, "to"),
+                "organisation_code": forms.text(form, "organisation"),
+                "reason": forms.text(form, "reason") or None}
         case "note":
-            return triage.add_note, {"text": _text(form, "text")}
+            return triage.add_note, {"text": forms.text(form, "text")}
         case "mark_backlog":
-            return triage.mark_backlog, {"owner": _text(form, "owner")}
+            return triage.mark_backlog, {"owner": forms.text(form, "owner")}
         case "suspend":
-            return suspension.suspend_petition, {"reason": _text(form, "reason")}
+            return suspension.suspend_petition, {"reason": forms.text(form, "reason")}
         case "request_extension":
-            return suspension.request_extension, {"days": _int(form, "days"),
-                                             "reason": _text(form, "reason")}
+            return suspension.request_extension, {
+                "days": forms.whole_number(form, "days", low=1, high=366),
+                "reason": forms.text(form, "reason")}
         case "reject_extension":
-            return suspension.reject_extension, {"reason": _text(form, "reason") or None}
+            return suspension.reject_extension, {"reason": forms.text(form, "reason") or None}
         case "answer":
-            return outcome.answer_petition, {"answer": _text(form, "answer")}
+            return outcome.answer_petition, {"answer": forms.text(form, "answer")}
         case "feedback":
             return outcome.record_feedback, {
-                "satisfaction": _enum(Satisfaction, form, "satisfaction"),
-                "comment": _text(form, "comment") or None}
+                "satisfaction": forms.choice(Satisfaction, form, "satisfaction"),
+                "comment": forms.text(form, "comment") or None}
         case "close":
-            return outcome.close_petition, {"resolved": form.get("resolved") == "1"}
+            return outcome.close_petition, {"resolved": forms.flag(form, "resolved")}
         case "reopen":
-            return outcome.reopen_petition, {"reason": _text(form, "reason")}
+            return outcome.reopen_petition, {"reason": forms.text(form, "reason")}
     raise PageNotFound
 
 
@@ -114,7 +91,7 @@ async def act(request: Request) -> Response:
     await require_csrf(request)
     number, action = request.path_params["number"], request.path_params["action"]
     form = await request.form()
-    version = _text(form, "version")
+    version = forms.text(form, "version")
     error: HubError | None = None
     async with db(request) as session:
         staff = await require_staff(request, session)
@@ -122,7 +99,7 @@ async def act(request: Request) -> Response:
             step, arguments = _arguments(action, form, services(request).tz)
             await step(session=session, caller=staff.caller, services=services(request),
                        now=now(), ref=PetitionRef(number=number, expected_version=int(
-                           version) if version.isdigit() else None), **arguments)
+                           version) if forms.is_whole_number(version) else None), **arguments)
         except NotFound:
             raise PageNotFound from None
         except HubError as refused:

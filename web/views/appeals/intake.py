@@ -30,6 +30,7 @@ from resolvers.deadlines.limits import petition_deadline
 from resolvers.deadlines.policies import handling_limits
 from resolvers.directory.organisations import list_communities
 from resolvers.errors import BadUserInput, HubError
+from web import forms
 from web.auth import require_csrf
 from web.errors import error_text
 from web.i18n import choose_language
@@ -45,27 +46,12 @@ FIELDS = {
 }
 
 
-def _value(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _people(form: FormData) -> int:
-    raw = _value(form, "people_count") or "1"
-    if not raw.isdigit():
-        raise BadUserInput("people count must be a whole number", field="peopleCount")
-    return int(raw)
-
-
-def _choice(kind: Any, form: FormData, name: str) -> Any:
-    value = _value(form, name)
-    if value not in kind.__members__:
-        raise BadUserInput(f"choose a {name}", field=name)
-    return kind[value]
+    return forms.whole_number(form, "people_count", field="peopleCount", default=1)
 
 
 def _received_at(request: Request, form: FormData) -> datetime | None:
-    raw = _value(form, "received_at")
+    raw = forms.text(form, "received_at")
     if not raw:
         return None
     try:
@@ -81,11 +67,11 @@ async def _checks(request: Request, session: AsyncSession, staff: Staff,
     language = choose_language(request)
     id_number = None
     try:
-        id_number = validation.resident_id(_value(form, "id_number"), "petitioner.idNumber")
+        id_number = validation.resident_id(forms.text(form, "id_number"), "petitioner.idNumber")
     except BadUserInput as bad:
         errors["id_number"] = error_text(bad, language)
     try:
-        validation.phone(_value(form, "phone"), "petitioner.phone")
+        validation.phone(forms.text(form, "phone"), "petitioner.phone")
     except BadUserInput as bad:
         errors["phone"] = error_text(bad, language)
     people = 1
@@ -98,7 +84,7 @@ async def _checks(request: Request, session: AsyncSession, staff: Staff,
         earlier = await earlier_appeals(session=session, caller=staff.caller,
                                         id_hash=services(request).keyed_hash(id_number))
     limits = await handling_limits(session)
-    category = Category[_value(form, "category")] if _value(form, "category") in \
+    category = Category[forms.text(form, "category")] if forms.text(form, "category") in \
         Category.__members__ else None
     preview = None
     if category is not None:
@@ -119,7 +105,7 @@ async def _form_page(request: Request, session: AsyncSession, staff: Staff, form
         "staff": staff, "form": form, **checks, "oob": False,
         "communities": await list_communities(session=session),
         "categories": list(Category), "matters": list(Matter), "channels": list(Channel),
-        "request_id": _value(form, "client_request_id") if form else str(uuid.uuid4()),
+        "request_id": forms.text(form, "client_request_id") if form else str(uuid.uuid4()),
     }, status_code=status_code)
 
 
@@ -148,18 +134,18 @@ async def submit(request: Request) -> Response:
         staff = await require_staff(request, session)
         try:
             submission = Submission(
-                title=_value(form, "title"), description=_value(form, "description"),
-                category=_choice(Category, form, "category"),
-                matter=_choice(Matter, form, "matter"),
-                channel=_choice(Channel, form, "channel"),
+                title=forms.text(form, "title"), description=forms.text(form, "description"),
+                category=forms.choice(Category, form, "category"),
+                matter=forms.choice(Matter, form, "matter"),
+                channel=forms.choice(Channel, form, "channel"),
                 petitioner=PetitionerDetails(
-                    name=_value(form, "name"), id_number=_value(form, "id_number") or None,
-                    phone=_value(form, "phone") or None,
-                    address=_value(form, "address") or None),
+                    name=forms.text(form, "name"), id_number=forms.text(form, "id_number") or None,
+                    phone=forms.text(form, "phone") or None,
+                    address=forms.text(form, "address") or None),
                 received_at=_received_at(request, form),
-                community=_value(form, "community") or None,
+                community=forms.text(form, "community") or None,
                 people_count=_people(form),
-                client_request_id=_value(form, "client_request_id") or None,
+                client_request_id=forms.text(form, "client_request_id") or None,
             )
             petition = await submit_petition(session=session, caller=staff.caller,
                                              services=services(request), data=submission,
