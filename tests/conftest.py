@@ -89,6 +89,23 @@ async def _pg_admin(sql: str) -> None:
         await connection.close()
 
 
+@contextlib.asynccontextmanager
+async def fresh_database(var: Path, **overrides: Any) -> AsyncIterator[Settings]:
+    """Settings for a new, empty database of the suite's kind, dropped afterwards."""
+    if BACKEND == "postgresql":
+        name = f"hub_extra_{uuid.uuid4().hex[:10]}"
+        await _pg_admin(f'CREATE DATABASE "{name}"')
+        url = _pg_url(name)
+    else:
+        name, url = "", f"sqlite+aiosqlite:///{var}/extra-{uuid.uuid4().hex[:8]}.db"
+    try:
+        yield load_settings(database_url=url, secret_key="test-secret", var_dir=var,
+                            watch_interval=0, **overrides)
+    finally:
+        if name:
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Settings]:
     var = tmp_path_factory.mktemp("var")
