@@ -3,9 +3,11 @@ and exported over OTLP/HTTP; without it, nothing is (the default)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import httpx
 import uvicorn
@@ -18,7 +20,7 @@ from web.tracing import traced
 
 
 class Collector(BaseHTTPRequestHandler):
-    received: list[tuple[str, bytes]] = []
+    received: ClassVar[list[tuple[str, bytes]]] = []
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length", 0)))
@@ -43,7 +45,7 @@ async def test_spans_reach_the_configured_collector(settings: Settings, sessionm
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
-        time.sleep(0.02)
+        await asyncio.sleep(0.02)
     try:
         async with sessionmaker() as session:
             token = await factories.token(session, factories.HALL)
@@ -54,7 +56,7 @@ async def test_spans_reach_the_configured_collector(settings: Settings, sessionm
         assert answer.status_code == 200
         deadline = time.monotonic() + 10
         while not Collector.received and time.monotonic() < deadline:
-            time.sleep(0.1)
+            await asyncio.sleep(0.1)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
