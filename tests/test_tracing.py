@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
@@ -33,6 +34,12 @@ class Collector(BaseHTTPRequestHandler):
         return None
 
 
+def _wait(done: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 async def test_spans_reach_the_configured_collector(settings: Settings, sessionmaker, world):
     collector = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
     threading.Thread(target=collector.serve_forever, daemon=True).start()
@@ -44,8 +51,7 @@ async def test_spans_reach_the_configured_collector(settings: Settings, sessionm
                                            host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
-        await asyncio.sleep(0.02)
+    await asyncio.to_thread(_wait, lambda: server.started, 20)
     try:
         async with sessionmaker() as session:
             token = await factories.token(session, factories.HALL)
@@ -54,9 +60,7 @@ async def test_spans_reach_the_configured_collector(settings: Settings, sessionm
                 "/graphql", json={"query": "query Traced { petitions(first: 1) { totalCount } }"},
                 headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200
-        deadline = time.monotonic() + 10
-        while not Collector.received and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
+        await asyncio.to_thread(_wait, lambda: bool(Collector.received), 10)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
