@@ -14,6 +14,9 @@ RESOLVERS = Path(__file__).parent.parent / "resolvers"
 SCOPED = {"petition_scope", "petition_filter", "stats_filter", "take_step", "personal_data_filter"}
 SYSTEM_READS = {
     "access/policy.py": "defines the policy",
+    "access/disclosure.py": "is handed appeals already read through the policy; whether "
+                            "personal data is shown unmasked is asked of personal_data_filter "
+                            "(loaders.personal_data_visible)",
     "events/timeline.py": "writes events into the caller's own unit of work",
     "appeals/intake.py": "creates the caller's appeal; repeat matching reads the petitioner's "
                  "history by design (the handler sees the count, not the appeals)",
