@@ -62,6 +62,9 @@ async def test_spans_reach_the_configured_collector(settings: Settings, sessionm
         assert answer.status_code == 200
         await asyncio.to_thread(_wait, lambda: bool(Collector.received), 10)
     finally:
+        from opentelemetry import trace
+
+        trace.get_tracer_provider().shutdown()  # type: ignore[attr-defined]  # flush, stop
         server.should_exit = True
         thread.join(timeout=10)
         collector.shutdown()
