@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shutil
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
@@ -108,6 +110,13 @@ def serve(
             "prompt delivery",
             fg=typer.colors.YELLOW, err=True,
         )
+    if workers > 1:
+        # Each worker writes its metrics here for /metrics to add up (prometheus_client's
+        # multiprocess mode); set before the workers import it, emptied at each start.
+        metrics_dir = settings.var_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
     uvicorn.run(
         "web.asgi:app_from_environment",
         factory=True,
@@ -117,6 +126,11 @@ def serve(
         loop="uvloop",
         http="httptools",
         log_level="info",
+        access_log=False,  # the hub logs every request itself, as one JSON line
+        # On SIGTERM: stop accepting, let in-flight requests finish, close subscriptions
+        # with 1012 (service restart: resume from your last cursor); streams still open
+        # after the grace period are cut, and EventSource resumes with Last-Event-ID.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
@@ -361,3 +375,43 @@ def deadlines_watch(
 
     result = run_with_session(work)
     typer.echo(f"{result.approaching} approaching, {result.overdue} overdue")
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="Where to write the backup.")]) -> None:
+    """Back the database up to FILE: SQLite's online backup (safe while serving), or
+    pg_dump's custom format for PostgreSQL."""
+    from db import backup as backups
+
+    settings = load_settings()
+    try:
+        backups.backup(settings, file)
+    except backups.BackupError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"backed up to {file} ({file.stat().st_size:,} bytes)")
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A file `petition-hub backup` wrote.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the database's contents with FILE. Stop the hub first. A file from a newer
+    schema than this hub knows is refused; an older one is brought forward by
+    `petition-hub db upgrade`."""
+    from db import backup as backups
+
+    settings = load_settings()
+    try:
+        revision = backups.check_restorable(settings, file)
+        if not yes:
+            typer.confirm(f"Replace the whole database with {file}?", abort=True)
+        backups.restore(settings, file)
+    except backups.BackupError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    head = migrate.head_revision(settings)
+    typer.echo(f"restored {file} (schema {revision})")
+    if revision != head:
+        typer.echo(f"the code's schema is {head}: run `petition-hub db upgrade`")

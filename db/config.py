@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set behind TLS)"
     )
+    metrics_addresses: str = Field(
+        default="", description="Client addresses (comma-separated) that may read /metrics "
+        "without a token, e.g. the Prometheus scraper's; otherwise an admin-scoped token")
+    log_format: str = Field(
+        default="auto", description="json, text, or auto: text on a terminal, else JSON lines")
+    otlp_endpoint: str = Field(
+        default="", description="OTLP/HTTP traces endpoint (e.g. http://127.0.0.1:4318); "
+        "empty: no tracing")
+    shutdown_grace_seconds: int = Field(
+        default=10, description="On SIGTERM, how long in-flight requests and live streams may "
+        "finish before they are cut")
     watch_interval: float = Field(
         default=60, description="Seconds between deadline watcher passes; 0 turns it off"
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from db import models
+from resolvers import metrics
 from resolvers.events.stream import follow_events, starting_point
 from schema.appeals.types import PetitionEvent
 from schema.common import Info
@@ -55,10 +56,12 @@ class Subscription:
 async def _deliver(
     info: Info, events: AsyncGenerator[models.PetitionEvent, None]
 ) -> AsyncGenerator[PetitionEvent, None]:
+    metrics.OPEN_SUBSCRIPTIONS.inc()
     try:
         async for row in events:
             yield PetitionEvent.from_row(row, info)
             # The event has been resolved and sent: nothing of it stays open or cached.
             await info.context.next_event()
     finally:
+        metrics.OPEN_SUBSCRIPTIONS.dec()
         await events.aclose()

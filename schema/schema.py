@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated, Any
 
 import strawberry
@@ -169,8 +169,9 @@ async def _classified(
             yield result
 
 
-def build_schema(settings: Settings) -> HubSchema:
-    """The GraphQL schema with the configured limits."""
+def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSchema:
+    """The GraphQL schema with the configured limits; `observers` are extensions the
+    door adds to watch operations (metrics, tracing)."""
     return HubSchema(
         query=Query,
         mutation=Mutation,
@@ -184,5 +185,6 @@ def build_schema(settings: Settings) -> HubSchema:
             lambda: ValidationCache(maxsize=512),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: complexity_limits(settings.max_query_depth, settings.max_aliases),
+            *observers,
         ],
     )

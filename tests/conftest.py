@@ -7,8 +7,11 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -28,8 +31,39 @@ from db.config import Settings, load_settings
 from db.engine import create_engine, create_sessionmaker
 from tests import factories
 from web.app import create_app
+from web.logs import json_formatter
 
 pytest_plugins = ["tests.staff"]
+
+# Every log line of the whole run goes here too, and is scanned for personal data at the
+# end (`pytest_sessionfinish`): a resident ID number or a mobile number in a log fails the
+# run. The hub logs ids, codes and counts, never a person.
+RUN_LOG = Path(tempfile.gettempdir()) / f"petition-hub-test-{os.getpid()}.log"
+RUN_LOG_HANDLER = pytest.StashKey[logging.Handler]()
+PERSONAL = re.compile(
+    r"(?<![0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    handler = logging.FileHandler(RUN_LOG, encoding="utf-8")
+    handler.setFormatter(json_formatter())
+    logging.getLogger().addHandler(handler)
+    logging.getLogger("petition_hub").setLevel(logging.INFO)
+    config.stash[RUN_LOG_HANDLER] = handler
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    handler = session.config.stash.get(RUN_LOG_HANDLER, None)
+    if handler is None:
+        return
+    logging.getLogger().removeHandler(handler)
+    handler.close()
+    text = RUN_LOG.read_text(encoding="utf-8", errors="replace")
+    RUN_LOG.unlink(missing_ok=True)
+    leaks = sorted({m.group(1) for m in PERSONAL.finditer(text)})
+    if leaks:
+        print(f"\nthe logs of this run hold personal data: {leaks[:10]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 BACKEND = os.environ.get("PETITION_HUB_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get(
@@ -53,6 +87,23 @@ async def _pg_admin(sql: str) -> None:
         await connection.execute(sql)
     finally:
         await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(var: Path, **overrides: Any) -> AsyncIterator[Settings]:
+    """Settings for a new, empty database of the suite's kind, dropped afterwards."""
+    if BACKEND == "postgresql":
+        name = f"hub_extra_{uuid.uuid4().hex[:10]}"
+        await _pg_admin(f'CREATE DATABASE "{name}"')
+        url = _pg_url(name)
+    else:
+        name, url = "", f"sqlite+aiosqlite:///{var}/extra-{uuid.uuid4().hex[:8]}.db"
+    try:
+        yield load_settings(database_url=url, secret_key="test-secret", var_dir=var,
+                            watch_interval=0, **overrides)
+    finally:
+        if name:
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from prometheus_client import multiprocess
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -27,6 +29,7 @@ from resolvers.events.broker import create_broker
 from resolvers.events.publishing import publish_after_commit
 from resolvers.services import Services
 from schema.schema import build_schema
+from web import observability
 from web.auth import SESSION_COOKIE, csrf_token
 from web.errors import template_error_text
 from web.graphql import HubGraphQL
@@ -38,6 +41,7 @@ from web.pages import (
     path_for,
     sign_in_required,
 )
+from web.tracing import tracing_extensions
 from web.views import access as auth_views
 from web.views import admin, deadlines, workflow
 from web.views.appeals import exports, intake, petition, worklist
@@ -52,7 +56,9 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     sessionmaker = create_sessionmaker(engine)
     services = Services(settings, broker=create_broker(settings))
     publish_after_commit(sessionmaker, services.broker)
-    schema = build_schema(settings)
+    observability.count_statements(engine)
+    schema = build_schema(settings, observers=[
+        observability.OperationMetrics, *tracing_extensions(settings.otlp_endpoint)])
     graphql = HubGraphQL(schema, services=services, sessionmaker=sessionmaker,
                          idle_minutes=settings.session_idle_minutes)
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -74,6 +80,29 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             return JSONResponse({"status": "database unreachable"}, 503)
         return JSONResponse({"status": "ok", "database": engine.dialect.name})
 
+    async def readyz(request: Request) -> JSONResponse:
+        """Ready for traffic: the database answers, its schema is current, the broker
+        answers. 503 with the reasons when not."""
+        problems: dict[str, str] = {}
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:
+            problems["database"] = f"unreachable ({type(error).__name__})"
+        else:
+            try:
+                await migrate.check_current(engine, settings)
+            except migrate.SchemaBehind as behind:
+                problems["migrations"] = str(behind)
+        try:
+            await services.broker.ping()
+        except Exception as error:
+            problems["broker"] = f"unreachable ({type(error).__name__})"
+        if problems:
+            return JSONResponse({"status": "not ready", "problems": problems}, 503)
+        return JSONResponse({"status": "ready", "database": engine.dialect.name,
+                             "broker": services.broker.kind})
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if check_schema:
@@ -91,10 +120,16 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
                 await task
         await services.broker.close()
         await engine.dispose()
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     app = Starlette(
         routes=[
             Route("/healthz", healthz, name="healthz"),
+            Route("/readyz", readyz, name="readyz"),
+            Route("/metrics", observability.metrics_endpoint(
+                engine, frozenset(a.strip() for a in settings.metrics_addresses.split(",")
+                                  if a.strip()), graphql.authenticate), name="metrics"),
             *auth_views.routes,
             *worklist.routes,
             *intake.routes,
@@ -114,6 +149,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             404: page_not_found,
         },
         middleware=[
+            Middleware(observability.RequestLog),
             Middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie=SESSION_COOKIE, same_site="lax",
                        https_only=settings.secure_cookies, max_age=12 * 3600),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -22,6 +21,7 @@ from resolvers.access.caller import Caller
 from resolvers.access.tokens import authenticate_token
 from resolvers.services import Services
 from schema.context import Context
+from web import observability
 from web.auth import CSRF_HEADER, csrf_valid, staff_caller
 
 GRAPHIQL_ASSETS = {
@@ -123,5 +123,5 @@ class HubGraphQL(GraphQL):
             response=response,
             maybe_caller=caller,
             reauthenticate=reauthenticate,
-            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+            request_id=observability.request_id(),
         )

@@ -21,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from db import models
 from resolvers.access.caller import Caller
 from resolvers.services import Services
+from web import observability
 from web.auth import staff_caller
 from web.i18n import HTML_LANG, LANGUAGES, choose_language
 
@@ -73,6 +74,7 @@ async def require_staff(request: HTTPConnection, session: AsyncSession) -> Staff
                                 app.state.settings.session_idle_minutes)
     if caller is None:
         raise SignInRequired
+    observability.note(organisation=caller.organisation_code)
     organisation = await session.get(models.Organisation, caller.organisation_id)
     assert organisation is not None
     session.expunge(organisation)  # the header outlives a rollback in the view

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.engine import begin_write
+from resolvers import metrics
 from resolvers.access.caller import Caller
 from resolvers.access.tokens import hash_password, staff_caller, verify_password
 from resolvers.errors import RateLimited, Unauthenticated
@@ -57,6 +58,7 @@ async def sign_in(*, session: AsyncSession, username: str, password: str, ip: st
     username = username.strip()[:64]
     pair, address = await recent_failures(session, username=username, ip=ip, now=now)
     if pair >= LOCK_USER_AT or address >= LOCK_ADDRESS_AT:
+        metrics.SIGNIN_LOCKS.inc()
         raise RateLimited(
             "too many failed sign-ins; try again in {minutes} minutes",
             params={"minutes": int(WINDOW.total_seconds() // 60)},
@@ -73,6 +75,7 @@ async def sign_in(*, session: AsyncSession, username: str, password: str, ip: st
             or not organisation.active:
         session.add(models.SignInFailure(username=username, ip=ip, at=now))
         await session.commit()
+        metrics.SIGNIN_FAILURES.inc()
         raise Unauthenticated(WRONG)
     await session.execute(delete(models.SignInFailure).where(
         models.SignInFailure.username == username, models.SignInFailure.ip == ip))

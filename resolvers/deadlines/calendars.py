@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,6 +22,8 @@ from resolvers.deadlines.calendar import WorkingCalendar, statutory_holidays
 from resolvers.deadlines.recompute import recompute_provisional_deadlines
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
+
+log = logging.getLogger("petition_hub.calendar")
 
 
 async def load_calendar(session: AsyncSession) -> WorkingCalendar:
@@ -188,6 +191,8 @@ async def import_schedule(
     )
     await session.commit()
     services.calendar = after
+    log.info("calendar imported", extra={
+        "year": schedule.year, "changedDays": len(changes), "recomputed": recomputed})
     return ImportResult(schedule.year, before.is_official(date(schedule.year, 1, 1)), changes,
                         recomputed)  # fmt: skip
 

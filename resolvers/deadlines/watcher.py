@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import models
 from db.engine import begin_write
 from db.models import EventKind
+from resolvers import metrics
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
 from resolvers.deadlines import standing
 from resolvers.events.timeline import record_system_event
@@ -144,12 +145,17 @@ async def watch_forever(sessionmaker: async_sessionmaker[AsyncSession], services
 
     while True:
         try:
-            async with sessionmaker() as session:
-                services.calendar = await load_calendar(session)
-                await session.commit()
-                result = await run_watch(session, models.utcnow(), services)
+            with metrics.WATCHER_PASS_SECONDS.time():
+                async with sessionmaker() as session:
+                    services.calendar = await load_calendar(session)
+                    await session.commit()
+                    result = await run_watch(session, models.utcnow(), services)
+            metrics.WATCHER_PASSES.inc()
+            metrics.WATCHER_ALERTS.labels("DEADLINE_APPROACHING").inc(result.approaching)
+            metrics.WATCHER_ALERTS.labels("OVERDUE").inc(result.overdue)
             if result.approaching or result.overdue:
-                log.info("deadline watcher: %s", result)
+                log.info("deadline watcher raised alerts", extra={
+                    "approaching": result.approaching, "overdue": result.overdue})
         except asyncio.CancelledError:
             raise
         except Exception:  # a failed pass is retried by the next one

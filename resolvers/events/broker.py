@@ -47,14 +47,19 @@ class Listener:
 class Broker(Protocol):
     """What the app needs of a broker; `create_broker` picks the implementation."""
 
+    kind: str
+
     async def start(self) -> None: ...
     async def close(self) -> None: ...
+    async def ping(self) -> None: ...
     def listen(self) -> contextlib.AbstractAsyncContextManager[Listener]: ...
     def publish_soon(self, event_id: int) -> None: ...
 
 
 class MemoryBroker:
     """Fan-out to the subscribers of this process (`memory://`)."""
+
+    kind = "memory"
 
     def __init__(self) -> None:
         self._listeners: set[Listener] = set()
@@ -63,6 +68,10 @@ class MemoryBroker:
         return None
 
     async def close(self) -> None:
+        return None
+
+    async def ping(self) -> None:
+        """Raise unless the broker answers (memory always does)."""
         return None
 
     @contextlib.asynccontextmanager
@@ -97,6 +106,8 @@ class RedisBroker(MemoryBroker):
     costs the other processes their promptness (they still poll).
     """
 
+    kind = "redis"
+
     def __init__(self, url: str, channel: str) -> None:
         super().__init__()
         self.url = url
@@ -126,6 +137,13 @@ class RedisBroker(MemoryBroker):
                 await self._reader
         if self._redis is not None:
             await self._redis.aclose()
+
+    async def ping(self) -> None:
+        """Raise unless Redis answers within two seconds."""
+        if self._redis is None:
+            raise ConnectionError("the broker was not started")
+        async with asyncio.timeout(2):
+            await self._redis.ping()
 
     def publish_soon(self, event_id: int) -> None:
         self.wake_local(event_id)

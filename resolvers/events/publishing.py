@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from db import models
+from resolvers import metrics
 from resolvers.events.broker import Broker
 
 NEWEST = "petition_hub.newest_event_id"
+KINDS = "petition_hub.event_kinds"
 
 
 def publish_after_commit(
@@ -25,17 +27,22 @@ def publish_after_commit(
         """A session whose committed events wake the broker's subscribers."""
 
     def note_events(session: Session, _flush_context: Any) -> None:
-        ids = [obj.id for obj in session.new if isinstance(obj, models.PetitionEvent)]
-        if ids:
-            session.info[NEWEST] = max(session.info.get(NEWEST, 0), *ids)
+        written = [obj for obj in session.new if isinstance(obj, models.PetitionEvent)]
+        if written:
+            session.info[NEWEST] = max(session.info.get(NEWEST, 0), *(e.id for e in written))
+            session.info.setdefault(KINDS, []).extend(e.kind.name for e in written)
 
     def publish(session: Session) -> None:
         newest = session.info.pop(NEWEST, None)
+        for kind in session.info.pop(KINDS, ()):
+            metrics.EVENTS_WRITTEN.labels(kind).inc()
         if newest is not None:
             broker.publish_soon(newest)
+            metrics.WAKEUPS_PUBLISHED.inc()
 
     def forget(session: Session) -> None:
         session.info.pop(NEWEST, None)
+        session.info.pop(KINDS, None)
 
     event.listen(PublishingSession, "after_flush", note_events)
     event.listen(PublishingSession, "after_commit", publish)

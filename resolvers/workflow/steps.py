@@ -14,6 +14,7 @@ answer, feedback, closure, reopening).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,6 +37,8 @@ from resolvers.services import Services
 from resolvers.workflow.transitions import Action, next_status
 
 MAX_NOTE = 2000
+
+log = logging.getLogger("petition_hub.workflow")
 
 
 @dataclass(frozen=True)
@@ -131,12 +134,18 @@ async def take_step(
         step = Step(session, caller, services, now, petition, assignments)
         step.standing = await caller_standing(session, caller, petition, assignments)
         await change(step)
+        kinds = [e.kind.name for e in session.new if isinstance(e, models.PetitionEvent)]
         await session.flush()
         await _bump_version(session, petition, seen, now)
         await session.commit()
     except BaseException:
         await session.rollback()
         raise
+    # Ids and codes only: never a name, a number or a note's text.
+    log.info("workflow step", extra={
+        "petitionId": petition.id, "version": petition.version, "events": kinds,
+        "organisation": caller.organisation_code, "userId": caller.user_id,
+        "clientId": caller.client_id})
     return petition
 
 

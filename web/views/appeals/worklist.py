@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from db.models import Category, Matter, PetitionStatus
+from resolvers import metrics
 from resolvers.access.caller import Caller
 from resolvers.access.signin import caller_for_user
 from resolvers.appeals.reading import PetitionFilter
@@ -131,8 +132,12 @@ async def follow(request: Request, event: str, petition_id: int | None) -> Strea
             recheck=still_signed_in,
         )
         # Starlette cancels this generator when the browser goes away.
-        async for new in events:
-            yield sse(event, new.id)
+        metrics.OPEN_STREAMS.inc()
+        try:
+            async for new in events:
+                yield sse(event, new.id)
+        finally:
+            metrics.OPEN_STREAMS.dec()
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
