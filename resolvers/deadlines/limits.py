@@ -30,7 +30,7 @@ W, D = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS
 # The built-in handling limits, used only for a category without an active HANDLING
 # policy. The seed's limits (咨询 1, 建议 3, 投诉 7 个工作日); the others follow the
 # practice of such centres; a formal 信访事项 as 信访工作条例 (2022) art. 35 writes it:
-# settled within 60 日 of its acceptance. Policies are data (resolvers/policies.py).
+# settled within 60 日 of its acceptance. Policies are data (resolvers/deadlines/policies.py).
 DEFAULT_TIME_LIMITS: dict[Category, Limit] = {
     Category.CONSULTATION: Limit(1),
     Category.SUGGESTION: Limit(3),
@@ -89,8 +89,3 @@ def acceptance_deadline(
         return None
     unit = petition.acceptance_limit_unit or TimeUnit.WORKING_DAYS
     return deadline(petition.received_at, petition.acceptance_limit_days, calendar, tz, unit)
-
-
-def on_acceptance_clock(petition: models.Petition) -> bool:
-    """Whether the appeal's running deadline is its acceptance decision's."""
-    return petition.acceptance_due_at is not None and petition.accepted_at is None

@@ -4,7 +4,7 @@ A deadline in 工作日 is read back: the working days between its start and the
 deadline on the old calendar, counted again on the new one (so whatever moved it carries
 over). A deadline in 日 cannot be read back (where its last day was moved to the next
 working day is lost), so it is counted again from its parts: an appeal's time limit,
-extensions and pauses (`resolvers.deadlines.handling_deadline`), an acceptance decision's
+extensions and pauses (`limits.handling_deadline`), an acceptance decision's
 limit, an assignment's time limit (and, for the lead, the appeal's extensions).
 """
 
@@ -20,11 +20,8 @@ from db import models
 from db.models import AssignmentRole, EventKind, PetitionStatus, TimeUnit
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
 from resolvers.deadlines.calendar import WorkingCalendar, end_of_day
-from resolvers.deadlines.limits import (
-    acceptance_deadline,
-    handling_deadline,
-    on_acceptance_clock,
-)
+from resolvers.deadlines.limits import acceptance_deadline, handling_deadline
+from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.events.timeline import record_system_event
 
 

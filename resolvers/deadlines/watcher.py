@@ -90,9 +90,8 @@ def _not_alerted(
 
 
 def _on_clock(clock: PolicyStage) -> ColumnElement[bool]:
-    """The appeals whose running deadline is `clock`'s (resolvers.deadlines.on_acceptance_clock)."""
-    p = models.Petition
-    acceptance = and_(p.acceptance_due_at.is_not(None), p.accepted_at.is_(None))
+    """The appeals whose running deadline is `clock`'s."""
+    acceptance = standing.acceptance_clock()
     return acceptance if clock is PolicyStage.ACCEPTANCE else ~acceptance
 
 

@@ -11,13 +11,9 @@ from db import models
 from db.models import AssignmentRole, Category, DeadlineStart, EventKind, Matter
 from resolvers import validation
 from resolvers.access.caller import Caller
-from resolvers.deadlines.limits import (
-    Limit,
-    acceptance_deadline,
-    handling_deadline,
-    on_acceptance_clock,
-)
+from resolvers.deadlines.limits import Limit, acceptance_deadline, handling_deadline
 from resolvers.deadlines.policies import acceptance_limit, handling_limit
+from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
 from resolvers.workflow.steps import PetitionRef, Step, take_step

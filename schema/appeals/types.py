@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from db import models
 from resolvers.access import disclosure
-from resolvers.deadlines.limits import on_acceptance_clock
+from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.pagination import encode_cursor
 from schema.common import Info, local, parse_id, selected
 from schema.deadlines import PolicyStage
