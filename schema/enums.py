@@ -15,7 +15,9 @@ def _expose(enum_class: type[enum.Enum], description: str) -> None:
     strawberry.enum(enum_class, description=f"{description} ({labels})")
 
 
-_expose(models.Category, "An appeal's category; each has a time limit in working days.")
+_expose(
+    models.Category, "An appeal's category; each has its time limits (in 工作日 or 日)."
+)
 Category = models.Category
 _expose(models.Matter, "事项类型: what an appeal is about.")
 Matter = models.Matter
@@ -43,3 +45,14 @@ _expose(models.EventKind, "What happened to an appeal.")
 EventKind = models.EventKind
 _expose(models.Escalation, "Where an appeal goes beyond the hub's handling (访调心裁).")
 Escalation = models.Escalation
+_expose(
+    models.TimeUnit,
+    "What a time limit counts: WORKING_DAYS counts working days on the official calendar; "
+    "CALENDAR_DAYS counts days, and a last day that is not a working day moves to the next "
+    "working day (民法典 art. 201, 203)",
+)
+TimeUnit = models.TimeUnit
+_expose(
+    models.DeadlineStart, "The event a time limit counts from; that day itself is not counted"
+)
+DeadlineStart = models.DeadlineStart

@@ -65,8 +65,18 @@ async def accept_petition(
     id: PetitionId = None,
     number: PetitionNumber = None,
     expected_version: ExpectedVersion = None,
+    accepted_at: Annotated[
+        datetime | None,
+        strawberry.argument(
+            description="When it was accepted, for a decision recorded afterwards (with a "
+            "time zone offset; not before receipt, not in the future); default now. A time "
+            "limit counted from acceptance starts on that day."
+        ),
+    ] = None,
 ) -> Petition:
-    return await _step(info, triage.accept_petition, _ref(id, number, expected_version))
+    return await _step(
+        info, triage.accept_petition, _ref(id, number, expected_version), accepted_at=accepted_at
+    )
 
 
 async def classify_petition(

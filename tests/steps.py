@@ -23,12 +23,14 @@ ARGUMENT_TYPES = {
     "resolved": "Boolean",
     "owner": "String",
     "to": "Escalation",
+    "acceptedAt": "DateTime",
 }
 
 PETITION_FIELDS = """
   id number status version category matter dueAt timeLimitDays answer satisfaction
   feedbackComment backlog backlogOwner escalatedTo extensionDays extensionRequestedDays
   suspendedAt resolved closedAt answeredAt
+  deadlineProvisional deadlineClock acceptanceDueAt acceptedAt timeLimitUnit timeLimitCountsFrom
   assignments { role status returnReason dueAt organisation { code } }
 """
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from resolvers.deadlines.calendar import WorkingCalendar, deadline
@@ -50,6 +50,83 @@ def test_no_date_crashes(start, n):
     assert due >= start
     assert provisional == (not all(CALENDAR.is_official(start + timedelta(k))
                                    for k in range((due - start).days + 1))) or n == 0  # fmt: skip
+
+
+# 日 (民法典 art. 201, 203), against the official calendar 2004–2026 as the chinesecalendar
+# package publishes it (an oracle independent of the hub's own tables).
+OFFICIAL_DAYS = st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 12, 31))
+LENGTHS = st.integers(min_value=0, max_value=400)
+
+
+def _official_is_working(day: date) -> bool:
+    import chinese_calendar
+
+    return bool(chinese_calendar.is_workday(day))
+
+
+@settings(max_examples=500, deadline=None)
+@given(OFFICIAL_DAYS, LENGTHS)
+def test_a_period_in_days_ends_on_a_working_day_never_before_the_plain_sum(start, n):
+    plain = start + timedelta(days=n)
+    assume(plain <= date(2026, 12, 20))  # its next working day is still in 2026
+    end, provisional = CALENDAR.days_after(start, n)
+    # the result is a working day, never earlier than the plain calendar sum,
+    assert _official_is_working(end)
+    assert end >= plain
+    # equal to it when that day is a working day, else the first working day after it
+    if _official_is_working(plain):
+        assert end == plain
+    else:
+        skipped = (plain + timedelta(k) for k in range((end - plain).days))
+        assert not any(_official_is_working(day) for day in skipped)
+    assert provisional is False
+
+
+@settings(max_examples=200, deadline=None)
+@given(OFFICIAL_DAYS, st.integers(0, 200), st.integers(0, 200))
+def test_a_longer_period_in_days_never_ends_earlier(start, a, b):
+    low, high = sorted((a, b))
+    assert CALENDAR.days_after(start, low)[0] <= CALENDAR.days_after(start, high)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(9990, 1, 1)), LENGTHS)
+def test_a_period_in_days_beyond_the_known_years_is_provisional(start, n):
+    end, provisional = CALENDAR.days_after(start, n)
+    assert end >= start + timedelta(days=n) and CALENDAR.is_working_day(end)
+    known = all(CALENDAR.is_official(start + timedelta(days=n) + timedelta(k))
+                for k in range((end - start).days - n + 1))  # fmt: skip
+    assert provisional is (not known)
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "end"),
+    [
+        ("2026-08-03", 60, "2026-10-08"),  # accepted: 60 日 land on 10-02, inside National Day
+        ("2026-07-20", 15, "2026-08-04"),  # received: the acceptance decision, a Tuesday
+        ("2026-01-16", 15, "2026-02-02"),  # lands on Saturday 01-31 → Monday 02-02
+        ("2026-02-01", 13, "2026-02-14"),  # lands on a make-up working Saturday: stays
+        ("2026-02-02", 13, "2026-02-24"),  # lands in the Spring Festival (02-15..02-23)
+        ("2025-09-01", 30, "2025-10-09"),  # lands on 10-01 (National Day + Mid-Autumn 2025)
+    ],
+)
+def test_periods_in_days_across_2025_and_2026(start, n, end):
+    assert CALENDAR.days_after(date.fromisoformat(start), n) == (date.fromisoformat(end), False)
+
+
+def test_a_period_in_days_counts_in_working_days_or_days_by_unit():
+    from db.models import TimeUnit
+
+    start = date(2026, 8, 3)
+    assert CALENDAR.count(start, 60, TimeUnit.CALENDAR_DAYS)[0] == date(2026, 10, 8)
+    working = CALENDAR.count(start, 60, TimeUnit.WORKING_DAYS)
+    assert working == CALENDAR.working_days_after(start, 60)
+    # a limit, then an extension of 30 日 from that deadline, then 5 日 suspended
+    days = TimeUnit.CALENDAR_DAYS
+    parts = [(60, days), (30, days), (5, days)]
+    assert CALENDAR.count_all(start, parts)[0] == date(2026, 11, 16)  # 10-08, 11-09, 11-16
+    due = deadline(datetime(2026, 12, 28, 10, tzinfo=TZ), 15, CALENDAR, TZ, days)
+    assert due.provisional is True and due.due_at.date() == date(2027, 1, 12)
 
 
 CONSULTATION, SUGGESTION, COMPLAINT = 1, 3, 7

@@ -25,14 +25,15 @@ from resolvers.workflow.steps import PetitionRef
 APPEALS = 300
 
 
-async def _load(path: Path, appeals: int = APPEALS) -> tuple[Settings, AsyncEngine, str]:
+async def _load(path: Path, appeals: int = APPEALS, seed: int = 7
+                ) -> tuple[Settings, AsyncEngine, str]:
     """A fresh SQLite database at `path` with the demo loaded."""
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{path}", secret_key="test",
                              var_dir=path.parent)
     engine = create_engine(settings)
     await migrate.upgrade(engine, settings)
     async with create_sessionmaker(engine)() as session:
-        message = await load.load_demo(session, settings, appeals=appeals, seed=7,
+        message = await load.load_demo(session, settings, appeals=appeals, seed=seed,
                                        services=DemoServicesAdapter(Services(settings)),
                                        show_progress=False)
     return settings, engine, message
@@ -53,7 +54,7 @@ async def _scalars(session: AsyncSession, statement):  # type: ignore[no-untyped
 
 
 async def test_demo_data_is_valid_and_healthy(demo: tuple[Settings, str, AsyncSession]) -> None:
-    _, message, session = demo
+    settings, message, session = demo
     assert f"{APPEALS} appeals" in message
     p = models.Petition
 
@@ -96,6 +97,22 @@ async def test_demo_data_is_valid_and_healthy(demo: tuple[Settings, str, AsyncSe
     versions = dict((await session.execute(select(p.id, p.version))).all())
     assert versions == counts
 
+    # formal petitions: 15 日 to decide on acceptance, then 60 日 from acceptance (民法典 rule)
+    formal = await _scalars(session, select(p).where(p.category == models.Category.PETITION))
+    assert formal
+    services = Services(settings)
+    for appeal in formal:
+        received = appeal.received_at.astimezone(services.tz).date()
+        assert appeal.acceptance_due_at is not None
+        assert appeal.acceptance_due_at.astimezone(services.tz).date() == \
+            services.calendar.days_after(received, 15)[0]
+        if appeal.accepted_at is not None and not appeal.extension_days and \
+                appeal.suspended_at is None:
+            accepted = appeal.accepted_at.astimezone(services.tz).date()
+            assert appeal.time_limit_unit is models.TimeUnit.CALENDAR_DAYS
+            assert appeal.due_at.astimezone(services.tz).date() == \
+                services.calendar.days_after(accepted, 60)[0]
+
 
 async def test_same_seed_same_district_and_second_load_is_refused(
         demo: tuple[Settings, str, AsyncSession], tmp_path: Path) -> None:
@@ -122,8 +139,9 @@ async def test_same_seed_same_district_and_second_load_is_refused(
 
 
 async def test_the_demo_s_open_appeals_can_go_on_with_their_workflow(tmp_path: Path) -> None:
-    # Given the demo's suspended appeals (the clock paused with days left)
-    settings, engine, _ = await _load(tmp_path / "demo.db", appeals=8000)
+    # Given the demo's suspended appeals (the clock paused with days left; seed 9 holds
+    # seven, four of them formal petitions counting 日)
+    settings, engine, _ = await _load(tmp_path / "demo.db", appeals=8000, seed=9)
     async with create_sessionmaker(engine)() as session:
         await _resume_every_suspended_appeal(settings, session)
     await engine.dispose()
@@ -149,8 +167,8 @@ async def _resume_every_suspended_appeal(settings: Settings, session: AsyncSessi
             session=session, caller=caller, services=services, now=models.utcnow(),
             ref=PetitionRef(id=appeal.id))
 
-        # Then it returns to where it was, with the working days it had left
+        # Then it returns to where it was, with the days it had left (in its unit)
         assert resumed.status is before
         now_day = models.utcnow().astimezone(services.tz).date()
         due_day = resumed.due_at.astimezone(services.tz).date()
-        assert services.calendar.working_days_between(now_day, due_day) == left
+        assert services.calendar.count(now_day, left, resumed.time_limit_unit)[0] == due_day

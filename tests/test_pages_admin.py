@@ -99,13 +99,27 @@ async def test_the_calendar_shows_a_year_and_refuses_a_bad_import(sign_in_as):
 
 async def test_the_hall_admin_edits_a_time_limit_policy(sign_in_as):
     admin = await sign_in_as("hall_admin")
-    code = f"TEST{uuid.uuid4().hex[:4].upper()}.ACCEPTANCE"
+    form = {"code": "PETITION.ACCEPTANCE", "category": "PETITION", "stage": "ACCEPTANCE",
+            "description": "测试", "active": "1"}
+    shown = await admin.get("/admin/policies")
+    assert "15日" in shown.text and "60日" in shown.text and "受理之日" in shown.text
 
-    saved = await admin.post("/admin/policies", {"code": code, "category": "PETITION",
-                                                 "stage": "ACCEPTANCE", "working_days": "12",
-                                                 "description": "测试", "active": "1"})
-    assert saved.status_code == 303
-    assert code in (await admin.get("/admin/policies")).text
+    try:
+        # When the unit is changed on the page, 12 working days instead of 15 日
+        saved = await admin.post("/admin/policies", form | {"days": "12",
+                                                            "unit": "WORKING_DAYS"})
+        assert saved.status_code == 303
+        page = (await admin.get("/admin/policies")).text
+        assert "12个工作日" in page and "15日" not in page
+        # and a policy counting from an event its stage cannot count from is refused
+        bad = await admin.post("/admin/policies", form | {"days": "12", "unit": "CALENDAR_DAYS",
+                                                          "counts_from": "ACCEPTANCE"})
+        assert bad.status_code == 400 and "起算" in bad.text
+    finally:
+        await admin.post("/admin/policies", form | {
+            "days": "15", "unit": "CALENDAR_DAYS",
+            "description": "信访工作条例（2022）：自收到信访事项之日起15日内决定是否受理并告知"})
+    assert "15日" in (await admin.get("/admin/policies")).text
 
 
 async def test_the_audit_log_lists_newest_first_with_names(sign_in_as, sessionmaker, world,

@@ -96,3 +96,15 @@ async def test_a_double_submission_registers_one_appeal(sign_in_as):
     second = await hall.post("/petitions/new", data)
 
     assert first.headers["location"] == second.headers["location"]
+
+
+async def test_a_formal_petition_previews_its_acceptance_deadline_in_days(sign_in_as):
+    hall = await sign_in_as("hall_dispatcher")
+
+    checked = await hall.post("/petitions/new/check", form(category="PETITION",
+                                                           received_at="2026-07-20T10:00"),
+                              htmx=True)
+
+    # 60 日 from acceptance; before it, the acceptance decision: 15 日 from 07-20
+    assert "信访事项 60日（起算：受理之日）" in checked.text
+    assert "受理告知期限（15日）" in checked.text and "2026-08-04 23:59" in checked.text

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
 from db import models
+from db.models import TimeUnit
 from resolvers.access.caller import SCOPES
 from resolvers.deadlines import calendars
 from resolvers.services import Services
@@ -23,6 +22,7 @@ mutation Set($input: TimeLimitPolicyInput!) {
 EVENTS = "query One($number: String!) { petition(number: $number) { dueAt deadlineProvisional "
 EVENTS += "events { kind data } } }"
 ALL_SCOPES = tuple(SCOPES)
+WORKING = TimeUnit.WORKING_DAYS
 
 
 async def test_the_seed_and_regulation_policies_are_listed(window):
@@ -83,35 +83,54 @@ SCHEDULE_2027 = """{"year": 2027,
 
 
 async def test_importing_a_year_recomputes_open_provisional_deadlines(
-    hall, window, session, settings
+    hall, window, labour_committee, session, settings
 ):
-    # Given a formal petition received now, whose 60 working days run into 2027
-    appeal = await submit(window, category="PETITION")
-    assert appeal["deadlineProvisional"] is True
+    # Given a formal petition accepted on Monday 2026-11-23 (60 日: Friday 2027-01-22),
+    # extended by 29 日: they end on Saturday 2027-02-20, which the estimate of 2027 takes
+    # for a weekend, so the deadline is Monday 02-22, provisional
+    appeal = await submit(window, category="PETITION", receivedAt="2026-11-20T09:00:00+08:00")
+    await step(hall, "acceptPetition", id=appeal["id"], acceptedAt="2026-11-23T10:00:00+08:00")
+    await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.LMC,
+               role="LEAD")
+    await step(labour_committee, "acceptAssignment", id=appeal["id"])
+    await step(labour_committee, "requestExtension", id=appeal["id"], days=29, reason="复杂")
+    extended = await step(hall, "approveExtension", id=appeal["id"])
+    assert extended["dueAt"] == "2027-02-22T23:59:59+08:00"
+    assert extended["deadlineProvisional"] is True
+    # and a complaint received now, extended by 30 working days into 2027
+    complaint = await submit(window)
+    await step(hall, "acceptPetition", id=complaint["id"])
+    await step(hall, "assignPetition", id=complaint["id"], organisationCode=factories.LMC,
+               role="LEAD")
+    await step(labour_committee, "acceptAssignment", id=complaint["id"])
+    await step(labour_committee, "requestExtension", id=complaint["id"], days=30, reason="复杂")
+    working = await step(hall, "approveExtension", id=complaint["id"])
+    assert working["deadlineProvisional"] is True
     services = Services(settings, calendar=await calendars.load_calendar(session))
     await session.commit()
     schedule = calendars.parse_schedule(SCHEDULE_2027)
 
-    # When the 2027 schedule is imported
+    # When the 2027 schedule is imported: Saturday 02-20 is a make-up working day
     result = await calendars.import_schedule(
         session=session, services=services, schedule=schedule, now=models.utcnow()
     )
 
-    # Then its deadline is official, counted on the new schedule, and the timeline says so
+    # Then the period of 日 ends on that Saturday, officially, and the timeline says so
     assert result.recomputed >= 1
-    row = (
-        await session.scalars(
-            select(models.Petition).where(models.Petition.number == appeal["number"])
-        )
-    ).one()
-    received = row.received_at.astimezone(services.tz).date()
-    expected, provisional = services.calendar.working_days_after(received, 60)
-    assert provisional is False
     data = await hall.data(EVENTS, {"number": appeal["number"]})
     assert data["petition"]["deadlineProvisional"] is False
-    assert data["petition"]["dueAt"] == f"{expected.isoformat()}T23:59:59+08:00"
+    assert data["petition"]["dueAt"] == "2027-02-20T23:59:59+08:00"
     recomputed = [e for e in data["petition"]["events"] if e["kind"] == "DEADLINE_RECOMPUTED"]
-    assert len(recomputed) == 1
-    assert recomputed[0]["data"]["from"] == appeal["dueAt"]
+    assert len(recomputed) >= 1
+    assert recomputed[0]["data"]["from"] == extended["dueAt"]
+    assert recomputed[0]["data"]["to"] == "2027-02-20T23:59:59+08:00"
+    # the complaint's 7 + 30 working days are counted on the official 2027 schedule
+    official = await calendars.load_calendar(session)
+    received = date.fromisoformat(complaint["receivedAt"][:10])
+    expected, provisional = official.count_all(received, [(7, WORKING), (30, WORKING)])
+    shown = await hall.data(EVENTS, {"number": complaint["number"]})
+    assert (shown["petition"]["dueAt"], shown["petition"]["deadlineProvisional"]) == (
+        f"{expected.isoformat()}T23:59:59+08:00", provisional)
+    assert provisional is False
     assert (await calendars.show_year(session, 2027)).official is True
     assert date(2027, 2, 20) in dict((await calendars.show_year(session, 2027)).workdays)

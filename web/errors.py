@@ -19,7 +19,7 @@ from typing import Any
 from babel.support import NullTranslations
 from jinja2 import pass_context
 
-from db.models import Escalation, PetitionStatus, Role
+from db.models import DeadlineStart, Escalation, PetitionStatus, PolicyStage, Role
 from resolvers.errors import HubError
 from web.i18n import DEFAULT, compile_catalogues
 
@@ -62,6 +62,8 @@ CONVERTERS: dict[str, Callable[[str, NullTranslations], str]] = {
     "action": lambda value, words: words.gettext(value),
     "field": lambda value, words: words.gettext(value),
     "kind": lambda value, words: words.gettext(value),
+    "stage": lambda name, _: PolicyStage[name].value,
+    "start": lambda name, _: DeadlineStart[name].value,
 }
 
 

@@ -41,7 +41,15 @@ from db.demo.mix import (
 )
 from db.demo.places import HALL_CODE, ROADS, SiteSpec
 from db.demo.routing import Plan, plan_life
-from db.models import AssignmentStatus, Category, Channel, Level, Matter, SiteKind
+from db.models import (
+    AssignmentStatus,
+    Category,
+    Channel,
+    DeadlineStart,
+    Level,
+    Matter,
+    SiteKind,
+)
 
 
 @dataclass(frozen=True)
@@ -76,10 +84,11 @@ class World:
     building_companies: list[str]
     property_companies: list[str]
     due: Callable[[datetime, Category], tuple[datetime, bool]]
-    time_limit: Callable[[Category], int]
+    acceptance_due: Callable[[datetime, Category], tuple[datetime, bool] | None]
+    limits: Callable[[Category], dict[str, Any]]
     keyed_hash: Callable[[str], str]
-    shift_deadline: Callable[[datetime, int], tuple[datetime, bool]]
-    working_days_left: Callable[[datetime, datetime], int]
+    shift_deadline: Callable[[datetime, int, Category], tuple[datetime, bool]]
+    days_left: Callable[[datetime, datetime, Category], int]
     end: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -247,7 +256,8 @@ class Generator:
         self.out.sequences[name] = seq
         number = f"{name}-{seq:06d}"
         petition_id = self._next("petitions")
-        due_at, provisional = w.due(at, category)
+        # A formal petition's first deadline is its acceptance decision's.
+        due_at, provisional = w.acceptance_due(at, category) or w.due(at, category)
 
         plan = Plan(
             rng=rng, world=w, at=at, category=category, matter=matter, level=level,
@@ -288,7 +298,11 @@ class Generator:
             "repeat_of_id": self._petition_id_of(earlier[0]) if earlier else None,
             "repeat_count": len(earlier), "level_skipping": skipping,
             "backlog": False, "backlog_owner": None, "due_at": due_at,
-            "deadline_provisional": provisional, "time_limit_days": w.time_limit(plan.category),
+            "deadline_provisional": provisional, **w.limits(plan.category),
+            "acceptance_due_at": due_at if w.acceptance_due(plan.at, plan.category) else None,
+            "accepted_at": None, "extension_unit": None,
+            "handling_starts_at": plan.at if w.limits(plan.category)["time_limit_from"]
+            is DeadlineStart.RECEIPT else None,
             "suspended_at": None, "suspended_from": None, "suspended_days_left": None,
             "extension_days": 0, "answered_at": None, "answer": None,
             "closed_at": None, "resolved": None, "satisfaction": None,

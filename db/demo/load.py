@@ -39,19 +39,27 @@ class DemoServices(Protocol):
     @property
     def tz(self) -> ZoneInfo: ...
 
-    def deadline(self, received_at: datetime, category: models.Category
-                 ) -> tuple[datetime, bool]:
-        """(due_at, provisional) for an appeal of `category` received at `received_at`."""
+    def deadline(self, start: datetime, category: models.Category) -> tuple[datetime, bool]:
+        """(due_at, provisional): `category`'s handling time limit counted from `start`."""
         ...
 
-    def time_limit(self, category: models.Category) -> int: ...
-
-    def shift_deadline(self, due_at: datetime, working_days: int) -> tuple[datetime, bool]:
-        """A deadline moved by `working_days` (an approved extension)."""
+    def acceptance_deadline(self, received_at: datetime, category: models.Category
+                            ) -> tuple[datetime, bool] | None:
+        """When the decision on acceptance is due, for a category that has one."""
         ...
 
-    def working_days_left(self, at: datetime, due_at: datetime) -> int:
-        """Working days from `at`'s day to the deadline's (what a suspension keeps)."""
+    def limits(self, category: models.Category) -> dict[str, Any]:
+        """The appeal's time-limit columns for `category`."""
+        ...
+
+    def shift_deadline(self, due_at: datetime, days: int, category: models.Category
+                       ) -> tuple[datetime, bool]:
+        """A deadline moved by `days` of the category's unit (an approved extension)."""
+        ...
+
+    def days_left(self, at: datetime, due_at: datetime, category: models.Category) -> int:
+        """Days of the category's unit from `at`'s day to the deadline's (what a
+        suspension keeps)."""
         ...
 
     def keyed_hash(self, value: str) -> str: ...
@@ -104,8 +112,9 @@ async def load_demo(session: AsyncSession, settings: Settings, *, appeals: int =
         sites=static.sites, companies=static.companies,
         building_companies=static.building_companies,
         property_companies=static.property_companies, due=cached_deadline(services),
-        time_limit=services.time_limit, keyed_hash=services.keyed_hash,
-        shift_deadline=services.shift_deadline, working_days_left=services.working_days_left,
+        acceptance_due=services.acceptance_deadline, limits=services.limits,
+        keyed_hash=services.keyed_hash, shift_deadline=services.shift_deadline,
+        days_left=services.days_left,
     )
     generator = Generator(world, rng, appeals, first_ids=first, sequences=sequences)
     console = Console(stderr=True, quiet=not show_progress)

@@ -15,11 +15,13 @@ from db.models import (
     AssignmentStatus,
     Category,
     Channel,
+    DeadlineStart,
     EventKind,
     Level,
     Matter,
     PetitionStatus,
     Satisfaction,
+    TimeUnit,
 )
 
 if TYPE_CHECKING:
@@ -117,7 +119,15 @@ def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
         life.add(p.at, E.REPEAT_LINKED, p.receiver,
                  data={"repeatOf": p.repeat_of, "repeatCount": p.repeat_count})
     t = life.add(office(p.at + minutes(rng, 2, 60), rng), E.ACCEPTED, p.receiver,
-                 status=S.ACCEPTED)
+                 status=S.ACCEPTED, petition={"accepted_at": AT})
+    if p.world.limits(p.category)["time_limit_from"] is DeadlineStart.ACCEPTANCE:
+        # The handling clock starts on the day of acceptance (a formal petition: 60 日).
+        due_at, provisional = p.world.due(t, p.category)
+        accepted = life.steps[-1]
+        assert accepted.petition is not None
+        accepted.petition.update(handling_starts_at=t, due_at=due_at,
+                                 deadline_provisional=provisional)
+        accepted.data.update(acceptedAt=t.isoformat(), dueAt=due_at.isoformat())
     direct = p.mode == "normal" and p.category is Category.CONSULTATION and rng.random() < 0.55
     lead = assisting = None
     closer = answerer = p.receiver
@@ -221,13 +231,16 @@ def _extend(p: Plan, life: Life, lead: int | None, assigner: str, due_at: dateti
     asked = start + (due_at - start) * rng.uniform(0.3, 0.8) if due_at > start else start
     life.add(asked, E.EXTENSION_REQUESTED, planned.org if planned else assigner, assignment=lead,
              data={"days": days, "reason": rng.choice(texts.EXTENSION_REASONS)})
-    new_due, _ = p.world.shift_deadline(due_at, days)
+    new_due, _ = p.world.shift_deadline(due_at, days, p.category)
     fields: dict[str, Any] | None = None
     if planned is not None:
-        fields = {"due_at": p.world.shift_deadline(planned.due_at, days)[0]}
+        fields = {"due_at": p.world.shift_deadline(planned.due_at, days, p.category)[0]}
+    unit = p.world.limits(p.category)["time_limit_unit"]
     life.add(life.last + minutes(rng, 30, 600), E.EXTENSION_APPROVED, assigner, assignment=lead,
-             status=S.EXTENDED, data={"days": days, "dueAt": new_due.isoformat()},
-             petition={"extension_days": days, "due_at": new_due}, assignment_fields=fields)
+             status=S.EXTENDED,
+             data={"days": days, "unit": unit.name, "dueAt": new_due.isoformat()},
+             petition={"extension_days": days, "extension_unit": unit, "due_at": new_due},
+             assignment_fields=fields)
     return new_due
 
 
@@ -235,9 +248,11 @@ def _suspend(p: Plan, life: Life, org: str, at: datetime, due_at: datetime) -> N
     """The clock stops: waiting for a court, an award, an expert, or the petitioner."""
     if at < p.world.end:
         at = _before(at, p.world.end, p.rng)
-        left = max(p.world.working_days_left(at, due_at), 0)
+        left = max(p.world.days_left(at, due_at, p.category), 0)
+        working = p.world.limits(p.category)["time_limit_unit"] is TimeUnit.WORKING_DAYS
         life.add(at, E.SUSPENDED, org, status=S.SUSPENDED,
-                 data={"reason": p.rng.choice(texts.SUSPENSION_REASONS), "workingDaysLeft": left},
+                 data={"reason": p.rng.choice(texts.SUSPENSION_REASONS),
+                       "workingDaysLeft" if working else "daysLeft": left},
                  petition={"suspended_at": AT, "suspended_from": life.status.name,
                            "suspended_days_left": left})
 

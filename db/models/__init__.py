@@ -12,6 +12,7 @@ from db.models.enums import (
     CalendarSource,
     Category,
     Channel,
+    DeadlineStart,
     Escalation,
     EventKind,
     Level,
@@ -23,6 +24,7 @@ from db.models.enums import (
     Role,
     Satisfaction,
     SiteKind,
+    TimeUnit,
 )
 from db.models.people import ApiClient, StaffUser
 from db.models.petitions import Assignment, NumberSequence, Petition, Petitioner, PetitionEvent
@@ -43,6 +45,7 @@ __all__ = [
     "Category",
     "Channel",
     "DeadlineAlert",
+    "DeadlineStart",
     "Enterprise",
     "Escalation",
     "EventKind",
@@ -66,5 +69,6 @@ __all__ = [
     "SiteKind",
     "StaffUser",
     "TimeLimitPolicy",
+    "TimeUnit",
     "utcnow",
 ]

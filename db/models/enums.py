@@ -182,6 +182,23 @@ class PolicyStage(enum.Enum):
     EXTENSION = "延期"
 
 
+class TimeUnit(enum.Enum):
+    """What a time limit counts: working days on the official calendar, or days (日) by the
+    civil code's rule (民法典 art. 201, 203: a last day off work moves to the next working day)."""
+
+    WORKING_DAYS = "工作日"
+    CALENDAR_DAYS = "日"
+
+
+class DeadlineStart(enum.Enum):
+    """The event a time limit counts from (that day itself not counted)."""
+
+    RECEIPT = "收到之日"
+    ACCEPTANCE = "受理之日"
+    ASSIGNMENT = "交办之日"
+    PREVIOUS_DEADLINE = "原期限届满之日"
+
+
 class CalendarSource(enum.Enum):
     CHINESECALENDAR = "chinesecalendar"
     IMPORT = "导入"

@@ -14,12 +14,14 @@ from db.models.enums import (
     AssignmentStatus,
     Category,
     Channel,
+    DeadlineStart,
     Escalation,
     EventKind,
     Level,
     Matter,
     PetitionStatus,
     Satisfaction,
+    TimeUnit,
 )
 
 
@@ -72,16 +74,36 @@ class Petition(Base):
     backlog_owner: Mapped[str | None] = mapped_column(String(64))
     due_at: Mapped[datetime]
     deadline_provisional: Mapped[bool] = mapped_column(default=False)
+    # The handling time limit as promised at registration: so many days of its unit,
+    # counted from `time_limit_from` (`handling_starts_at`, once that event happened).
     time_limit_days: Mapped[int]
+    time_limit_unit: Mapped[TimeUnit] = mapped_column(
+        str_enum(TimeUnit, "time_unit"), default=TimeUnit.WORKING_DAYS
+    )
+    time_limit_from: Mapped[DeadlineStart] = mapped_column(
+        str_enum(DeadlineStart, "deadline_start"), default=DeadlineStart.RECEIPT
+    )
+    handling_starts_at: Mapped[datetime | None]
+    # The acceptance clock (受理告知) of a category with an ACCEPTANCE policy: while the
+    # appeal is not yet accepted, `due_at` is `acceptance_due_at`.
+    acceptance_due_at: Mapped[datetime | None]
+    acceptance_limit_days: Mapped[int | None]
+    acceptance_limit_unit: Mapped[TimeUnit | None] = mapped_column(
+        str_enum(TimeUnit, "acceptance_unit")
+    )
+    accepted_at: Mapped[datetime | None]
     suspended_at: Mapped[datetime | None]
     # While suspended: the status to go back to, and the working days that were left.
     suspended_from: Mapped[PetitionStatus | None] = mapped_column(
         str_enum(PetitionStatus, "suspended_from")
     )
     suspended_days_left: Mapped[int | None]
-    # Working days the deadline moved for suspensions, so a reclassification keeps them.
-    paused_working_days: Mapped[int] = mapped_column(default=0)
+    # Days (of the time limit's unit) the deadline moved for suspensions, so a
+    # reclassification or a recount keeps them.
+    paused_days: Mapped[int] = mapped_column(default=0)
     extension_days: Mapped[int] = mapped_column(default=0)
+    # The unit the approved extensions count in (the EXTENSION policy's when approved).
+    extension_unit: Mapped[TimeUnit | None] = mapped_column(str_enum(TimeUnit, "extension_unit"))
     extension_requested_days: Mapped[int | None]
     extension_reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]

@@ -11,12 +11,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.engine import begin_write
-from db.models import Category, Channel, EventKind, Level, Matter, OrganisationKind, RegionKind
+from db.models import (
+    Category,
+    Channel,
+    DeadlineStart,
+    EventKind,
+    Level,
+    Matter,
+    OrganisationKind,
+    RegionKind,
+)
 from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.appeals.numbers import next_petition_number
-from resolvers.deadlines.limits import petition_deadline
-from resolvers.deadlines.policies import handling_limit
+from resolvers.deadlines.calendar import Deadline
+from resolvers.deadlines.limits import Limit, petition_deadline
+from resolvers.deadlines.policies import acceptance_limit, handling_limit
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.events.timeline import record_event
 from resolvers.services import Services
@@ -56,6 +66,31 @@ class Submission:
     level: Level | None = None
     people_count: int = 1
     client_request_id: str | None = None
+
+
+@dataclass
+class Clocks:
+    """An appeal's time limits at receipt and the deadline that runs first: the decision
+    on acceptance where the category has an ACCEPTANCE policy (a formal 信访事项: 15 日),
+    else handling (counted from receipt until the event it counts from happens)."""
+
+    handling: Limit
+    acceptance: Limit | None
+    due: Deadline
+    acceptance_due: Deadline | None
+
+
+async def clocks_at_receipt(
+    session: AsyncSession, services: Services, category: Category, received_at: datetime
+) -> Clocks:
+    """The time limits and the first deadline of an appeal of `category` received at
+    `received_at` (intake and its page's preview)."""
+    handling = await handling_limit(session, category)
+    acceptance = await acceptance_limit(session, category)
+    if acceptance is not None:
+        first = petition_deadline(services, received_at, acceptance)
+        return Clocks(handling, acceptance, first, first)
+    return Clocks(handling, None, petition_deadline(services, received_at, handling), None)
 
 
 @dataclass
@@ -187,8 +222,8 @@ async def _create(
     community = await _community(session, caller, s.community)
     person = await _petitioner(session, services, cleaned, community)
     level = s.level or LEVEL_OF_KIND.get(caller.organisation_kind, Level.DISTRICT)
-    limit = await handling_limit(session, s.category)
-    due = petition_deadline(services, cleaned.received_at, limit)
+    clocks = await clocks_at_receipt(session, services, s.category, cleaned.received_at)
+    due, limit, acceptance = clocks.due, clocks.handling, clocks.acceptance
     earlier = await _earlier_on_same_matter(session, person, s.matter, cleaned.received_at)
     petition = models.Petition(
         number=await next_petition_number(
@@ -211,7 +246,15 @@ async def _create(
         level_skipping=is_level_skipping(level, earlier),
         due_at=due.due_at,
         deadline_provisional=due.provisional,
-        time_limit_days=limit,
+        time_limit_days=limit.days,
+        time_limit_unit=limit.unit,
+        time_limit_from=limit.counts_from,
+        handling_starts_at=(
+            cleaned.received_at if limit.counts_from is DeadlineStart.RECEIPT else None
+        ),
+        acceptance_due_at=clocks.acceptance_due.due_at if clocks.acceptance_due else None,
+        acceptance_limit_days=acceptance.days if acceptance else None,
+        acceptance_limit_unit=acceptance.unit if acceptance else None,
         client_request_id=s.client_request_id,
     )
     session.add(petition)

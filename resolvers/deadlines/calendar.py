@@ -1,4 +1,9 @@
-"""The working-day calendar (工作日) and deadline arithmetic. Pure: no database.
+"""The working-day calendar (工作日) and deadline arithmetic, in 工作日 and in 日. Pure: no
+database.
+
+Two rules count a time limit, both leaving out the day it starts from (期间开始之日不计算在内):
+工作日 counts only working days; 日 counts calendar days, and when the last one is not a
+working day the period ends on the next working day (民法典 第二百零一条, 第二百零三条).
 
 The official schedule is what the State Council publishes each year: statutory
 holidays, the days bridged to them, and make-up working weekends (调休). Where a
@@ -17,7 +22,9 @@ from zoneinfo import ZoneInfo
 
 from lunar_python import Lunar, Solar
 
-MAX_WORKING_DAYS = 3650
+from db.models.enums import TimeUnit
+
+MAX_DAYS = 3650  # the longest time limit, in either unit
 
 
 @lru_cache(maxsize=64)
@@ -93,8 +100,8 @@ class WorkingCalendar:
     def working_days_after(self, start: date, n: int) -> tuple[date, bool]:
         """The Nth working day after `start` (`start` itself not counted), and whether
         any day on the way was estimated rather than official."""
-        if not 0 <= n <= MAX_WORKING_DAYS:
-            raise ValueError(f"working days must be between 0 and {MAX_WORKING_DAYS}")
+        if not 0 <= n <= MAX_DAYS:
+            raise ValueError(f"working days must be between 0 and {MAX_DAYS}")
         day, counted = start, 0
         provisional = not self.is_official(start) if n == 0 else False
         while counted < n:
@@ -103,6 +110,44 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 counted += 1
         return day, provisional
+
+    def days_after(self, start: date, n: int) -> tuple[date, bool]:
+        """The last day of a period of `n` 日 from `start` (民法典 art. 201, 203): `start`
+        is not counted; if the Nth day is not a working day, the period ends on the next
+        working day. Provisional when the working status of that Nth day, or of a day
+        passed on the way to the next working day, is estimated."""
+        if not 0 <= n <= MAX_DAYS:
+            raise ValueError(f"days must be between 0 and {MAX_DAYS}")
+        day = start + timedelta(days=n)
+        provisional = not self.is_official(day)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+            provisional = provisional or not self.is_official(day)
+        return day, provisional
+
+    def count(self, start: date, n: int, unit: TimeUnit) -> tuple[date, bool]:
+        """The last day of a time limit of `n` `unit`s from `start` (not counted)."""
+        if unit is TimeUnit.CALENDAR_DAYS:
+            return self.days_after(start, n)
+        return self.working_days_after(start, n)
+
+    def count_all(self, start: date, parts: Iterable[tuple[int, TimeUnit]]) -> tuple[date, bool]:
+        """Count each (n, unit) from where the one before ended: a time limit, then its
+        extension, then the days it stood still. Parts of 0 after the first add nothing."""
+        day, provisional, first = start, False, True
+        for n, unit in parts:
+            if n or first:
+                day, more = self.count(day, n, unit)
+                provisional = provisional or more
+            first = False
+        return day, provisional
+
+    def between(self, start: date, end: date, unit: TimeUnit) -> int:
+        """How many `unit`s lie after `start` up to and including `end` (negative when
+        `end` is earlier): what is left of a time limit on `start`."""
+        if unit is TimeUnit.CALENDAR_DAYS:
+            return (end - start).days
+        return self.working_days_between(start, end)
 
     def working_days_between(self, start: date, end: date) -> int:
         """How many working days lie after `start` up to and including `end`
@@ -123,15 +168,21 @@ class Deadline:
 
 
 def deadline(
-    received_at: datetime, working_days: int, calendar: WorkingCalendar, tz: ZoneInfo
+    received_at: datetime,
+    days: int,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo,
+    unit: TimeUnit = TimeUnit.WORKING_DAYS,
 ) -> Deadline:
-    """The end of the Nth working day after the local day of receipt.
+    """The end (24:00 local) of a time limit of `days` `unit`s from the local day of
+    `received_at`: the Nth working day after it, or for 日 the Nth day after it moved to
+    the next working day when it is not one.
 
-    期间开始之日不计算在内: the day of receipt is not counted, whatever its time or
+    期间开始之日不计算在内: the starting day is not counted, whatever its time or
     whether it is itself a working day.
     """
     local_day = received_at.astimezone(tz).date()
-    due_day, provisional = calendar.working_days_after(local_day, working_days)
+    due_day, provisional = calendar.count(local_day, days, unit)
     return Deadline(end_of_day(due_day, tz), provisional)
 
 

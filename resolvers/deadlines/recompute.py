@@ -1,4 +1,12 @@
-"""Recomputing provisional deadlines once a year's official schedule is known."""
+"""Recomputing provisional deadlines once a year's official schedule is known.
+
+A deadline in 工作日 is read back: the working days between its start and the old
+deadline on the old calendar, counted again on the new one (so whatever moved it carries
+over). A deadline in 日 cannot be read back (where its last day was moved to the next
+working day is lost), so it is counted again from its parts: an appeal's time limit,
+extensions and pauses (`limits.handling_deadline`), an acceptance decision's
+limit, an assignment's time limit (and, for the lead, the appeal's extensions).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import EventKind, PetitionStatus
+from db.models import AssignmentRole, EventKind, PetitionStatus, TimeUnit
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
 from resolvers.deadlines.calendar import WorkingCalendar, end_of_day
+from resolvers.deadlines.limits import acceptance_deadline, handling_deadline
+from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.events.timeline import record_system_event
 
 
@@ -53,9 +63,9 @@ async def recompute_provisional_deadlines(
         )
     ).all()
     for petition in petitions:
-        due_at, provisional = moved_deadline(
-            petition.received_at, petition.due_at, before, after, tz
-        )
+        due_at, provisional = _petition_deadline(petition, before, after, tz)
+        if on_acceptance_clock(petition):
+            petition.acceptance_due_at = due_at
         if due_at != petition.due_at or provisional != petition.deadline_provisional:
             record_system_event(
                 session,
@@ -67,17 +77,17 @@ async def recompute_provisional_deadlines(
             petition.due_at, petition.deadline_provisional = due_at, provisional
             changed += 1
     assignments = (
-        await session.scalars(
-            select(models.Assignment).where(
+        await session.execute(
+            select(models.Assignment, models.Petition)
+            .join(models.Petition, models.Petition.id == models.Assignment.petition_id)
+            .where(
                 models.Assignment.deadline_provisional,
                 models.Assignment.status.in_(ACTIVE_ASSIGNMENT),
             )
         )
     ).all()
-    for assignment in assignments:
-        due_at, provisional = moved_deadline(
-            assignment.assigned_at, assignment.due_at, before, after, tz
-        )
+    for assignment, of in assignments:
+        due_at, provisional = _assignment_deadline(assignment, of, before, after, tz)
         if due_at != assignment.due_at or provisional != assignment.deadline_provisional:
             record_system_event(
                 session,
@@ -91,6 +101,36 @@ async def recompute_provisional_deadlines(
             changed += 1
     await session.flush()
     return changed
+
+
+def _petition_deadline(
+    petition: models.Petition, before: WorkingCalendar, after: WorkingCalendar, tz: ZoneInfo
+) -> tuple[datetime, bool]:
+    if on_acceptance_clock(petition):
+        due = acceptance_deadline(petition, after, tz)
+        assert due is not None
+        return due.due_at, due.provisional
+    if petition.time_limit_unit is TimeUnit.CALENDAR_DAYS:
+        due = handling_deadline(petition, after, tz)
+        return due.due_at, due.provisional
+    start = petition.handling_starts_at or petition.received_at
+    return moved_deadline(start, petition.due_at, before, after, tz)
+
+
+def _assignment_deadline(
+    assignment: models.Assignment,
+    petition: models.Petition,
+    before: WorkingCalendar,
+    after: WorkingCalendar,
+    tz: ZoneInfo,
+) -> tuple[datetime, bool]:
+    if petition.time_limit_unit is not TimeUnit.CALENDAR_DAYS:
+        return moved_deadline(assignment.assigned_at, assignment.due_at, before, after, tz)
+    parts: list[tuple[int, TimeUnit]] = [(petition.time_limit_days, petition.time_limit_unit)]
+    if assignment.role is AssignmentRole.LEAD:
+        parts.append((petition.extension_days, petition.extension_unit or TimeUnit.CALENDAR_DAYS))
+    day, provisional = after.count_all(assignment.assigned_at.astimezone(tz).date(), parts)
+    return end_of_day(day, tz), provisional
 
 
 def _change(old: datetime, new: datetime, provisional: bool, tz: ZoneInfo) -> dict[str, object]:

@@ -34,6 +34,18 @@ def clock_running() -> ColumnElement[bool]:
     return and_(p.status.in_(AWAITING_ANSWER), p.suspended_at.is_(None))
 
 
+def on_acceptance_clock(petition: models.Petition) -> bool:
+    """Whether the appeal's running deadline (`due_at`) is its acceptance decision's: a
+    category with an acceptance time limit (a formal 信访事项), not yet accepted."""
+    return petition.acceptance_due_at is not None and petition.accepted_at is None
+
+
+def acceptance_clock() -> ColumnElement[bool]:
+    """`on_acceptance_clock` as SQL (the watcher keeps each clock's alerts apart)."""
+    p = models.Petition
+    return and_(p.acceptance_due_at.is_not(None), p.accepted_at.is_(None))
+
+
 def overdue(now: datetime) -> ColumnElement[bool]:
     """Appeals past their deadline with the clock running."""
     return and_(clock_running(), models.Petition.due_at < now)

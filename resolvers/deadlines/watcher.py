@@ -1,9 +1,13 @@
 """The deadline watcher: `DEADLINE_APPROACHING` and `OVERDUE`, exactly once each.
 
 "Exactly once" is the database's promise: a `deadline_alerts` row with a unique
-(petition, assignment, kind) key is inserted with ON CONFLICT DO NOTHING, and the
+(petition, assignment, clock, kind) key is inserted with ON CONFLICT DO NOTHING, and the
 event is written only when that insert took — in the same transaction. Any number
 of watchers (workers, machines, a restarted process) may run the same pass.
+
+An appeal has two clocks: a formal 信访事项 runs on its acceptance decision's deadline
+until it is accepted (ACCEPTANCE), then on its handling deadline (HANDLING); each
+clock gets its own alerts. Assignments are always HANDLING.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.engine import begin_write
-from db.models import EventKind
+from db.models import EventKind, PolicyStage
 from resolvers import metrics
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
 from resolvers.deadlines import standing
@@ -48,17 +52,20 @@ async def run_watch(session: AsyncSession, now: datetime, services: Services) ->
         while True:
             await begin_write(session)
             raised = 0
-            for petition_id, assignment_id, due_at in await _candidates(
+            for petition_id, assignment_id, clock, due_at in await _candidates(
                 session, kind, lower, upper
             ):
-                if await _claim(session, petition_id, assignment_id, kind, now):
+                if await _claim(session, petition_id, assignment_id, clock, kind, now):
+                    data = {"dueAt": due_at.astimezone(services.tz).isoformat()}
+                    if clock is PolicyStage.ACCEPTANCE:
+                        data["clock"] = clock.name
                     record_system_event(
                         session,
                         petition_id=petition_id,
                         assignment_id=assignment_id,
                         kind=kind,
                         occurred_at=now,
-                        data={"dueAt": due_at.astimezone(services.tz).isoformat()},
+                        data=data,
                     )
                     raised += 1
             await session.commit()
@@ -71,38 +78,54 @@ async def run_watch(session: AsyncSession, now: datetime, services: Services) ->
     return result
 
 
-def _not_alerted(petition_id: Any, assignment_key: Any, kind: EventKind) -> ColumnElement[bool]:
+def _not_alerted(
+    petition_id: Any, assignment_key: Any, clock: PolicyStage, kind: EventKind
+) -> ColumnElement[bool]:
     alert = models.DeadlineAlert
     return ~exists().where(
-        alert.petition_id == petition_id, alert.assignment_key == assignment_key, alert.kind == kind
+        alert.petition_id == petition_id,
+        alert.assignment_key == assignment_key,
+        alert.clock == clock,
+        alert.kind == kind,
     )
+
+
+def _on_clock(clock: PolicyStage) -> ColumnElement[bool]:
+    """The appeals whose running deadline is `clock`'s."""
+    acceptance = standing.acceptance_clock()
+    return acceptance if clock is PolicyStage.ACCEPTANCE else ~acceptance
 
 
 async def _candidates(
     session: AsyncSession, kind: EventKind, lower: datetime | None, upper: datetime
-) -> list[tuple[int, int | None, datetime]]:
+) -> list[tuple[int, int | None, PolicyStage, datetime]]:
     p, a = models.Petition, models.Assignment
     overdue = kind is EventKind.OVERDUE
     petition_due = p.due_at < upper if overdue else p.due_at <= upper
     assignment_due = a.due_at < upper if overdue else a.due_at <= upper
-    petitions = select(p.id, p.due_at).where(
-        standing.clock_running(),
-        petition_due,
-        _not_alerted(p.id, 0, kind),
-    )
+    rows: list[tuple[int, int | None, PolicyStage, datetime]] = []
+    for clock in (PolicyStage.ACCEPTANCE, PolicyStage.HANDLING):
+        petitions = select(p.id, p.due_at).where(
+            standing.clock_running(),
+            _on_clock(clock),
+            petition_due,
+            _not_alerted(p.id, 0, clock, kind),
+        )
+        if lower is not None:
+            petitions = petitions.where(p.due_at >= lower)
+        rows += [
+            (pid, None, clock, due)
+            for pid, due in (await session.execute(petitions.limit(BATCH))).all()
+        ]
     assignments = select(a.petition_id, a.id, a.due_at).where(
         a.status.in_(ACTIVE_ASSIGNMENT),
         assignment_due,
-        _not_alerted(a.petition_id, a.id, kind),
+        _not_alerted(a.petition_id, a.id, PolicyStage.HANDLING, kind),
     )
     if lower is not None:
-        petitions = petitions.where(p.due_at >= lower)
         assignments = assignments.where(a.due_at >= lower)
-    rows: list[tuple[int, int | None, datetime]] = [
-        (pid, None, due) for pid, due in (await session.execute(petitions.limit(BATCH))).all()
-    ]
     rows += [
-        (pid, aid, due)
+        (pid, aid, PolicyStage.HANDLING, due)
         for pid, aid, due in (
             await session.execute(
                 assignments.join(p, and_(p.id == a.petition_id, p.suspended_at.is_(None))).limit(
@@ -118,6 +141,7 @@ async def _claim(
     session: AsyncSession,
     petition_id: int,
     assignment_id: int | None,
+    clock: PolicyStage,
     kind: EventKind,
     now: datetime,
 ) -> bool:
@@ -129,10 +153,13 @@ async def _claim(
         .values(
             petition_id=petition_id,
             assignment_key=assignment_id or 0,
+            clock=clock,
             kind=kind,
             raised_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["petition_id", "assignment_key", "kind"])
+        .on_conflict_do_nothing(
+            index_elements=["petition_id", "assignment_key", "clock", "kind"]
+        )
         .returning(models.DeadlineAlert.id)
     )
     return (await session.execute(statement)).scalar_one_or_none() is not None

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import AssignmentRole, AssignmentStatus, Escalation, EventKind
+from db.models import AssignmentRole, AssignmentStatus, DeadlineStart, Escalation, EventKind
 from db.models import OrganisationKind as Kind
 from resolvers import validation
 from resolvers.access.caller import Caller
+from resolvers.deadlines.limits import handling_deadline
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
 from resolvers.workflow.steps import PetitionRef, Step, take_step
@@ -59,8 +60,9 @@ def _new_assignment(
     due_at: datetime | None,
     instructions: str,
 ) -> models.Assignment:
+    p = step.petition
     if due_at is None:
-        due_at, provisional = step.deadline_after(step.now, step.petition.time_limit_days)
+        due_at, provisional = step.deadline_after(step.now, p.time_limit_days, p.time_limit_unit)
     else:
         provisional = False
     assignment = models.Assignment(
@@ -77,6 +79,19 @@ def _new_assignment(
     step.session.add(assignment)
     step.assignments.append(assignment)
     return assignment
+
+
+def _start_handling_clock(step: Step, role: AssignmentRole) -> None:
+    """A time limit counted from assignment (交办之日) starts with the first lead."""
+    p = step.petition
+    if (
+        role is AssignmentRole.LEAD
+        and p.time_limit_from is DeadlineStart.ASSIGNMENT
+        and p.handling_starts_at is None
+    ):
+        p.handling_starts_at = step.now
+        due = handling_deadline(p, step.services.calendar, step.services.tz)
+        p.due_at, p.deadline_provisional = due.due_at, due.provisional
 
 
 def _check_due(due_at: datetime | None, now: datetime) -> None:
@@ -118,6 +133,7 @@ async def assign_petition(
         if role is AssignmentRole.LEAD and step.active(AssignmentRole.LEAD):
             raise BadUserInput("the appeal already has an active lead", field="role")
         assignment = _new_assignment(step, organisation, role, due_at, note)
+        _start_handling_clock(step, role)
         await session.flush()
         step.event(
             EventKind.ASSIGNED,

@@ -118,7 +118,7 @@ async def reopen_petition(
     reason: str,
 ) -> models.Petition:
     """重启: reopen a closed (or dissatisfied) appeal; it needs a new answer and feedback,
-    and gets a new deadline of its time limit from now."""
+    and gets a new deadline: its time limit (in its unit) from today."""
     reason = validation.text(reason, "reason", max_length=MAX_COMMENT)
 
     async def change(step: Step) -> None:
@@ -130,7 +130,11 @@ async def reopen_petition(
         p.feedback_comment = None
         p.closed_at = None
         p.resolved = None
-        p.due_at, p.deadline_provisional = step.deadline_after(step.now, p.time_limit_days)
+        p.due_at, p.deadline_provisional = step.deadline_after(
+            step.now, p.time_limit_days, p.time_limit_unit)
+        # A fresh time limit: what extensions and pauses added to the old one is spent.
+        p.handling_starts_at = step.now
+        p.extension_days, p.extension_unit, p.paused_days = 0, None, 0
         step.event(EventKind.REOPENED, {"reason": reason, "dueAt": p.due_at.isoformat()})
 
     return await take_step(

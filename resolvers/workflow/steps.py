@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db import models
 from db.engine import begin_write
-from db.models import AssignmentRole, EventKind, OrganisationKind
+from db.models import AssignmentRole, EventKind, OrganisationKind, TimeUnit
 from resolvers.access.authority import Standing, authorise
 from resolvers.access.caller import Caller
 from resolvers.access.policy import ACTIVE_ASSIGNMENT, petition_scope
@@ -96,8 +96,10 @@ class Step:
             if a.status in ACTIVE_ASSIGNMENT and (role is None or a.role is role)
         ]
 
-    def deadline_after(self, start: datetime, working_days: int) -> tuple[datetime, bool]:
-        due = deadline(start, working_days, self.services.calendar, self.services.tz)
+    def deadline_after(
+        self, start: datetime, days: int, unit: TimeUnit = TimeUnit.WORKING_DAYS
+    ) -> tuple[datetime, bool]:
+        due = deadline(start, days, self.services.calendar, self.services.tz, unit)
         return due.due_at, due.provisional
 
     def local_day(self, moment: datetime) -> date:

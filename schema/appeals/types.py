@@ -10,20 +10,24 @@ from strawberry.scalars import JSON
 
 from db import models
 from resolvers.access import disclosure
+from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.pagination import encode_cursor
 from schema.common import Info, local, parse_id, selected
+from schema.deadlines import PolicyStage
 from schema.directory import Organisation, Region, load_organisation
 from schema.enums import (
     AssignmentRole,
     AssignmentStatus,
     Category,
     Channel,
+    DeadlineStart,
     Escalation,
     EventKind,
     Level,
     Matter,
     PetitionStatus,
     Satisfaction,
+    TimeUnit,
 )
 
 # The GraphQL names of the personal fields, and the domain's.
@@ -132,12 +136,32 @@ class Petition:
     status: PetitionStatus = strawberry.field(description="Where it stands.")
     received_at: datetime = strawberry.field(description="When it was received.")
     due_at: datetime = strawberry.field(
-        description="The end of the last working day allowed (the day of receipt not counted)."
+        description="The running deadline (24:00 local of its last day): before a formal "
+        "petition is accepted, its acceptance decision's (`acceptanceDueAt`); after, the "
+        "handling deadline, counted in `timeLimitUnit` from the day of `timeLimitCountsFrom` "
+        "(that day not counted)."
     )
+    deadline_clock: PolicyStage = strawberry.field(  # type: ignore[valid-type]
+        description="Which deadline `dueAt` is: ACCEPTANCE (the decision whether to accept) "
+        "or HANDLING."
+    )
+    acceptance_due_at: datetime | None = strawberry.field(
+        description="When the decision whether to accept it is due (受理告知), for a category "
+        "with an acceptance time limit (a formal 信访事项: 15 日 from receipt)."
+    )
+    accepted_at: datetime | None = strawberry.field(description="When it was accepted (受理).")
     deadline_provisional: bool = strawberry.field(
         description="True while the deadline rests on a year whose official schedule is not loaded."
     )
-    time_limit_days: int = strawberry.field(description="Its time limit in working days.")
+    time_limit_days: int = strawberry.field(
+        description="Its handling time limit, in `timeLimitUnit`s."
+    )
+    time_limit_unit: TimeUnit = strawberry.field(
+        description="What its time limit counts: WORKING_DAYS (工作日) or CALENDAR_DAYS (日)."
+    )
+    time_limit_counts_from: DeadlineStart = strawberry.field(
+        description="The event its handling time limit counts from."
+    )
     people_count: int = strawberry.field(description="How many people brought it.")
     collective: bool = strawberry.field(description="集体访: five or more people.")
     repeat_count: int = strawberry.field(
@@ -161,10 +185,11 @@ class Petition:
         description="When it was suspended (挂起), while its clock is paused."
     )
     extension_days: int = strawberry.field(
-        description="Working days added by approved extensions (延期)."
+        description="Days added by approved extensions (延期), in the unit of the category's "
+        "EXTENSION policy (a formal 信访事项: 日; otherwise working days)."
     )
     extension_requested_days: int | None = strawberry.field(
-        description="Working days of an extension request awaiting a decision."
+        description="Days of an extension request awaiting a decision."
     )
     escalated_to: Escalation | None = strawberry.field(
         description="Where it was escalated: mediation, arbitration or litigation."
@@ -187,7 +212,16 @@ class Petition:
             received_at=local(info, row.received_at),
             due_at=local(info, row.due_at),
             deadline_provisional=row.deadline_provisional,
+            deadline_clock=(
+                models.PolicyStage.ACCEPTANCE
+                if on_acceptance_clock(row)
+                else models.PolicyStage.HANDLING
+            ),
+            acceptance_due_at=local(info, row.acceptance_due_at),
+            accepted_at=local(info, row.accepted_at),
             time_limit_days=row.time_limit_days,
+            time_limit_unit=row.time_limit_unit,
+            time_limit_counts_from=row.time_limit_from,
             people_count=row.people_count,
             collective=row.collective,
             repeat_count=row.repeat_count,

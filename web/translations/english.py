@@ -27,8 +27,10 @@ PLURALS = {
     "%(num)d人": ("%(num)d person", "%(num)d people"),
     "此信访人此前已有%(num)d件诉求": ("this petitioner has %(num)d earlier appeal",
                                 "this petitioner has %(num)d earlier appeals"),
-    "待批延期：%(num)d个工作日": ("extension awaiting approval: %(num)d working day",
-                           "extension awaiting approval: %(num)d working days"),
+    "待批延期：%(num)d天": ("extension awaiting approval: %(num)d day",
+                        "extension awaiting approval: %(num)d days"),
+    "%(num)d日": ("%(num)d day", "%(num)d days"),
+    "已延期%(num)d日": ("extended by %(num)d day", "extended by %(num)d days"),
     "第%(num)d次": ("visit no. %(num)d", "visit no. %(num)d"),
     "已延期%(num)d个工作日": ("extended by %(num)d working day",
                          "extended by %(num)d working days"),
@@ -136,6 +138,17 @@ ENUMS = {
     "管理员": "Administrator",
     # PolicyStage
     "办理": "Handling", "受理告知": "Acceptance", "延期": "Extension",
+    # TimeUnit (工作日 is above), DeadlineStart
+    "日": "Days", "收到之日": "Receipt", "受理之日": "Acceptance", "交办之日": "Assignment",
+    "原期限届满之日": "The previous deadline",
+    # Time limits in 日 and 工作日
+    "时限": "Time limit", "起算": "Counts from", "天数": "Days", "计算单位": "Unit",
+    "按环节惯例": "The stage's usual event", "受理告知期限": "Acceptance decision due",
+    "延期天数": "Days of extension",
+    "工作日：只计官方日历上的工作日。日：按日历日计算，期间开始之日不计入，最后一日是法定休假日的，以休假日结束的次日为最后一日（民法典第二百零一条、第二百零三条）。":
+        "Working days count only the working days of the official calendar. Days count "
+        "calendar days: the starting day is not counted, and when the last day is a rest day "
+        "the period ends on the next working day (Civil Code art. 201, 203).",
     # OrganisationKind
     "区群众诉求服务大厅": "District appeals hall",
     "街道综合性群众诉求服务平台": "Street appeals platform",
@@ -168,7 +181,7 @@ def enum_values() -> list[str]:
     kinds = [enums.Category, enums.Matter, enums.Channel, enums.Level, enums.PetitionStatus,
              enums.AssignmentRole, enums.AssignmentStatus, enums.Satisfaction,
              enums.Escalation, enums.EventKind, enums.Role, enums.PolicyStage,
-             enums.OrganisationKind]
+             enums.OrganisationKind, enums.TimeUnit, enums.DeadlineStart]
     return list(dict.fromkeys(str(member.value) for kind in kinds for member in kind))
 
 

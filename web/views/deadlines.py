@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from db.models import Category, PolicyStage
+from db.models import Category, DeadlineStart, PolicyStage, TimeUnit
 from resolvers.deadlines import calendars, policies
 from resolvers.errors import BadUserInput, HubError
 from web import forms
@@ -62,6 +62,7 @@ async def _policies_page(request: Request, session: AsyncSession, staff: Staff,
     return render(request, "deadlines/policies.html", "deadlines/_policies.html", {
         "staff": staff, "policies": rows, "error": error, "form": form or {},
         "categories": list(Category), "stages": list(PolicyStage), "section": "policies",
+        "units": list(TimeUnit), "starts": list(DeadlineStart),
         "may_edit": staff.caller.is_hall,
     }, status_code=form_status(request, error))
 
@@ -74,11 +75,14 @@ async def policy_list(request: Request) -> Response:
         await require_csrf(request)
         form = await request.form()
         try:
-            days = forms.whole_number(form, "working_days", field="workingDays")
+            days = forms.whole_number(form, "days", field="days")
             stage = forms.choice(PolicyStage, form, "stage")
             await policies.set_policy(session=session, caller=staff.caller,
                                       change=policies.PolicyChange(
-                code=forms.text(form, "code"), stage=stage, working_days=days,
+                code=forms.text(form, "code"), stage=stage, days=days,
+                unit=forms.choice(TimeUnit, form, "unit"),
+                counts_from=forms.optional_choice(DeadlineStart, form, "counts_from",
+                                                  field="countsFrom"),
                 category=forms.optional_choice(Category, form, "category"),
                 description=forms.text(form, "description"), active=forms.flag(form, "active")))
         except HubError as refused:

@@ -23,10 +23,10 @@ from resolvers.appeals.intake import (
     COLLECTIVE_THRESHOLD,
     PetitionerDetails,
     Submission,
+    clocks_at_receipt,
     submit_petition,
 )
 from resolvers.appeals.worklist import earlier_appeals
-from resolvers.deadlines.limits import petition_deadline
 from resolvers.deadlines.policies import handling_limits
 from resolvers.directory.organisations import list_communities
 from resolvers.errors import BadUserInput, HubError
@@ -93,8 +93,10 @@ async def _checks(request: Request, session: AsyncSession, staff: Staff,
             received = _received_at(request, form)
         except BadUserInput as bad:
             errors["received_at"] = error_text(bad, language)
-        due = petition_deadline(services(request), received or now(), limits[category])
-        preview = {"category": category, "days": limits[category], "due": due}
+        clocks = await clocks_at_receipt(session, services(request), category,
+                                         received or now())
+        preview = {"category": category, "limit": clocks.handling, "due": clocks.due,
+                   "acceptance": clocks.acceptance}
     return {"errors": errors, "earlier": earlier, "preview": preview, "limits": limits,
             "collective": people >= COLLECTIVE_THRESHOLD, "people": people}
 
