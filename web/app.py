@@ -39,7 +39,7 @@ from web.pages import (
     sign_in_required,
 )
 from web.views import access as auth_views
-from web.views import admin, deadlines, workflow
+from web.views import admin, deadlines, governance, stats, workflow
 from web.views.appeals import exports, intake, petition, worklist
 
 HERE = Path(__file__).parent
@@ -103,6 +103,8 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             *workflow.routes,
             *admin.routes,
             *deadlines.routes,
+            *governance.routes,
+            *stats.routes,
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

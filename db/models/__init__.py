@@ -24,6 +24,7 @@ from db.models.enums import (
     Satisfaction,
     SiteKind,
 )
+from db.models.governance import CommunityProfile, FigureTarget
 from db.models.people import ApiClient, StaffUser
 from db.models.petitions import Assignment, NumberSequence, Petition, Petitioner, PetitionEvent
 from db.models.places import Organisation, Region
@@ -42,10 +43,12 @@ __all__ = [
     "CalendarYear",
     "Category",
     "Channel",
+    "CommunityProfile",
     "DeadlineAlert",
     "Enterprise",
     "Escalation",
     "EventKind",
+    "FigureTarget",
     "Level",
     "Matter",
     "NumberSequence",
