@@ -112,7 +112,8 @@ EN = {
     "文件未导入，原有数据保持不变。": "Nothing was imported; the previous data stays.",
     "已导入 %(n)s 个社区的数据。": "Imported the figures of %(n)s communities.",
     "社区数据（CSV）": "Community figures (CSV)",
-    "格式：community,population,households,housing_units,public_facilities,public_services（见 README）。":
+    ("格式：community,population,households,housing_units,public_facilities,"
+     "public_services（见 README）。"):
         "Format: community,population,households,housing_units,public_facilities,"
         "public_services (see the README).",
     "常住人口": "Residents", "户数": "Households", "公共设施": "Public facilities",
