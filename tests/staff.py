@@ -24,6 +24,7 @@ STAFF = {
     "lmc_admin": ("t.lmc.admin", factories.LMC, (Role.ADMIN,), "劳调委管理员"),
     "court_clerk": ("t.court.clerk", factories.COURT, (Role.HANDLER,), "法院书记员"),
     "window_clerk": ("t.window.clerk", factories.WINDOW, (Role.DISPATCHER,), "窗口登记员"),
+    "hall_leader": ("t.hall.leader", factories.HALL, (Role.LEADER,), "大厅负责人"),
 }
 
 

@@ -124,3 +124,29 @@ async def test_the_worklist_fits_a_tablet(chromium, server, staff_users):
     await page.screenshot(path=SHOTS / "worklist-tablet.png")
     await page.goto(f"{server.url}/petitions/new?lang=en")
     assert "Register an appeal" in await page.locator("h1").inner_text()
+
+
+async def test_the_data_screen_updates_live_when_an_appeal_arrives(
+    chromium, server, staff_users, client_for
+):
+    server.app.state.event_poll_seconds = 0.5
+    context = await chromium.new_context(viewport={"width": 1920, "height": 1080},
+                                         locale="zh-CN")
+    page = await context.new_page()
+    await page.goto(f"{server.url}/login")
+    await page.get_by_label("用户名").fill(staff_users["hall_leader"])
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    # A leader lands on the screen, and its charts are drawn
+    await page.wait_for_url(f"{server.url}/screen")
+    await page.wait_for_selector("#chart-trend svg")
+    await page.wait_for_selector("#chart-places svg")
+    before = int(await page.locator("#today-received").inner_text())
+
+    await submit(await client_for(factories.WINDOW), title="大屏实时更新")
+
+    await page.wait_for_function(
+        f"Number(document.getElementById('today-received').textContent) > {before}",
+        timeout=20_000)
+    await page.screenshot(path=SHOTS / "screen.png")
+    await context.close()

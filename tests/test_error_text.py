@@ -49,6 +49,17 @@ def _constants(tree: ast.Module) -> dict[str, str]:
     return found
 
 
+def _super_init_message(node: ast.AST) -> str | None:
+    """`super().__init__("a message", …)`: the message a HubError subclass gives itself."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__" and isinstance(node.func.value, ast.Call)
+            and isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == "super"
+            and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return node.args[0].value
+    return None
+
+
 def raised_messages() -> list[tuple[str, str]]:
     """(where, template) for every HubError built in the scanned code; an f-string or
     anything else unreadable as `<…>`."""
@@ -57,6 +68,10 @@ def raised_messages() -> list[tuple[str, str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = _constants(tree)
         for node in ast.walk(tree):
+            if _super_init_message(node) is not None:  # an error class's own message
+                found.append((f"{path.relative_to(ROOT)}:{node.lineno}",
+                              str(_super_init_message(node))))
+                continue
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
             name = node.func.id

@@ -26,6 +26,7 @@ from db.models.enums import (
     SiteKind,
     TimeUnit,
 )
+from db.models.governance import CommunityProfile, FigureTarget
 from db.models.people import ApiClient, StaffUser
 from db.models.petitions import Assignment, NumberSequence, Petition, Petitioner, PetitionEvent
 from db.models.places import Organisation, Region
@@ -44,11 +45,13 @@ __all__ = [
     "CalendarYear",
     "Category",
     "Channel",
+    "CommunityProfile",
     "DeadlineAlert",
     "DeadlineStart",
     "Enterprise",
     "Escalation",
     "EventKind",
+    "FigureTarget",
     "Level",
     "Matter",
     "NumberSequence",

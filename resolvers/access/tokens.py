@@ -140,6 +140,22 @@ def staff_caller(user: models.StaffUser, organisation: models.Organisation) -> C
     )
 
 
+async def organisation_caller(session: AsyncSession, code: str) -> Caller:
+    """The organisation itself as a caller with read scopes: the operator's command line
+    acting in that organisation's slice (a report, an export), never writing."""
+    organisation = await organisation_by_code(session, code)
+    return Caller(
+        organisation_id=organisation.id,
+        organisation_code=organisation.code,
+        organisation_kind=organisation.kind,
+        region_id=organisation.region_id,
+        roles=frozenset(),
+        scopes=frozenset({"petitions:read"}),
+        client_id=None,
+        name=f"command line ({organisation.code})",
+    )
+
+
 async def create_user(
     *,
     session: AsyncSession,

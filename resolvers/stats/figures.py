@@ -132,9 +132,11 @@ async def petition_stats(
     end: date,
     group_by: GroupBy,
     now: datetime,
+    street: str | None = None,
 ) -> Stats:
     """The figures for appeals in the caller's slice over the days `start`..`end`
-    (inclusive, local time), one row per group, plus the total and the visit pyramid."""
+    (inclusive, local time), one row per group, plus the total and the visit pyramid;
+    with `street`, only appeals concerning that street's communities (a drill-down)."""
     caller.require_scope("petitions:read")
     for day, name in ((start, "period.from"), (end, "period.to")):
         if not 1900 <= day.year <= 2200:
@@ -178,6 +180,10 @@ async def petition_stats(
         stats_filter(caller),
         or_(received, within(p.closed_at), due),
     )
+    if street is not None:
+        parent = select(models.Region.id).where(models.Region.code == street).scalar_subquery()
+        in_period = and_(in_period, p.community_id.in_(
+            select(models.Region.id).where(models.Region.parent_id == parent)))
     # Aggregate by a plain column first (cheap integer or short keys), then name the
     # groups: the joins to organisations and regions touch a few dozen rows, not millions.
     base = _base_column(group_by)

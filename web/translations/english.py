@@ -107,6 +107,35 @@ EN = {
     "主办单位": "Lead", "登记日期": "Received", "没有符合条件的诉求。": "No appeal matches.",
     "翻页": "Pages", "回到第一页": "First page", "工作人员登录": "Staff sign-in",
     "登录": "Sign in", "密码": "Password",
+    # the leaders' pages: the data screen, statistics, governance data
+    "统计": "Statistics", "大屏": "Screen", "治理数据": "Governance data",
+    "基层治理数据": "Grassroots governance data", "问题清单": "Problems", "行": "Line",
+    "列": "Column", "问题": "Problem",
+    "文件未导入，原有数据保持不变。": "Nothing was imported; the previous data stays.",
+    "已导入 %(n)s 个社区的数据。": "Imported the figures of %(n)s communities.",
+    "社区数据（CSV）": "Community figures (CSV)",
+    ("格式：community,population,households,housing_units,public_facilities,"
+     "public_services（见 README）。"):
+        "Format: community,population,households,housing_units,public_facilities,"
+        "public_services (see the README).",
+    "常住人口": "Residents", "户数": "Households", "公共设施": "Public facilities",
+    "尚未导入": "Not imported yet", "目标值": "Targets", "办结率": "Completion rate",
+    "按期办结率": "On-time rate", "化解率": "Resolution rate", "满意率": "Satisfaction rate",
+    "街道：": "Street: ", "返回全区": "Back to the district", "导出 Excel": "Export Excel",
+    "导出 CSV": "Export CSV", "上月月报": "Last month's report", "受理量": "Received",
+    "在办": "Open", "超期": "Overdue", "数据大屏": "Data screen", "起": "From", "止": "To",
+    "分组": "Group by", "受理单位": "Receiving organisation", "查询": "Show",
+    "可视化数据大屏": "Data screen",
+    "坪山区群众诉求服务 · 数据大屏": "Pingshan appeals service · data screen",
+    "实时": "Live", "统计表": "Tables", "关键指标": "Key figures", "今日受理": "Received today",
+    "本年受理": "Received this year", "目标": "Target", "受理趋势": "Trend",
+    "受理趋势（按周 / 按月）": "Appeals received (weekly / monthly)",
+    "走访金字塔": "Visit pyramid", "倒金字塔预警": "Inverted pyramid",
+    "类别与事项": "Categories and matters", "街道与社区": "Streets and communities",
+    "街道与社区：每万人诉求量与超期": "Streets and communities: appeals per 10,000 residents, "
+        "and overdue",
+    "清单": "Lists", "无": "None", "每万人诉求量": "Per 10,000 residents", "按周": "Weekly",
+    "按月": "Monthly", "连接中断，正在重连": "Connection lost, reconnecting",
 }
 
 # The enums' values (what the pages show for a status, a category…).

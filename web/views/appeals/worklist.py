@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from db.models import Category, Matter, PetitionStatus
+from db.models import Category, Matter, PetitionStatus, Role
 from resolvers import metrics
 from resolvers.access.caller import Caller
 from resolvers.access.signin import caller_for_user
@@ -100,9 +100,11 @@ async def backlog(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
+    """Leaders land on the data screen, everyone else on the worklist."""
     async with db(request) as session:
-        await require_staff(request, session)
-    return RedirectResponse(request.url_for("petitions").path, status_code=303)
+        staff = await require_staff(request, session)
+    target = "screen" if Role.LEADER in staff.caller.roles else "petitions"
+    return RedirectResponse(request.url_for(target).path, status_code=303)
 
 
 def sse(event: str, ident: int) -> str:
