@@ -84,6 +84,8 @@ async def test_an_appeal_goes_from_the_hall_to_the_committee_and_not_to_the_cour
     assert "重复访" in await hall.locator(".petition-head").inner_text()
 
     await hall.get_by_role("button", name="受理", exact=True).click()
+    # The step's answer and the live update both redraw the appeal: wait for them to settle.
+    await hall.locator(".petition-head .status", has_text="已受理").wait_for()
     await hall.locator("summary", has_text="交办").click()  # a secondary step, folded away
     assign = hall.locator("#act-assign")
     await assign.wait_for()

@@ -3,6 +3,7 @@ that hold no personal data."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -87,7 +88,12 @@ async def test_one_log_line_per_request_with_its_facts(server, client_for, caplo
             "/graphql", json={"query": "query Mine { petitions(first: 2) { totalCount } }"},
             headers={"X-Request-Id": "abc123"})
     assert response.headers["x-request-id"] == "abc123"
-    lines = [r for r in caplog.records if getattr(r, "requestId", None) == "abc123"]
+    # The line is written once the response has gone: give the server a moment.
+    for _ in range(100):
+        lines = [r for r in caplog.records if getattr(r, "requestId", None) == "abc123"]
+        if lines:
+            break
+        await asyncio.sleep(0.05)
     assert len(lines) == 1
     line = lines[0]
     assert (line.route, line.status, line.organisation, line.operation, line.outcome) == (
