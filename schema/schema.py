@@ -176,7 +176,7 @@ class HubSchema(strawberry.federation.Schema):
                 # as `Query.petition` does: a partner's reference is no way round the scope
                 results.append(Forbidden("this operation needs the 'petitions:read' scope"))
                 continue
-            clean = {"__typename": typename, key: str(representation[key])}
+            clean = {"__typename": typename, key: str(fields[key])}
             results.extend(super().entities_resolver(info, [FederationAny(clean)]))
         return results
 
