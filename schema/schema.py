@@ -174,7 +174,12 @@ class HubSchema(strawberry.federation.Schema):
                 continue
             if typename == "Petition" and "petitions:read" not in caller.scopes:
                 # as `Query.petition` does: a partner's reference is no way round the scope
-                results.append(Forbidden("this operation needs the 'petitions:read' scope"))
+                results.append(
+                    Forbidden(
+                        "this operation needs the {scope} scope",
+                        params={"scope": repr("petitions:read")},
+                    )
+                )
                 continue
             clean = {"__typename": typename, key: str(fields[key])}
             results.extend(super().entities_resolver(info, [FederationAny(clean)]))
