@@ -46,6 +46,20 @@ function authorizationOf(context) {
 // the router enforces @requiresScopes and @policy with it before planning. The hub
 // and each partner still decide for themselves on every request.
 const callers = new Map();
+const MAX_CALLERS = 10_000;
+// The hub could not say (down or slow): the router refuses nothing and leaves every
+// decision to the subgraphs, whose own errors then reach the caller.
+const UNKNOWN = Object.freeze({ unknown: true, scopes: [], organisation: null });
+
+function remember(key, caller) {
+  if (callers.size >= MAX_CALLERS) {
+    const now = Date.now();
+    for (const [k, v] of callers) if (v.until <= now) callers.delete(k);
+    if (callers.size >= MAX_CALLERS) callers.clear(); // a flood of unknown tokens
+  }
+  callers.set(key, { caller, until: Date.now() + config.callerTtlMs });
+}
+
 async function resolveCaller(context) {
   const authorization = authorizationOf(context);
   if (!authorization) return null;
@@ -63,9 +77,9 @@ async function resolveCaller(context) {
     const me = (await response.json()).data?.me;
     caller = me ? { scopes: me.scopes, organisation: me.organisation } : null;
   } catch {
-    return null; // the hub is unreachable: answer without a caller, keep nothing
+    return UNKNOWN; // kept for no time: the next request asks again
   }
-  callers.set(key, { caller, until: Date.now() + config.callerTtlMs });
+  remember(key, caller);
   return caller;
 }
 
@@ -81,6 +95,7 @@ function validateCaller({ user, fieldNode, path, ...rules }) {
   const error = (message, code) =>
     new GraphQLError(message, { nodes: [fieldNode], path, extensions: { code } });
   if (!user) return error('a valid token is required', 'UNAUTHENTICATED');
+  if (user.unknown) return;
   const scopes = [rules.typeScopes, rules.fieldScopes];
   const policies = [rules.typePolicies, rules.fieldPolicies];
   if (!scopes.every((r) => satisfied(r, rules.userScopes))) {
@@ -153,7 +168,7 @@ export const gatewayConfig = defineConfig({
     validateUser: validateCaller,
     extractScopes: (caller) => caller?.scopes ?? [],
     // @policy(policies: [["hall"]]): the appeals hall's own callers.
-    extractPolicies: (caller) => (caller?.organisation.kind === 'APPEALS_HALL' ? ['hall'] : []),
+    extractPolicies: (caller) => (caller?.organisation?.kind === 'APPEALS_HALL' ? ['hall'] : []),
   },
   maskedErrors: { maskError: maskUpstreamError },
   landingPage: false,

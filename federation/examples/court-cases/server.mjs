@@ -57,6 +57,7 @@ async function whoIs(authorization) {
   });
   const body = await response.json();
   const caller = body.data?.me ? { organisation: body.data.me.organisation.code } : null;
+  if (callers.size >= 10_000) callers.clear(); // a flood of unknown tokens costs no memory
   callers.set(key, { caller, until: Date.now() + CALLER_TTL_MS });
   return caller;
 }
