@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 HASH := $(shell sha1sum pyproject.toml | cut -c1-10)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
+# The federation point's npm tooling (federation/package-lock.json), Node.js 20+.
+FED_STAMP := federation/node_modules/.installed-$(shell sha1sum federation/package-lock.json | cut -c1-10)
 
 .PHONY: run test test-sqlite test-postgresql lint services browser schema clean bench-stats \
-	bench-pages translations
+	bench-pages translations federation federation-install federation-compose federation-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +28,7 @@ run: $(RUN_STAMP)
 	$(BIN)/petition-hub demo --if-empty
 	$(BIN)/petition-hub serve --host 127.0.0.1 --port 8000
 
-test: $(TEST_STAMP) services browser lint test-sqlite test-postgresql
+test: $(TEST_STAMP) services browser federation-install lint test-sqlite test-postgresql
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -55,9 +57,29 @@ translations: $(RUN_STAMP)
 bench-pages: $(RUN_STAMP)
 	$(BIN)/python -m bench.pages
 
+# Named by the lockfile's hash: a new lockfile installs again, a checkout does not.
+$(FED_STAMP):
+	cd federation && npm ci --no-audit --no-fund
+	touch $@
+
+federation-install: $(FED_STAMP)
+
+# Composes federation/supergraph.yaml into federation/supergraph.graphql.
+federation-compose: $(FED_STAMP)
+	cd federation && node compose.mjs supergraph.yaml
+
+# The district's federation point on http://127.0.0.1:4000/graphql (Hive Gateway), in
+# front of the hub (`make run`) and the partners' subgraphs of supergraph.yaml.
+federation: federation-compose
+	cd federation && node_modules/.bin/hive-gateway supergraph supergraph.graphql
+
+# The court station's example subgraph on http://127.0.0.1:4001/graphql.
+federation-example: $(FED_STAMP)
+	cd federation && node examples/court-cases/server.mjs
+
 schema: $(RUN_STAMP)
 	$(BIN)/python -c "from db.config import Settings; from schema.schema import build_schema; \
 	open('schema/schema.graphql', 'w').write(build_schema(Settings(secret_key='x')).as_str() + '\n')"
 
 clean:
-	rm -rf $(VENV) var/hub.db var/hub.db-wal var/hub.db-shm
+	rm -rf $(VENV) var/hub.db var/hub.db-wal var/hub.db-shm federation/node_modules

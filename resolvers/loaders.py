@@ -32,6 +32,17 @@ async def organisations_by_id(
     return await _by_id(session, models.Organisation, ids)
 
 
+async def organisations_by_code(
+    session: AsyncSession, codes: Sequence[str]
+) -> list[models.Organisation | None]:
+    """Organisations by code (the directory is public to every caller)."""
+    rows = await session.scalars(
+        select(models.Organisation).where(models.Organisation.code.in_(set(codes)))
+    )
+    by_code = {row.code: row for row in rows}
+    return [by_code.get(c) for c in codes]
+
+
 async def regions_by_id(session: AsyncSession, ids: Sequence[int]) -> list[models.Region | None]:
     return await _by_id(session, models.Region, ids)
 

@@ -43,6 +43,11 @@ class Loaders:
         return self._loader(loaders.organisations_by_id)
 
     @cached_property
+    def organisation_by_code(self) -> DataLoader[str, models.Organisation | None]:
+        """Organisations by code: a partner's `_entities` key."""
+        return self._loader(loaders.organisations_by_code)
+
+    @cached_property
     def region(self) -> DataLoader[int, models.Region | None]:
         return self._loader(loaders.regions_by_id)
 

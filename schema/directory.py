@@ -13,7 +13,10 @@ from schema.common import Info, parse_id
 from schema.enums import OrganisationKind, RegionKind, SiteKind
 
 
-@strawberry.type(description="行政区划: a district, street, community or grid.")
+# A value type partners may return too (a case's community).
+@strawberry.federation.type(
+    description="行政区划: a district, street, community or grid.", shareable=True
+)
 class Region:
     code: str = strawberry.field(description="The region's code, e.g. `PS-C-LIULIAN`.")
     name: str = strawberry.field(description="The Chinese name, e.g. 六联社区.")
@@ -41,7 +44,10 @@ class Region:
         return Region.from_row(row) if row else None
 
 
-@strawberry.federation.type(keys=["id"], description="单位/平台: an organisation in the hub.")
+# Partners know organisations by code (`PS-LMC`), the hub by id: both are keys.
+@strawberry.federation.type(
+    keys=["id", "code"], tags=["partner"], description="单位/平台: an organisation in the hub."
+)
 class Organisation:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     code: str = strawberry.field(description="The organisation's code, e.g. `PS-HALL`.")
@@ -79,10 +85,15 @@ class Organisation:
         return Organisation.from_row(row) if row else None
 
     @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Organisation | None:
+    async def resolve_reference(
+        cls, info: Info, id: strawberry.ID | None = None, code: str | None = None
+    ) -> Organisation | None:
         info.context.caller  # noqa: B018 - federation lookups need a caller too
-        ident = parse_id(id)
-        row = await info.context.loaders.organisation.load(ident) if ident else None
+        if code is not None:
+            row = await info.context.loaders.organisation_by_code.load(code)
+        else:
+            ident = parse_id(id) if id is not None else None
+            row = await info.context.loaders.organisation.load(ident) if ident else None
         return cls.from_row(row) if row else None
 
 
@@ -92,7 +103,9 @@ async def load_organisation(info: Info, ident: int) -> Organisation:
     return Organisation.from_row(row)
 
 
-@strawberry.federation.type(keys=["uscc"], description="用人单位: an employer, by its credit code.")
+@strawberry.federation.type(
+    keys=["uscc"], tags=["partner"], description="用人单位: an employer, by its credit code."
+)
 class Enterprise:
     uscc: str = strawberry.field(description="Unified social credit code (GB 32100).")
     name: str = strawberry.field(description="Registered name.")

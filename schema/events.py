@@ -17,7 +17,10 @@ from schema.enums import EventKind
 
 @strawberry.type(description="Live streams, each within the caller's slice.")
 class Subscription:
-    @strawberry.subscription(
+    @strawberry.federation.field(
+        is_subscription=True,
+        requires_scopes=[["events:subscribe"]],
+        tags=["partner"],
         description="Every event of the appeals in the caller's slice, in order: first those "
         "after `after` (a replay), then each new one as it is committed. Needs the "
         "`events:subscribe` scope."

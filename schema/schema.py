@@ -12,7 +12,7 @@ from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionResult
 
 from db.config import Settings
-from resolvers.errors import BadUserInput
+from resolvers.errors import BadUserInput, Forbidden
 from schema import deadlines as policy_fields
 from schema import directory as organisation_fields
 from schema import stats as stats_fields
@@ -30,32 +30,51 @@ from schema.hygiene import RefuseNulCharacters
 from schema.limits import complexity_limits
 from schema.workflow import WorkflowMutation
 
+# Federation hygiene (README, "Joining the district's graph"): what partners use is tagged
+# `partner` for contracts; the scopes the hub demands are declared with @requiresScopes so
+# that a router can refuse early (the hub still refuses by itself); the hub's own
+# administration is @inaccessible in the supergraph.
+PARTNER = ["partner"]
+READ = [["petitions:read"]]
+
 
 @strawberry.type(description="Everything a caller may read, within its slice.")
 class Query:
-    me: me_fields.Me = strawberry.field(resolver=me_fields.me, description="Who the caller is.")
-    petitions: petition_fields.PetitionConnection = strawberry.field(
+    me: me_fields.Me = strawberry.federation.field(
+        resolver=me_fields.me, description="Who the caller is.", tags=PARTNER
+    )
+    petitions: petition_fields.PetitionConnection = strawberry.federation.field(
         resolver=petition_fields.petitions,
         description="The caller's appeals, newest received first.",
+        tags=PARTNER,
+        requires_scopes=READ,
     )
-    petition: Petition | None = strawberry.field(
+    petition: Petition | None = strawberry.federation.field(
         resolver=petition_fields.petition,
         description="One appeal by id or number; null when absent or outside the caller's slice.",
+        tags=PARTNER,
+        requires_scopes=READ,
     )
-    audit_log: audit_fields.AuditPage = strawberry.field(
+    audit_log: audit_fields.AuditPage = strawberry.federation.field(
         resolver=audit_fields.audit_log,
         description="Reads of personal and psychological data, newest first (hall admins only).",
+        inaccessible=True,
     )
-    stats: stats_fields.Stats = strawberry.field(
+    stats: stats_fields.Stats = strawberry.federation.field(
         resolver=stats_fields.resolve_stats,
         description="The figures leaders watch for a period, over the caller's slice only.",
+        tags=PARTNER,
+        requires_scopes=READ,
     )
-    time_limit_policies: list[policy_fields.TimeLimitPolicy] = strawberry.field(
+    time_limit_policies: list[policy_fields.TimeLimitPolicy] = strawberry.federation.field(
         resolver=policy_fields.time_limit_policies,
         description="The time limits in working days, per category and step.",
+        tags=PARTNER,
     )
 
-    @strawberry.field(description="The organisations of the hub (the routing directory).")
+    @strawberry.federation.field(
+        description="The organisations of the hub (the routing directory).", tags=PARTNER
+    )
     async def organisations(
         self,
         info: strawberry.Info,
@@ -65,7 +84,7 @@ class Query:
     ) -> list[Organisation]:
         return await organisation_fields.organisations(info, kinds)
 
-    @strawberry.field(description="One organisation by its code.")
+    @strawberry.federation.field(description="One organisation by its code.", tags=PARTNER)
     async def organisation(
         self,
         info: strawberry.Info,
@@ -73,7 +92,9 @@ class Query:
     ) -> Organisation | None:
         return await organisation_fields.organisation(info, code)
 
-    @strawberry.field(description="An enterprise by its unified social credit code.")
+    @strawberry.federation.field(
+        description="An enterprise by its unified social credit code.", tags=PARTNER
+    )
     async def enterprise(
         self,
         info: strawberry.Info,
@@ -82,22 +103,27 @@ class Query:
         return await organisation_fields.enterprise(info, uscc)
 
 
-@strawberry.type(
-    description="Every change of state; each writes its event in the same transaction."
+@strawberry.federation.type(
+    description="Every change of state; each writes its event in the same transaction.",
+    tags=PARTNER,
 )
 class Mutation(WorkflowMutation):
-    submit_petition: Petition = strawberry.mutation(
+    submit_petition: Petition = strawberry.federation.mutation(
         resolver=intake.submit_petition,
+        requires_scopes=[["petitions:write"]],
         description="Register an appeal received by the caller's organisation.",
     )
-    set_time_limit_policy: policy_fields.TimeLimitPolicy = strawberry.mutation(
+    set_time_limit_policy: policy_fields.TimeLimitPolicy = strawberry.federation.mutation(
         resolver=policy_fields.set_time_limit_policy,
         description="Create or change a time limit (the hall's administrators only); it "
         "applies to appeals registered from then on.",
+        requires_scopes=[["admin"]],
+        policy=[["hall"]],
     )
 
 
-ENTITY_KEYS = {"Petition": "id", "Organisation": "id", "Enterprise": "uscc"}
+# Each entity's keys, in the order they are tried.
+ENTITY_KEYS = {"Petition": ("id",), "Organisation": ("id", "code"), "Enterprise": ("uscc",)}
 
 
 class HubSchema(strawberry.federation.Schema):
@@ -130,26 +156,32 @@ class HubSchema(strawberry.federation.Schema):
         self, info: strawberry.Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
         """Federation's `_entities`, refusing malformed representations one by one."""
-        info.context.caller  # noqa: B018 - no caller, no entities
+        caller = info.context.caller  # no caller, no entities
         results: list[Any] = []
-        for index, given in enumerate(representations):
-            representation: Any = given
-            key = (
-                ENTITY_KEYS.get(str(representation.get("__typename")))
-                if isinstance(representation, dict)
-                else None
-            )
-            value = representation.get(key) if key else None
-            if key is None or not isinstance(value, str | int) or isinstance(value, bool):
+        for index, representation in enumerate(representations):
+            fields: dict[str, Any] = representation if isinstance(representation, dict) else {}
+            typename = str(fields.get("__typename"))
+            keys = ENTITY_KEYS.get(typename, ())
+            key = next((k for k in keys if _key_value(fields.get(k))), None)
+            if key is None:
                 results.append(
                     BadUserInput(
-                        "a representation needs __typename Petition or Organisation with id, "
-                        "or Enterprise with uscc",
+                        "a representation needs __typename Petition with id, Organisation with "
+                        "id or code, or Enterprise with uscc",
                         field=f"representations.{index}",
                     )
                 )
                 continue
-            clean = {"__typename": representation["__typename"], key: str(value)}
+            if typename == "Petition" and "petitions:read" not in caller.scopes:
+                # as `Query.petition` does: a partner's reference is no way round the scope
+                results.append(
+                    Forbidden(
+                        "this operation needs the {scope} scope",
+                        params={"scope": repr("petitions:read")},
+                    )
+                )
+                continue
+            clean = {"__typename": typename, key: str(fields[key])}
             results.extend(super().entities_resolver(info, [FederationAny(clean)]))
         return results
 
@@ -157,6 +189,10 @@ class HubSchema(strawberry.federation.Schema):
         # `classify` logs what is internal, with the request id; the rest is
         # the caller's own mistake and no cause for a traceback in the log.
         return None
+
+
+def _key_value(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
 
 
 async def _classified(

@@ -329,7 +329,11 @@ async def escalate_petition(
 
 
 def _mutation(resolver: Any, description: str) -> Any:
-    return strawberry.mutation(resolver=resolver, description=description)
+    # The hub refuses a step without `petitions:write` itself; the scope is also
+    # declared for a federation router, which can refuse it before planning.
+    return strawberry.federation.mutation(
+        resolver=resolver, description=description, requires_scopes=[["petitions:write"]]
+    )
 
 
 @strawberry.type(description="The appeal's workflow steps.")

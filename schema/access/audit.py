@@ -15,7 +15,11 @@ from schema.common import Info, local
 from schema.directory import Organisation, load_organisation
 
 
-@strawberry.type(description="One audit entry: a read of personal or psychological data.")
+# The audit log is the hub's own administration: served by the hub, hidden from the
+# district's supergraph (@inaccessible).
+@strawberry.federation.type(
+    description="One audit entry: a read of personal or psychological data.", inaccessible=True
+)
 class AuditEntry:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     at: datetime = strawberry.field(description="When.")
@@ -47,7 +51,9 @@ class AuditEntry:
         return await load_organisation(info, self.organisation_id)
 
 
-@strawberry.type(description="A page of audit entries, newest first.")
+@strawberry.federation.type(
+    description="A page of audit entries, newest first.", inaccessible=True
+)
 class AuditPage:
     entries: list[AuditEntry] = strawberry.field(description="The entries.")
     end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")

@@ -85,7 +85,10 @@ class PetitionEdge:
     node: Petition = strawberry.field(description="The appeal.")
 
 
-@strawberry.type(description="Where a page stands in the whole list.")
+# Every subgraph with Relay connections defines this same value type.
+@strawberry.federation.type(
+    description="Where a page stands in the whole list.", shareable=True
+)
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more follow.")
     end_cursor: str | None = strawberry.field(description="The last edge's cursor.")

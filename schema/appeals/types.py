@@ -122,7 +122,7 @@ class PetitionEvent:
 
 
 @strawberry.federation.type(
-    keys=["id"], description="诉求/信访事项: an appeal, from intake to closure."
+    keys=["id"], tags=["partner"], description="诉求/信访事项: an appeal, from intake to closure."
 )
 class Petition:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
