@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 4000
     max_page_size: int = 100
+    max_query_cost: int = Field(
+        default=20_000,
+        description="The most values a query's answer may be estimated to hold (schema/cost.py)",
+    )
+    query_list_size: int = Field(
+        default=10, description="The size assumed for a list the query does not size with first"
+    )
+    max_answer_values: int = Field(
+        default=50_000, description="The most values an answer may hold while it is built"
+    )
     sql_echo: bool = False
     session_idle_minutes: int = Field(
         default=30, description="Staff are signed out after this long without a request"
