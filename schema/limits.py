@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLError, ValidationContext, ValidationRule
+from graphql import ASTValidationRule, GraphQLError, ValidationContext, ValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -18,7 +18,7 @@ from strawberry.extensions import (
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 
-def _coded(rule: type[ValidationRule]) -> type[ValidationRule]:
+def _coded(rule: type[ASTValidationRule]) -> type[ValidationRule]:
     """`rule`, its errors given `extensions.code` QUERY_TOO_COMPLEX.
 
     Strawberry's limiters do their work when constructed and report to the context

@@ -8,7 +8,6 @@ import time
 import uuid
 
 import httpx
-import pytest
 
 from db import models
 from tests import factories
