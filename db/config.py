@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 4000
     max_page_size: int = 100
+    max_subscriptions_per_token: int = Field(
+        default=20, description="Operations one token may have open over WebSocket at once"
+    )
     max_query_cost: int = Field(
         default=20_000,
         description="The most values a query's answer may be estimated to hold (schema/cost.py)",

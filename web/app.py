@@ -60,7 +60,8 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     schema = build_schema(settings, observers=[
         observability.OperationMetrics, *tracing_extensions(settings.otlp_endpoint)])
     graphql = HubGraphQL(schema, services=services, sessionmaker=sessionmaker,
-                         idle_minutes=settings.session_idle_minutes)
+                         idle_minutes=settings.session_idle_minutes,
+                         subscriptions_per_token=settings.max_subscriptions_per_token)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["tz"] = services.tz
