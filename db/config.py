@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 4000
     max_page_size: int = 100
+    header_timeout: float = Field(
+        default=10, description="Seconds a client has to send a request's line and headers"
+    )
+    body_timeout: float = Field(
+        default=30, description="Seconds the app waits, in all, for a request's body"
+    )
     max_subscriptions_per_token: int = Field(
         default=20, description="Operations one token may have open over WebSocket at once"
     )

@@ -41,6 +41,7 @@ from web.pages import (
     path_for,
     sign_in_required,
 )
+from web.timeouts import BodyTimeout
 from web.tracing import tracing_extensions
 from web.views import access as auth_views
 from web.views import admin, deadlines, governance, stats, workflow
@@ -153,6 +154,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
         },
         middleware=[
             Middleware(observability.RequestLog),
+            Middleware(BodyTimeout, seconds=settings.body_timeout),
             Middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie=SESSION_COOKIE, same_site="lax",
                        https_only=settings.secure_cookies, max_age=12 * 3600),
