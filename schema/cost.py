@@ -145,7 +145,7 @@ class _Estimate:
         if first is not None:
             return first
         representations = arguments.get("representations")
-        if name == "_entities" and isinstance(representations, list):
+        if name == "_entities" and isinstance(representations, list | tuple):
             return len(representations)
         if page is not None:
             return page

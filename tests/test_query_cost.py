@@ -46,6 +46,18 @@ async def test_a_multiplying_query_is_refused_before_it_runs_with_its_cost(hall,
     assert error["extensions"]["limit"] == server.app.state.settings.max_query_cost
 
 
+async def test_fragments_that_multiply_a_document_are_refused_at_once(hall):
+    # Each fragment spreads the next twice: 2**40 copies of `me { name }`, in 40 lines
+    fragments = [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40)]
+    document = "\n".join(["query { ...F0 }", *fragments, "fragment F40 on Query { me { name } }"])
+
+    started = time.monotonic()
+    error = await hall.error(document)
+
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert time.monotonic() - started < 5
+
+
 async def test_the_cost_follows_first_given_by_a_variable(hall):
     assert "petitions" in await hall.data(SMALL, {"n": 5})
 
