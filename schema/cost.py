@@ -52,6 +52,8 @@ from schema.limits import QUERY_TOO_COMPLEX
 
 
 class QueryTooComplex(HubError):
+    """An operation too large to answer (the API's own: no page builds one)."""
+
     code = QUERY_TOO_COMPLEX
 
 
@@ -202,8 +204,9 @@ class QueryCost(SchemaExtension):
             )
             if cost > self.max_cost:
                 raise QueryTooComplex(
-                    f"the answer would hold about {cost} values; at most {self.max_cost} "
-                    "are allowed (ask for smaller pages, or fewer nested lists)",
+                    "the answer would hold about {cost} values; at most {limit} are allowed "
+                    "(ask for smaller pages, or fewer nested lists)",
+                    params={"cost": cost, "limit": self.max_cost},
                     cost=cost,
                     limit=self.max_cost,
                 )
