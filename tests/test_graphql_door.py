@@ -81,6 +81,26 @@ async def test_a_token_holds_at_most_its_cap_of_subscriptions(settings, world):
             assert await second.nothing_for(0.3)
 
 
+async def test_a_malformed_subscribe_gives_its_slot_back(settings, world):
+    # Given a hub allowing one subscription per token
+    capped = settings.model_copy(update={"max_subscriptions_per_token": 1})
+    with serve(capped) as live:
+        async with live.app.state.sessionmaker() as session:
+            token = await factories.token(session, factories.LMC)
+
+        # When the token sends a subscribe without a query (the socket is closed)
+        async with subscription(live.url, token) as broken:
+            await broken.ws.send_json({"id": "1", "type": "subscribe", "payload": {}})
+            with pytest.raises(WebSocketDisconnect) as closed:
+                await broken.ws.receive_json(timeout=10)
+            assert closed.value.code == 4400
+
+        # Then its one slot is free again
+        async with subscription(live.url, token) as stream:
+            await stream.subscribe()
+            assert await stream.nothing_for(0.3)
+
+
 @pytest.mark.parametrize(
     ("content", "body"),
     [

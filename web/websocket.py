@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Hashable
 from typing import Any
@@ -75,13 +74,13 @@ class HubTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
                 }
             )
             return
-        await super().handle_subscribe(message)
-        operation = self.operations.get(message["id"])
-        if operation is None or operation.task is None:
-            slots.give_back(key)
-            return
-
-        def release(_: asyncio.Task[Any]) -> None:
-            slots.give_back(key)
-
-        operation.task.add_done_callback(release)
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            # A malformed message (no query) closes the socket from inside: the slot
+            # goes back unless an operation now holds it, until that operation ends.
+            operation = self.operations.get(message["id"])
+            if operation is None or operation.task is None:
+                slots.give_back(key)
+            else:
+                operation.task.add_done_callback(lambda _: slots.give_back(key))
