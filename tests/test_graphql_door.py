@@ -51,11 +51,11 @@ async def test_a_bad_token_offering_both_protocols_is_closed_4403(server):
     assert refused.value.code == 4403
 
 
-async def test_a_token_holds_at_most_its_cap_of_subscriptions(settings, world):
+async def test_a_token_holds_at_most_its_cap_of_subscriptions(settings, sessionmaker, world):
     # Given a hub allowing two subscriptions per token, and one token on two sockets
     capped = settings.model_copy(update={"max_subscriptions_per_token": 2})
     with serve(capped) as live:
-        async with live.app.state.sessionmaker() as session:
+        async with sessionmaker() as session:
             token = await factories.token(session, factories.LMC)
             other = await factories.token(session, factories.LMC)
         async with subscription(live.url, token) as first, \
@@ -81,11 +81,11 @@ async def test_a_token_holds_at_most_its_cap_of_subscriptions(settings, world):
             assert await second.nothing_for(0.3)
 
 
-async def test_a_malformed_subscribe_gives_its_slot_back(settings, world):
+async def test_a_malformed_subscribe_gives_its_slot_back(settings, sessionmaker, world):
     # Given a hub allowing one subscription per token
     capped = settings.model_copy(update={"max_subscriptions_per_token": 1})
     with serve(capped) as live:
-        async with live.app.state.sessionmaker() as session:
+        async with sessionmaker() as session:
             token = await factories.token(session, factories.LMC)
 
         # When the token sends a subscribe without a query (the socket is closed)

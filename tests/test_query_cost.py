@@ -72,12 +72,12 @@ async def test_the_cost_follows_first_given_by_a_variable(hall):
         assert refused["extensions"]["cost"] == 1 + n * per_appeal
 
 
-async def test_an_answer_growing_past_its_cap_is_cut_off(settings, world):
+async def test_an_answer_growing_past_its_cap_is_cut_off(settings, sessionmaker, world):
     # Given a hub that trusts every estimate but caps answers at 20 values
     capped = settings.model_copy(update={"max_query_cost": 10**9, "max_answer_values": 20})
     with serve(capped) as live:
         async with httpx.AsyncClient(base_url=live.url, timeout=30) as http:
-            async with live.app.state.sessionmaker() as session:
+            async with sessionmaker() as session:
                 token = await factories.token(session, factories.HALL)
             http.headers["Authorization"] = f"Bearer {token}"
 
