@@ -87,7 +87,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Serve the web app and GraphQL (uvicorn)."""
-    import uvicorn
+    from uvicorn.importer import import_from_string
 
     settings = load_settings()
 
@@ -117,21 +117,10 @@ def serve(
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
-    uvicorn.run(
-        "web.asgi:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        log_level="info",
-        access_log=False,  # the hub logs every request itself, as one JSON line
-        # On SIGTERM: stop accepting, let in-flight requests finish, close subscriptions
-        # with 1012 (service restart: resume from your last cursor); streams still open
-        # after the grace period are cut, and EventSource resumes with Last-Event-ID.
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-    )
+    # The web door is named by its import string, as uvicorn names the app: the
+    # command line and the web app are two doors that do not import each other.
+    serve_web = import_from_string("web.asgi:serve")
+    serve_web(settings, host=host, port=port, workers=workers)
 
 
 @db_app.command("upgrade")

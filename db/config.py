@@ -38,6 +38,25 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 4000
     max_page_size: int = 100
+    header_timeout: float = Field(
+        default=10, description="Seconds a client has to send a request's line and headers"
+    )
+    body_timeout: float = Field(
+        default=30, description="Seconds the app waits, in all, for a request's body"
+    )
+    max_subscriptions_per_token: int = Field(
+        default=20, description="Operations one token may have open over WebSocket at once"
+    )
+    max_query_cost: int = Field(
+        default=20_000,
+        description="The most values a query's answer may be estimated to hold (schema/cost.py)",
+    )
+    query_list_size: int = Field(
+        default=10, description="The size assumed for a list the query does not size with first"
+    )
+    max_answer_values: int = Field(
+        default=50_000, description="The most values an answer may hold while it is built"
+    )
     sql_echo: bool = False
     session_idle_minutes: int = Field(
         default=30, description="Staff are signed out after this long without a request"

@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionResult
 
@@ -22,12 +22,13 @@ from schema.appeals import intake
 from schema.appeals import queries as petition_fields
 from schema.appeals.types import Petition
 from schema.context import Context
+from schema.cost import QueryCost
 from schema.directory import Enterprise, Organisation
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
 from schema.events import Subscription
 from schema.hygiene import RefuseNulCharacters
-from schema.limits import complexity_limits
+from schema.limits import document_limits
 from schema.workflow import WorkflowMutation
 
 # Federation hygiene (README, "Joining the district's graph"): what partners use is tagged
@@ -219,8 +220,16 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
             RefuseNulCharacters,
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: complexity_limits(settings.max_query_depth, settings.max_aliases),
+            *document_limits(
+                max_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_tokens=settings.max_tokens,
+            ),
+            lambda: QueryCost(
+                max_cost=settings.max_query_cost,
+                max_values=settings.max_answer_values,
+                list_size=settings.query_list_size,
+            ),
             *observers,
         ],
     )

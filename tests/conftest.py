@@ -32,6 +32,7 @@ from db.engine import create_engine, create_sessionmaker
 from tests import factories
 from web.app import create_app
 from web.logs import json_formatter
+from web.timeouts import HubConfig
 
 pytest_plugins = ["tests.staff"]
 
@@ -189,8 +190,9 @@ def serve(settings: Settings) -> Iterator[LiveServer]:
     counter = StatementCounter()
     event.listen(app.state.engine.sync_engine, "before_cursor_execute", counter)
     port = _free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="websockets-sansio"
+    config = HubConfig(
+        app, header_timeout=settings.header_timeout, host="127.0.0.1", port=port,
+        log_level="warning", lifespan="on", ws="websockets-sansio",
     )
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)

@@ -76,11 +76,11 @@ class Stream:
 
 @contextlib.asynccontextmanager
 async def connect(
-    url: str, payload: dict[str, Any] | None = None
+    url: str, payload: dict[str, Any] | None = None, subprotocols: list[str] | None = None
 ) -> AsyncIterator[AsyncWebSocketSession]:
     """A WebSocket on `url`/graphql that has sent `connection_init` (not yet acknowledged)."""
     async with httpx.AsyncClient(base_url=url, timeout=30) as http, aconnect_ws(
-        url.replace("http", "ws", 1) + "/graphql", http, subprotocols=[PROTOCOL],
+        url.replace("http", "ws", 1) + "/graphql", http, subprotocols=subprotocols or [PROTOCOL],
         keepalive_ping_interval_seconds=None,
     ) as ws:
         await ws.send_json({"type": "connection_init", "payload": payload or {}})
@@ -88,9 +88,11 @@ async def connect(
 
 
 @contextlib.asynccontextmanager
-async def subscription(url: str, token: str) -> AsyncIterator[Stream]:
+async def subscription(
+    url: str, token: str, subprotocols: list[str] | None = None
+) -> AsyncIterator[Stream]:
     """An acknowledged connection for `token`."""
-    async with connect(url, {"Authorization": f"Bearer {token}"}) as ws:
+    async with connect(url, {"Authorization": f"Bearer {token}"}, subprotocols) as ws:
         ack = await ws.receive_json(timeout=10)
         assert ack["type"] == "connection_ack", ack
         yield Stream(ws)

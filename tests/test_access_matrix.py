@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import csv
 import io
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -176,6 +177,52 @@ async def test_the_subscription_carries_exactly_the_slice(server, client_for):
                 assert {e["petition"]["id"] for e in got} == {appeal.id}, org
             else:
                 assert await stream.nothing_for(0.5), org
+
+
+# The scope axis: a token without `petitions:read` reads no appeal on any path, even
+# the hall's (which sees every appeal by its slice).
+WITHOUT_READ = [("events:subscribe",), ("credit:read",), ("admin",), ("petitions:write",)]
+NESTED_EVENT = "query($id: ID!) { petition(id: $id) { events { petition { number } } } }"
+
+
+@pytest.mark.parametrize("scopes", WITHOUT_READ, ids=lambda s: "+".join(s))
+@pytest.mark.parametrize("org", [factories.HALL, factories.LMC])
+async def test_every_path_needs_the_read_scope(org, scopes, appeal, client_for):
+    client = await client_for(org, scopes=scopes)
+    paths = {
+        "by id": (BY_ID, {"id": appeal.id}),
+        "by number": (BY_NUMBER, {"n": appeal.number}),
+        "list": (LIST, {"t": appeal.marker}),
+        "filter": (FILTER, {"t": appeal.marker, "o": factories.LMC}),
+        "entities": (ENTITIES, {"r": [{"__typename": "Petition", "id": appeal.id}]}),
+        "nested": (NESTED_EVENT, {"id": appeal.id}),
+    }
+    for path, (query, variables) in paths.items():
+        body = await client.post(query, variables)
+        assert appeal.number not in json.dumps(body, ensure_ascii=False), path
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"FORBIDDEN"}, path
+
+
+async def test_the_subscription_needs_the_read_scope_for_its_appeals(server, client_for):
+    # Given the hall following the stream with a token that may subscribe but not read
+    follower = await client_for(factories.HALL, scopes=("events:subscribe",))
+    token = follower.http.headers["Authorization"].removeprefix("Bearer ")
+    async with subscription(server.url, token) as stream:
+        await stream.subscribe()
+        await asyncio.sleep(0.3)
+
+        # When an appeal is registered
+        window = await client_for(factories.WINDOW)
+        appeal = await factories.submit(window, title=f"范围{uuid.uuid4().hex[:8]}")
+
+        # Then its event arrives, but not the appeal
+        message = await stream.message()
+    assert message["type"] == "next", message
+    payload = message["payload"]
+    assert payload["data"]["petitionEvents"]["kind"] == "SUBMITTED"
+    assert payload["data"]["petitionEvents"]["petition"] is None
+    assert [e["extensions"]["code"] for e in payload["errors"]] == ["FORBIDDEN"]
+    assert appeal["number"] not in json.dumps(payload, ensure_ascii=False)
 
 
 @pytest.fixture(scope="session")

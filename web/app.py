@@ -41,6 +41,7 @@ from web.pages import (
     path_for,
     sign_in_required,
 )
+from web.timeouts import BodyTimeout
 from web.tracing import tracing_extensions
 from web.views import access as auth_views
 from web.views import admin, deadlines, governance, stats, workflow
@@ -60,7 +61,8 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     schema = build_schema(settings, observers=[
         observability.OperationMetrics, *tracing_extensions(settings.otlp_endpoint)])
     graphql = HubGraphQL(schema, services=services, sessionmaker=sessionmaker,
-                         idle_minutes=settings.session_idle_minutes)
+                         idle_minutes=settings.session_idle_minutes,
+                         subscriptions_per_token=settings.max_subscriptions_per_token)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["tz"] = services.tz
@@ -152,6 +154,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
         },
         middleware=[
             Middleware(observability.RequestLog),
+            Middleware(BodyTimeout, seconds=settings.body_timeout),
             Middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie=SESSION_COOKIE, same_site="lax",
                        https_only=settings.secure_cookies, max_age=12 * 3600),

@@ -1,10 +1,12 @@
-"""The app for uvicorn's factory mode: `uvicorn --factory web.asgi:app_from_environment`."""
+"""The app for uvicorn's factory mode (`uvicorn --factory web.asgi:app_from_environment`),
+and `serve`, which `petition-hub serve` runs."""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp
 
-from db.config import load_settings
+from db.config import Settings, load_settings
+from web import timeouts
 from web.app import create_app
 from web.logs import configure_logging
 from web.tracing import traced
@@ -17,3 +19,26 @@ def app_from_environment() -> ASGIApp:
     configure_logging(settings.log_format)
     app = create_app(settings)
     return traced(app, app.state.engine, settings.otlp_endpoint)
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
+    """Serve the app with uvicorn (uvloop, httptools with the header deadline), in
+    `workers` processes that each build the app from the environment."""
+    timeouts.serve(
+        timeouts.HubConfig(
+            "web.asgi:app_from_environment",
+            header_timeout=settings.header_timeout,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            loop="uvloop",
+            log_level="info",
+            access_log=False,  # the hub logs every request itself, as one JSON line
+            # On SIGTERM: stop accepting, let in-flight requests finish, close
+            # subscriptions with 1012 (service restart: resume from your last cursor);
+            # streams still open after the grace period are cut, and EventSource
+            # resumes with Last-Event-ID.
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        )
+    )

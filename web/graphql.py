@@ -8,12 +8,16 @@ from functools import cached_property
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from db import models
@@ -23,6 +27,7 @@ from resolvers.services import Services
 from schema.context import Context
 from web import observability
 from web.auth import CSRF_HEADER, csrf_valid, staff_caller
+from web.websocket import HubTransportWS, SubscriptionSlots
 
 GRAPHIQL_ASSETS = {
     "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
@@ -54,19 +59,63 @@ class TextFrames(ASGIWebSocketAdapter):
             raise WebSocketDisconnected from exc
 
 
+# What an HTTP-level refusal (before any GraphQL runs) is coded as.
+HTTP_CODES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 429: "RATE_LIMITED"}
+
+
+def refusal(status_code: int, message: str) -> Response:
+    """An error envelope for a request refused before GraphQL runs (malformed JSON, a
+    batch, no query, a GET mutation …): JSON with `extensions.code`, like every error."""
+    code = HTTP_CODES.get(
+        status_code, "BAD_USER_INPUT" if status_code < 500 else "INTERNAL_SERVER_ERROR"
+    )
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
+
+
 class HubGraphQL(GraphQL):
-    """Strawberry's ASGI app, with the hub's context and orjson responses."""
+    """Strawberry's ASGI app, with the hub's context and orjson responses; WebSockets
+    speak `graphql-transport-ws` only (the legacy `graphql-ws` is refused at the
+    handshake), with a cap on each token's operations."""
 
     websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = HubTransportWS
 
     def __init__(
         self, schema: Any, *, services: Services,
         sessionmaker: async_sessionmaker[AsyncSession], idle_minutes: int,
+        subscriptions_per_token: int,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            schema, graphql_ide="graphiql", allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=None,
+        )
         self.services = services
         self.sessionmaker = sessionmaker
         self.idle_minutes = idle_minutes
+        self.subscription_slots = SubscriptionSlots(subscriptions_per_token)
+
+    async def parse_http_body(self, request_adapter: Any) -> Any:
+        try:
+            return await super().parse_http_body(request_adapter)
+        except (AttributeError, TypeError) as exc:  # valid JSON, but not an object
+            raise HTTPException(400, "send a JSON object with a query") from exc
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope=scope, receive=receive)
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                response = refusal(exc.status_code, exc.reason)
+            await response(scope, receive, send)
+        elif GRAPHQL_TRANSPORT_WS_PROTOCOL not in scope.get("subprotocols", ()):
+            # Closing before accepting refuses the handshake (HTTP 403): a client that
+            # offers only the legacy `graphql-ws`, or nothing, learns it at once.
+            await WebSocket(scope, receive=receive, send=send).close(code=1002)
+        else:
+            await super().__call__(scope, receive, send)
 
     @cached_property
     def graphql_ide_html(self) -> str:  # type: ignore[override]

@@ -17,6 +17,18 @@ from resolvers.access.caller import Caller
 # Organisations that see every appeal (the district hub).
 SEES_ALL = frozenset({OrganisationKind.APPEALS_HALL})
 ACTIVE_ASSIGNMENT = (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
+READ_APPEALS = "petitions:read"
+
+
+def require_reading_appeals(caller: Caller) -> None:
+    """Refuse (`FORBIDDEN`) a caller whose token lacks `petitions:read`.
+
+    Every path that returns an appeal asks this first, the same on each: the
+    `petitions` and `petition` queries, federation `_entities`, nested fields
+    (`repeatOf`, an event's `petition`, the subscription's events included) and the
+    figures. The slice decides *which* appeals; the scope whether any at all.
+    """
+    caller.require_scope(READ_APPEALS)
 
 
 def petition_filter(caller: Caller | None) -> ColumnElement[bool]:

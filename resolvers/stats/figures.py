@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from db import models
 from db.models import Level, PetitionStatus, Satisfaction
+from resolvers.access import policy
 from resolvers.access.caller import Caller
 from resolvers.access.policy import stats_filter
 from resolvers.deadlines import standing
@@ -137,7 +138,7 @@ async def petition_stats(
     """The figures for appeals in the caller's slice over the days `start`..`end`
     (inclusive, local time), one row per group, plus the total and the visit pyramid;
     with `street`, only appeals concerning that street's communities (a drill-down)."""
-    caller.require_scope("petitions:read")
+    policy.require_reading_appeals(caller)
     for day, name in ((start, "period.from"), (end, "period.to")):
         if not 1900 <= day.year <= 2200:
             raise BadUserInput("a period lies between 1900 and 2200", field=name)

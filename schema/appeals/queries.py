@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from db import models
+from resolvers.access import policy
 from resolvers.appeals import reading as petition_resolvers
 from resolvers.errors import BadUserInput
 from resolvers.pagination import page_size
@@ -116,7 +117,7 @@ async def petitions(
     ] = None,
 ) -> PetitionConnection:
     caller = info.context.caller
-    caller.require_scope("petitions:read")
+    policy.require_reading_appeals(caller)
     where = (filter or PetitionFilter()).to_domain()
     size = page_size(first, info.context.services.settings.max_page_size)
     page = await info.context.call(
@@ -145,7 +146,7 @@ async def petition(
     number: Annotated[str | None, strawberry.argument(description="Or its number.")] = None,
 ) -> Petition | None:
     caller = info.context.caller
-    caller.require_scope("petitions:read")
+    policy.require_reading_appeals(caller)
     if (id is None) == (number is None):
         raise BadUserInput("give exactly one of id and number", field="id")
     row: models.Petition | None

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db import models
-from resolvers.access import disclosure
+from resolvers.access import disclosure, policy
 from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.pagination import encode_cursor
 from schema.common import Info, local, parse_id, selected
@@ -298,9 +298,9 @@ class Petition:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Petition | None:
+        policy.require_reading_appeals(info.context.caller)
         ident = parse_id(id)
         if ident is None:
-            info.context.caller  # noqa: B018 - even a malformed id needs a caller
             return None
         row = await info.context.loaders.petition.load(ident)
         return cls.from_row(row, info) if row else None
