@@ -42,6 +42,9 @@ GRAPHIQL_ASSETS = {
 }
 
 
+CONTEXT_KEY = "petition_hub.context"
+
+
 def bearer_token(header: str | None) -> str | None:
     if not header:
         return None
@@ -128,12 +131,28 @@ class HubGraphQL(GraphQL):
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
 
-    async def authenticate(self, header: str | None) -> Caller | None:
+    async def authenticate(
+        self, header: str | None, session: AsyncSession | None = None
+    ) -> Caller | None:
+        """The caller a bearer header stands for; in `session` when given (the request's
+        own, so the token lookup shares its connection and transaction)."""
         token = bearer_token(header)
         if token is None:
             return None
-        async with self.sessionmaker() as session:
+        if session is not None:
             return await authenticate_token(session=session, token=token, now=models.utcnow())
+        async with self.sessionmaker() as own:
+            return await authenticate_token(session=own, token=token, now=models.utcnow())
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Serve one request; the request's session is closed however it ends (a body
+        that is not JSON never reaches the operation that would close it)."""
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            made = request.scope.get(CONTEXT_KEY)
+            if isinstance(made, Context):
+                await made.close()
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
         """Authenticate a WebSocket by its `connection_init` payload
@@ -156,21 +175,28 @@ class HubGraphQL(GraphQL):
         return UNSET
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
-        header = request.headers.get("authorization")
-        caller = await self.authenticate(header)
-        reauthenticate = functools.partial(self.authenticate, header) if caller else None
-        if caller is None and isinstance(request, Request) and csrf_valid(
-            request, request.headers.get(CSRF_HEADER)
-        ):
-            # A signed-in page may call the API with its session, but only with the
-            # CSRF header no other site can set: a cookie alone authorises nothing.
-            caller = await staff_caller(request, self.sessionmaker, self.idle_minutes)
-        return Context(
+        context = Context(
             services=self.services,
             sessionmaker=self.sessionmaker,
             request=request,
             response=response,
-            maybe_caller=caller,
-            reauthenticate=reauthenticate,
             request_id=observability.request_id(),
         )
+        request.scope[CONTEXT_KEY] = context
+        header = request.headers.get("authorization")
+        if bearer_token(header) is not None:
+            async with context.database() as session:
+                context.maybe_caller = await self.authenticate(header, session)
+        if context.maybe_caller is not None:
+            context.reauthenticate = functools.partial(self.authenticate, header)
+        elif isinstance(request, Request) and csrf_valid(
+            request, request.headers.get(CSRF_HEADER)
+        ):
+            # A signed-in page may call the API with its session, but only with the
+            # CSRF header no other site can set: a cookie alone authorises nothing.
+            context.maybe_caller = await staff_caller(
+                request, self.sessionmaker, self.idle_minutes
+            )
+        if isinstance(request, WebSocket):
+            await context.close()  # a connection lives long: hold no transaction open
+        return context
