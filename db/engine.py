@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,15 @@ WRITE_OPTION = "hub_write"
 WRITER_LOCK = 0x50485542  # "PHUB": the one advisory lock writers take on PostgreSQL
 
 
+def b64url(text: str | None) -> str | None:
+    """`resolvers.pagination.encode_cursor`'s encoding as an SQL function for SQLite
+    (`hub_b64url`), which has no base64 of its own; the compiled read path writes
+    cursors with it."""
+    if text is None:
+        return None
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers go on while one writer writes; the busy timeout makes a
     # second writer wait instead of failing with "database is locked".
@@ -31,6 +41,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_function("hub_b64url", 1, b64url, deterministic=True)
 
 
 def _on_sqlite_begin(conn: Any) -> None:

@@ -18,12 +18,14 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from db import models
 from resolvers.access.caller import Caller
 from resolvers.access.tokens import authenticate_token
 from resolvers.services import Services
+from schema.compiler import CompiledReads
 from schema.context import Context
 from web import observability
 from web.auth import CSRF_HEADER, csrf_valid, staff_caller
@@ -43,6 +45,7 @@ GRAPHIQL_ASSETS = {
 
 
 CONTEXT_KEY = "petition_hub.context"
+READ_PATH_HEADER = "x-read-path"
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -119,6 +122,11 @@ class HubGraphQL(GraphQL):
             await WebSocket(scope, receive=receive, send=send).close(code=1002)
         else:
             await super().__call__(scope, receive, send)
+        settings = services.settings
+        self.compiled = CompiledReads(
+            schema._schema, max_tokens=settings.max_tokens, max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases, enabled=settings.compiled_reads,
+        )
 
     @cached_property
     def graphql_ide_html(self) -> str:  # type: ignore[override]
@@ -143,6 +151,24 @@ class HubGraphQL(GraphQL):
             return await authenticate_token(session=session, token=token, now=models.utcnow())
         async with self.sessionmaker() as own:
             return await authenticate_token(session=own, token=token, now=models.utcnow())
+
+    async def execute_single(  # type: ignore[override]
+        self, request: Any, request_adapter: Any, sub_response: Any, context: Context,
+        root_value: Any, request_data: Any,
+    ) -> ExecutionResult:
+        """A query the compiled read path can answer skips graphql-core's execution: the
+        database returns the finished `data` (schema/compiler). The rest, and every
+        refusal, goes through strawberry and the resolvers."""
+        if request_adapter.method in ("GET", "POST"):
+            body = await self.compiled.answer(
+                context, request_data.query, request_data.variables, request_data.operation_name
+            )
+            if body is not None:
+                sub_response.headers[READ_PATH_HEADER] = "compiled"
+                return ExecutionResult(data=orjson.Fragment(body), errors=None)
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Serve one request; the request's session is closed however it ends (a body
