@@ -165,9 +165,11 @@ class HubGraphQL(GraphQL):
             )
             if body is not None:
                 sub_response.headers[READ_PATH_HEADER] = "compiled"
-                return ExecutionResult(data=orjson.Fragment(body), errors=None)
+                # orjson writes the database's JSON into the response as it is.
+                return ExecutionResult(data=orjson.Fragment(body), errors=None)  # type: ignore[arg-type]
         return await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
+            request, request_adapter, sub_response, context, root_value,  # type: ignore[arg-type]
+            request_data,
         )
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:

@@ -17,6 +17,7 @@ lmc=$("$hub" token create --org PS-LMC | tail -1)
 tmp=$(mktemp -d)
 "$hub" serve --port "$port" --workers 1 >"$tmp/server.log" 2>&1 &
 server=$!
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 cat >"$tmp/list.json" <<'JSON'
@@ -27,8 +28,14 @@ printf '{"query":"{ petition(id: \\"%s\\") { id number title status receivedAt d
 for work in "list hall $hall" "list lmc $lmc" "detail hall $hall"; do
   set -- $work
   for c in 1 16; do
+    before=$(cpu_ticks)
     line=$(BODY_FILE="$tmp/$1.json" TOKEN=$3 wrk -t1 -c$c -d${seconds}s -s "$here/post.lua" \
       "http://127.0.0.1:$port/graphql" | grep RESULT)
-    echo "$1 $2 c=$c $line"
+    ticks=$(( $(cpu_ticks) - before ))
+    requests=$(echo "$line" | sed 's/.*requests=\([0-9]*\).*/\1/')
+    # The server's own CPU per request (user + system), which load elsewhere barely moves.
+    cpu=$(awk -v t="$ticks" -v r="$requests" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%.2f", r ? t * 1000 / hz / r : 0 }')
+    echo "$1 $2 c=$c ${line#RESULT } server-cpu=${cpu}ms/req"
   done
 done

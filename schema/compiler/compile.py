@@ -29,13 +29,13 @@ from graphql import (
     OperationType,
     SelectionSetNode,
 )
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, select
 
 from db import models
-from resolvers import petitions as petition_resolvers
-from resolvers.access import petition_scope
-from resolvers.caller import Caller
+from resolvers.access.caller import Caller
+from resolvers.access.policy import petition_scope
+from resolvers.appeals import reading as petition_resolvers
 from resolvers.errors import HubError
 from resolvers.pagination import page_size
 from resolvers.services import Services
@@ -55,12 +55,15 @@ class Compiler:
 
     schema: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
-    variables: dict[str, Any]
+    variables: VariableValues
     caller: Caller
     services: Services
     dialect: Dialect
     now: datetime
     pages: int = 0
+    # Whether the statement holds `now` (overdue, due soon): such a statement is built
+    # afresh for each request instead of being reused.
+    uses_now: bool = False
 
     def fields(self, selection_set: SelectionSetNode | None, type_name: str) -> list[FieldNode]:
         """The fields of a selection set with fragments on the same type inlined; a
@@ -148,6 +151,7 @@ class Compiler:
         d = self.dialect
         try:
             where = _filter(args.get("filter"))
+            self.uses_now |= where.overdue is not None or where.due_soon is not None
             first = page_size(args.get("first"), self.services.settings.max_page_size)
             order = petition_resolvers.PetitionOrder(args["orderBy"].value)
             after = args.get("after")
@@ -180,8 +184,8 @@ class Compiler:
             if name == "__typename":
                 pairs.append((key, literal("PetitionConnection")))
             elif name == "totalCount":
-                counted = scoped.with_only_columns(p.c.id).subquery()
-                pairs.append((key, select(func.count()).select_from(counted).scalar_subquery()))
+                pairs.append((key, petition_resolvers.count_expression(
+                    self.caller, where, self.now, self.services)))
             elif name == "pageInfo":
                 pairs.append((key, self.page_info(field, page, cursor, first)))
             elif name == "edges":
@@ -298,7 +302,7 @@ def named_type(graphql_type: Any) -> str:
 
 
 def _filter(given: dict[str, Any] | None) -> petition_resolvers.PetitionFilter:
-    from schema.petitions import PetitionFilter  # the door's own input, and its checks
+    from schema.appeals.queries import PetitionFilter  # the door's own input, and its checks
 
     values = {snake(k): v for k, v in (given or {}).items()}
     return PetitionFilter(**values).to_domain()

@@ -10,6 +10,7 @@ whole query go to the resolvers. Scalar columns are the field's name in snake_ca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Column, Table
 
@@ -49,8 +50,9 @@ class Mapped:
     # Fields computed from a column: the event cursor is the event id, encoded.
     cursors: dict[str, str] = field(default_factory=dict)
 
-    def column(self, source: Table | object, name: str) -> Column:  # type: ignore[type-arg]
-        return source.c[self.columns.get(name, snake(name))]  # type: ignore[attr-defined, no-any-return]
+    def column(self, source: Any, name: str) -> Column[Any]:
+        """The column for a scalar field in `source` (the table, an alias or a subquery)."""
+        return source.c[self.columns.get(name, snake(name))]  # type: ignore[no-any-return]
 
 
 def snake(name: str) -> str:
