@@ -123,6 +123,8 @@ class HubGraphQL(GraphQL):
         else:
             await super().__call__(scope, receive, send)
         settings = services.settings
+        # SQLite keeps its BEGIN (db/engine.py decides between readers and writers there).
+        self.autocommit_reads = not settings.database_url.startswith("sqlite")
         self.compiled = CompiledReads(
             schema._schema, max_tokens=settings.max_tokens, max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases, enabled=settings.compiled_reads,
@@ -214,6 +216,12 @@ class HubGraphQL(GraphQL):
         header = request.headers.get("authorization")
         if bearer_token(header) is not None:
             async with context.database() as session:
+                if isinstance(request, Request) and self.autocommit_reads:
+                    # Reads need no transaction of their own: without one, asyncpg sends
+                    # no BEGIN and no ROLLBACK, two of a compiled read's four round
+                    # trips. A write still gets one: `begin_write` ends this and starts
+                    # a transaction on a fresh connection (the pool restores isolation).
+                    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
                 context.maybe_caller = await self.authenticate(header, session)
         if context.maybe_caller is not None:
             context.reauthenticate = functools.partial(self.authenticate, header)
