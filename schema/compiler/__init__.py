@@ -23,6 +23,7 @@ from graphql import (
     parse,
     specified_rules,
     validate,
+    visit,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,7 +32,7 @@ from resolvers.access.caller import Caller
 from schema.compiler.compile import CannotCompile, Compiler
 from schema.compiler.dialect import Dialect, fixed_offset
 from schema.context import Context
-from schema.hygiene import NUL, _contains_nul
+from schema.hygiene import NUL, _contains_nul, _FindNul
 from schema.limits import complexity_rules
 
 log = logging.getLogger("petition_hub.compiled")
@@ -61,7 +62,11 @@ class CompiledReads:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError:
             return None
-        return None if validate(self.schema, document, self.rules) else document
+        finder = _FindNul()  # a string literal may spell U+0000 as an escape
+        visit(document, finder)
+        if finder.found or validate(self.schema, document, self.rules):
+            return None
+        return document
 
     async def answer(
         self, context: Context, query: str | None, variables: dict[str, Any] | None,
