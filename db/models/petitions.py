@@ -177,7 +177,7 @@ class NumberSequence(Base):
 class SliceCount(Base):
     """How many appeals an organisation's slice holds (organisation 0: the whole
     district), kept by database triggers in every writing transaction (migration
-    `0005_slice_counts`), so that an unfiltered `totalCount` reads one row."""
+    `0007_slice_counts`), so that an unfiltered `totalCount` reads one row."""
 
     __tablename__ = "slice_counts"
 

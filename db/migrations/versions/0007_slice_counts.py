@@ -1,13 +1,13 @@
 """slice_counts: how many appeals each organisation's slice holds, kept by triggers
 
-Revision ID: 0005_slice_counts
-Revises: 0004_access
+Revision ID: 0007_slice_counts
+Revises: 0006_governance
 Create Date: 2026-11-29
 
 `totalCount` of an unfiltered list reads one row here instead of counting up to the whole
 district. The triggers keep the rows in the same transaction as every insert or delete of
 an appeal or an assignment, whoever writes (the domain, the demo loader, plain SQL); they
-restate `resolvers.access.petition_filter` (the receiver, every organisation ever
+restate `resolvers.access.policy.petition_filter` (the receiver, every organisation ever
 assigned, the street platform over the community) and `tests/test_slice_counts.py` holds
 them to `count(*)` under concurrent writes. Row 0 counts the whole district (the hall).
 """
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_slice_counts"
-down_revision: str | None = "0004_access"
+revision: str = "0007_slice_counts"
+down_revision: str | None = "0006_governance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
