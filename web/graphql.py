@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -123,11 +124,11 @@ class HubGraphQL(GraphQL):
         else:
             await super().__call__(scope, receive, send)
         settings = services.settings
-        # SQLite keeps its BEGIN (db/engine.py decides between readers and writers there).
-        self.autocommit_reads = not settings.database_url.startswith("sqlite")
         self.compiled = CompiledReads(
             schema._schema, max_tokens=settings.max_tokens, max_depth=settings.max_query_depth,
-            max_aliases=settings.max_aliases, enabled=settings.compiled_reads,
+            max_aliases=settings.max_aliases,
+            # Tracing wants the resolvers' spans; the compiled path has none to give.
+            enabled=settings.compiled_reads and not settings.otlp_endpoint,
         )
 
     @cached_property
@@ -162,13 +163,17 @@ class HubGraphQL(GraphQL):
         database returns the finished `data` (schema/compiler). The rest, and every
         refusal, goes through strawberry and the resolvers."""
         if request_adapter.method in ("GET", "POST"):
-            body = await self.compiled.answer(
+            started = time.perf_counter()
+            answer = await self.compiled.answer(
                 context, request_data.query, request_data.variables, request_data.operation_name
             )
-            if body is not None:
+            if answer is not None:
                 sub_response.headers[READ_PATH_HEADER] = "compiled"
+                observability.operation_done(context.maybe_caller, answer.operation, "OK",
+                                             time.perf_counter() - started)
                 # orjson writes the database's JSON into the response as it is.
-                return ExecutionResult(data=orjson.Fragment(body), errors=None)  # type: ignore[arg-type]
+                data: Any = orjson.Fragment(answer.data)
+                return ExecutionResult(data=data, errors=None)
         return await super().execute_single(
             request, request_adapter, sub_response, context, root_value,  # type: ignore[arg-type]
             request_data,
@@ -216,12 +221,6 @@ class HubGraphQL(GraphQL):
         header = request.headers.get("authorization")
         if bearer_token(header) is not None:
             async with context.database() as session:
-                if isinstance(request, Request) and self.autocommit_reads:
-                    # Reads need no transaction of their own: without one, asyncpg sends
-                    # no BEGIN and no ROLLBACK, two of a compiled read's four round
-                    # trips. A write still gets one: `begin_write` ends this and starts
-                    # a transaction on a fresh connection (the pool restores isolation).
-                    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
                 context.maybe_caller = await self.authenticate(header, session)
         if context.maybe_caller is not None:
             context.reauthenticate = functools.partial(self.authenticate, header)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +39,14 @@ from schema.limits import complexity_rules
 log = logging.getLogger("petition_hub.compiled")
 STATEMENTS_KEPT = 1024
 _UNCOMPILABLE = object()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A compiled answer: `data` as the database wrote it, and the operation's name."""
+
+    data: bytes
+    operation: str | None
 
 
 class CompiledReads:
@@ -71,7 +80,7 @@ class CompiledReads:
     async def answer(
         self, context: Context, query: str | None, variables: dict[str, Any] | None,
         operation_name: str | None,
-    ) -> bytes | None:
+    ) -> Answer | None:
         """The answer's `data` as JSON, or None for the resolvers."""
         caller = context.maybe_caller
         if not self.enabled or caller is None or not query or NUL in query:
@@ -111,7 +120,8 @@ class CompiledReads:
                 await session.rollback()
                 return None
         self.answered += 1
-        return text.encode()  # type: ignore[no-any-return]
+        name = operation.name.value if operation.name else None
+        return Answer(text.encode(), name)
 
     def _build(
         self, context: Context, caller: Caller, document: DocumentNode,
