@@ -69,7 +69,7 @@ HAND_WRITTEN = [
          { code } } } } } }""",
     """query { __typename all: petitions(first: 3, orderBy: RECEIVED_ASC) { edges { cursor } }
          overdue: petitions(filter: {overdue: true}) { totalCount } }""",
-    """{ petitions(first: 100, filter: {status: [ASSIGNED, ACCEPTED, RECEIVED]}) {
+    """{ petitions(first: 20, filter: {status: [ASSIGNED, ACCEPTED, RECEIVED]}) {
          edges { node { ...All } } } }
        fragment All on Petition { id number title description category matter channel level
          status receivedAt dueAt deadlineProvisional timeLimitDays peopleCount collective

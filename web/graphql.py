@@ -102,6 +102,11 @@ class HubGraphQL(GraphQL):
         self.sessionmaker = sessionmaker
         self.idle_minutes = idle_minutes
         self.subscription_slots = SubscriptionSlots(subscriptions_per_token)
+        self.compiled = CompiledReads(
+            schema._schema, services.settings,
+            # Tracing wants the resolvers' spans; the compiled path has none to give.
+            enabled=services.settings.compiled_reads and not services.settings.otlp_endpoint,
+        )
 
     async def parse_http_body(self, request_adapter: Any) -> Any:
         try:
@@ -123,13 +128,6 @@ class HubGraphQL(GraphQL):
             await WebSocket(scope, receive=receive, send=send).close(code=1002)
         else:
             await super().__call__(scope, receive, send)
-        settings = services.settings
-        self.compiled = CompiledReads(
-            schema._schema, max_tokens=settings.max_tokens, max_depth=settings.max_query_depth,
-            max_aliases=settings.max_aliases,
-            # Tracing wants the resolvers' spans; the compiled path has none to give.
-            enabled=settings.compiled_reads and not settings.otlp_endpoint,
-        )
 
     @cached_property
     def graphql_ide_html(self) -> str:  # type: ignore[override]

@@ -28,13 +28,16 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from sqlalchemy.exc import SQLAlchemyError
+from strawberry.extensions import AddValidationRules
 
+from db.config import Settings
 from resolvers.access.caller import Caller
 from schema.compiler.compile import CannotCompile, Compiler
 from schema.compiler.dialect import Dialect, fixed_offset
 from schema.context import Context
+from schema.cost import estimate_cost
 from schema.hygiene import NUL, _contains_nul, _FindNul
-from schema.limits import complexity_rules
+from schema.limits import document_limits
 
 log = logging.getLogger("petition_hub.compiled")
 STATEMENTS_KEPT = 1024
@@ -52,11 +55,18 @@ class Answer:
 class CompiledReads:
     """Answers the queries it can compile; `None` hands a request to the resolvers."""
 
-    def __init__(self, schema: GraphQLSchema, *, max_tokens: int, max_depth: int,
-                 max_aliases: int, enabled: bool = True) -> None:
+    def __init__(self, schema: GraphQLSchema, settings: Settings, *, enabled: bool = True) -> None:
         self.schema = schema
-        self.max_tokens = max_tokens
-        self.rules = [*specified_rules, *complexity_rules(max_depth, max_aliases)]
+        self.settings = settings
+        self.max_tokens = settings.max_tokens
+        # The door's own limits (schema/limits.py, schema/cost.py): a document they would
+        # refuse goes to strawberry, which refuses it with the right error.
+        limits = [factory() for factory in document_limits(
+            max_depth=settings.max_query_depth, max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens)]
+        self.rules = [*specified_rules, *(
+            rule for extension in limits if isinstance(extension, AddValidationRules)
+            for rule in extension.validation_rules)]
         self.enabled = enabled
         self.answered = 0  # how many requests the compiled path answered (for tests)
         self._document = functools.lru_cache(maxsize=512)(self._parse_and_validate)
@@ -97,6 +107,10 @@ class CompiledReads:
             self.schema, operation.variable_definitions or (), variables or {}
         )
         if isinstance(coerced, list):
+            return None
+        cost = estimate_cost(self.schema, document, operation_name, variables,
+                             list_size=self.settings.query_list_size)
+        if cost > min(self.settings.max_query_cost, self.settings.max_answer_values):
             return None
         try:
             given = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
