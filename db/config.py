@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_answer_values: int = Field(
         default=50_000, description="The most values an answer may hold while it is built"
     )
+    compiled_reads: bool = Field(
+        default=True, description="Answer compilable queries with one SQL statement"
+    )
     sql_echo: bool = False
     session_idle_minutes: int = Field(
         default=30, description="Staff are signed out after this long without a request"

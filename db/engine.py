@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,15 @@ WRITE_OPTION = "hub_write"
 WRITER_LOCK = 0x50485542  # "PHUB": the one advisory lock writers take on PostgreSQL
 
 
+def b64url(text: str | None) -> str | None:
+    """`resolvers.pagination.encode_cursor`'s encoding as an SQL function for SQLite
+    (`hub_b64url`), which has no base64 of its own; the compiled read path writes
+    cursors with it."""
+    if text is None:
+        return None
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers go on while one writer writes; the busy timeout makes a
     # second writer wait instead of failing with "database is locked".
@@ -31,6 +41,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_function("hub_b64url", 1, b64url, deterministic=True)
 
 
 def _on_sqlite_begin(conn: Any) -> None:
@@ -50,7 +61,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # No pre-ping: it costs every request a round trip; a connection the server
+        # dropped fails one request and is replaced (and none outlives an hour).
+        kwargs.update(pool_size=10, max_overflow=10, pool_recycle=3600)
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)

@@ -46,7 +46,8 @@ class Query:
     )
     petitions: petition_fields.PetitionConnection = strawberry.federation.field(
         resolver=petition_fields.petitions,
-        description="The caller's appeals, newest received first.",
+        description="The caller's appeals, newest received first unless `orderBy` says "
+        "otherwise.",
         tags=PARTNER,
         requires_scopes=READ,
     )

@@ -6,6 +6,7 @@ import uuid
 
 from tests import factories
 from tests.factories import submit
+from web.graphql import READ_PATH_HEADER
 
 PAGE = """
 query Page($filter: PetitionFilter, $first: Int) {
@@ -40,3 +41,37 @@ async def test_a_page_of_fifty_costs_what_a_page_of_five_costs(server, client_fo
     # regions, petitioners, masking, assignments and events; then the audit entry
     # for the unmasked ID numbers (BEGIN IMMEDIATE, INSERT).
     assert counts[50] <= 14, counts
+
+
+COMPILED_PAGE = """
+query Page($filter: PetitionFilter, $first: Int) {
+  petitions(filter: $filter, first: $first) {
+    totalCount
+    edges { cursor node { number receivedBy { name } community { name parent { name } }
+                          assignments(first: 5) { role organisation { name } }
+                          events { kind organisation { code } } } }
+  }
+}
+"""
+
+
+async def test_a_compiled_page_is_one_statement_after_the_token(server, client_for):
+    marker = f"编译计数{uuid.uuid4().hex[:6]}"
+    window = await client_for(factories.WINDOW)
+    hall = await client_for(factories.HALL)
+    for i in range(50):
+        await submit(window, title=f"{marker} {i}")
+    await hall.data(COMPILED_PAGE, {"filter": {"text": marker}, "first": 1})
+
+    counts = {}
+    for size in (5, 50):
+        server.statements.reset()
+        response = await hall.http.post("/graphql", json={
+            "query": COMPILED_PAGE, "variables": {"filter": {"text": marker}, "first": size}})
+        counts[size] = server.statements.count
+        assert response.headers[READ_PATH_HEADER] == "compiled"
+        assert len(response.json()["data"]["petitions"]["edges"]) == size
+
+    # The token, then the page with everything nested and its count (SQLite's BEGIN is
+    # a statement of its own; asyncpg's is not counted here).
+    assert counts[5] == counts[50] <= 3, counts

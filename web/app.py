@@ -164,6 +164,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     app.state.sessionmaker = sessionmaker
     app.state.services = services
     app.state.schema = schema
+    app.state.graphql = graphql
     app.state.templates = templates
     app.state.translator = translator
     app.state.event_poll_seconds = 2.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -18,12 +19,14 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from db import models
 from resolvers.access.caller import Caller
 from resolvers.access.tokens import authenticate_token
 from resolvers.services import Services
+from schema.compiler import CompiledReads
 from schema.context import Context
 from web import observability
 from web.auth import CSRF_HEADER, csrf_valid, staff_caller
@@ -40,6 +43,10 @@ GRAPHIQL_ASSETS = {
     "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js":
         "plugin-explorer.umd.js",
 }
+
+
+CONTEXT_KEY = "petition_hub.context"
+READ_PATH_HEADER = "x-read-path"
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -95,6 +102,11 @@ class HubGraphQL(GraphQL):
         self.sessionmaker = sessionmaker
         self.idle_minutes = idle_minutes
         self.subscription_slots = SubscriptionSlots(subscriptions_per_token)
+        self.compiled = CompiledReads(
+            schema._schema, services.settings,
+            # Tracing wants the resolvers' spans; the compiled path has none to give.
+            enabled=services.settings.compiled_reads and not services.settings.otlp_endpoint,
+        )
 
     async def parse_http_body(self, request_adapter: Any) -> Any:
         try:
@@ -128,12 +140,52 @@ class HubGraphQL(GraphQL):
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
 
-    async def authenticate(self, header: str | None) -> Caller | None:
+    async def authenticate(
+        self, header: str | None, session: AsyncSession | None = None
+    ) -> Caller | None:
+        """The caller a bearer header stands for; in `session` when given (the request's
+        own, so the token lookup shares its connection and transaction)."""
         token = bearer_token(header)
         if token is None:
             return None
-        async with self.sessionmaker() as session:
+        if session is not None:
             return await authenticate_token(session=session, token=token, now=models.utcnow())
+        async with self.sessionmaker() as own:
+            return await authenticate_token(session=own, token=token, now=models.utcnow())
+
+    async def execute_single(  # type: ignore[override]
+        self, request: Any, request_adapter: Any, sub_response: Any, context: Context,
+        root_value: Any, request_data: Any,
+    ) -> ExecutionResult:
+        """A query the compiled read path can answer skips graphql-core's execution: the
+        database returns the finished `data` (schema/compiler). The rest, and every
+        refusal, goes through strawberry and the resolvers."""
+        if request_adapter.method in ("GET", "POST"):
+            started = time.perf_counter()
+            answer = await self.compiled.answer(
+                context, request_data.query, request_data.variables, request_data.operation_name
+            )
+            if answer is not None:
+                sub_response.headers[READ_PATH_HEADER] = "compiled"
+                observability.operation_done(context.maybe_caller, answer.operation, "OK",
+                                             time.perf_counter() - started)
+                # orjson writes the database's JSON into the response as it is.
+                data: Any = orjson.Fragment(answer.data)
+                return ExecutionResult(data=data, errors=None)
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value,  # type: ignore[arg-type]
+            request_data,
+        )
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Serve one request; the request's session is closed however it ends (a body
+        that is not JSON never reaches the operation that would close it)."""
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            made = request.scope.get(CONTEXT_KEY)
+            if isinstance(made, Context):
+                await made.close()
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
         """Authenticate a WebSocket by its `connection_init` payload
@@ -156,21 +208,28 @@ class HubGraphQL(GraphQL):
         return UNSET
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
-        header = request.headers.get("authorization")
-        caller = await self.authenticate(header)
-        reauthenticate = functools.partial(self.authenticate, header) if caller else None
-        if caller is None and isinstance(request, Request) and csrf_valid(
-            request, request.headers.get(CSRF_HEADER)
-        ):
-            # A signed-in page may call the API with its session, but only with the
-            # CSRF header no other site can set: a cookie alone authorises nothing.
-            caller = await staff_caller(request, self.sessionmaker, self.idle_minutes)
-        return Context(
+        context = Context(
             services=self.services,
             sessionmaker=self.sessionmaker,
             request=request,
             response=response,
-            maybe_caller=caller,
-            reauthenticate=reauthenticate,
             request_id=observability.request_id(),
         )
+        request.scope[CONTEXT_KEY] = context
+        header = request.headers.get("authorization")
+        if bearer_token(header) is not None:
+            async with context.database() as session:
+                context.maybe_caller = await self.authenticate(header, session)
+        if context.maybe_caller is not None:
+            context.reauthenticate = functools.partial(self.authenticate, header)
+        elif isinstance(request, Request) and csrf_valid(
+            request, request.headers.get(CSRF_HEADER)
+        ):
+            # A signed-in page may call the API with its session, but only with the
+            # CSRF header no other site can set: a cookie alone authorises nothing.
+            context.maybe_caller = await staff_caller(
+                request, self.sessionmaker, self.idle_minutes
+            )
+        if isinstance(request, WebSocket):
+            await context.close()  # a connection lives long: hold no transaction open
+        return context

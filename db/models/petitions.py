@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, BigId, JsonData, str_enum, utcnow
@@ -172,3 +172,14 @@ class NumberSequence(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
+
+
+class SliceCount(Base):
+    """How many appeals an organisation's slice holds (organisation 0: the whole
+    district), kept by database triggers in every writing transaction (migration
+    `0007_slice_counts`), so that an unfiltered `totalCount` reads one row."""
+
+    __tablename__ = "slice_counts"
+
+    organisation_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    appeals: Mapped[int] = mapped_column(BigInteger)

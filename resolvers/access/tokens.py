@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -71,45 +71,51 @@ async def create_token(
     return IssuedToken(client, token)
 
 
+# Every API request runs this: the columns it needs, built once (no ORM objects).
+_TOKEN_LOOKUP = (
+    select(
+        models.ApiClient.id.label("client_id"), models.ApiClient.name, models.ApiClient.scopes,
+        models.ApiClient.revoked_at, models.ApiClient.expires_at, models.ApiClient.last_used_at,
+        models.Organisation.id.label("organisation_id"), models.Organisation.code,
+        models.Organisation.kind, models.Organisation.region_id, models.Organisation.active,
+    )
+    .join(models.Organisation, models.Organisation.id == models.ApiClient.organisation_id)
+    .where(models.ApiClient.token_hash == bindparam("token_hash"))
+)
+
+
 async def authenticate_token(*, session: AsyncSession, token: str, now: datetime) -> Caller | None:
     """The caller a bearer token stands for, or None if unknown, revoked or expired."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     row = (
-        await session.execute(
-            select(models.ApiClient, models.Organisation)
-            .join(models.Organisation, models.Organisation.id == models.ApiClient.organisation_id)
-            .where(models.ApiClient.token_hash == hash_token(token))
-        )
+        await session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(token)})
     ).one_or_none()
     if row is None:
         return None
-    client, organisation = row
-    if client.revoked_at is not None or (
-        client.expires_at is not None and client.expires_at <= now
-    ):
+    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
-    if not organisation.active:
+    if not row.active:
         return None
-    if client.last_used_at is None or now - client.last_used_at >= LAST_USED_RESOLUTION:
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         # A write unit of its own: upgrading this read transaction to a writer
         # would fail at once on SQLite ("database is locked") when parallel
         # requests on one token all find it unused and write together.
         await begin_write(session)
         await session.execute(
             update(models.ApiClient)
-            .where(models.ApiClient.id == client.id)
+            .where(models.ApiClient.id == row.client_id)
             .values(last_used_at=now)
         )
         await session.commit()
     return Caller(
-        organisation_id=organisation.id,
-        organisation_code=organisation.code,
-        organisation_kind=organisation.kind,
-        region_id=organisation.region_id,
-        scopes=frozenset(client.scopes),
-        client_id=client.id,
-        name=client.name,
+        organisation_id=row.organisation_id,
+        organisation_code=row.code,
+        organisation_kind=row.kind,
+        region_id=row.region_id,
+        scopes=frozenset(row.scopes),
+        client_id=row.client_id,
+        name=row.name,
     )
 
 

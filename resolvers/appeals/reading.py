@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.models import Category, Level, Matter, PetitionStatus
 from resolvers.access.caller import Caller
-from resolvers.access.policy import petition_scope
+from resolvers.access.policy import SEES_ALL, petition_scope
 from resolvers.deadlines import standing
-from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
+from resolvers.errors import BadUserInput
+from resolvers.pagination import Page, decode_cursor, encode_cursor
+from resolvers.services import Services
 from resolvers.validation import text as clean_text
 
 
@@ -35,6 +38,24 @@ class PetitionFilter:
     backlog: bool | None = None
     repeat: bool | None = None
     text: str | None = None
+    due_soon: bool | None = None
+
+
+class PetitionOrder(enum.Enum):
+    """How a list of appeals is sorted; the id breaks ties in the same direction."""
+
+    RECEIVED_DESC = "received-desc"
+    RECEIVED_ASC = "received-asc"
+    DUE_ASC = "due-asc"
+    DUE_DESC = "due-desc"
+
+    @property
+    def by_due(self) -> bool:
+        return self in (PetitionOrder.DUE_ASC, PetitionOrder.DUE_DESC)
+
+    @property
+    def descending(self) -> bool:
+        return self in (PetitionOrder.RECEIVED_DESC, PetitionOrder.DUE_DESC)
 
 
 def _org_id(code: str) -> ColumnElement[int]:
@@ -45,7 +66,9 @@ def _region_id(code: str) -> ColumnElement[int]:
     return select(models.Region.id).where(models.Region.code == code).scalar_subquery()
 
 
-def filter_conditions(f: PetitionFilter, now: datetime) -> list[ColumnElement[bool]]:
+def filter_conditions(
+    f: PetitionFilter, now: datetime, services: Services
+) -> list[ColumnElement[bool]]:
     """The filter as SQL conditions on `petitions`."""
     p = models.Petition
     conditions: list[ColumnElement[bool]] = []
@@ -83,6 +106,9 @@ def filter_conditions(f: PetitionFilter, now: datetime) -> list[ColumnElement[bo
     if f.overdue is not None:
         condition = standing.overdue(now)
         conditions.append(condition if f.overdue else ~condition)
+    if f.due_soon is not None:
+        condition = standing.due_soon(now, services)
+        conditions.append(condition if f.due_soon else ~condition)
     if f.collective is not None:
         conditions.append(p.collective.is_(f.collective))
     if f.backlog is not None:
@@ -101,42 +127,99 @@ def filter_conditions(f: PetitionFilter, now: datetime) -> list[ColumnElement[bo
     return conditions
 
 
-def scoped_petitions(caller: Caller, f: PetitionFilter, now: datetime) -> Select:  # type: ignore[type-arg]
+def scoped_petitions(
+    caller: Caller, f: PetitionFilter, now: datetime, services: Services
+) -> Select:  # type: ignore[type-arg]
     """`select(Petition)` within the caller's slice, narrowed by the filter."""
     statement = petition_scope(select(models.Petition), caller)
-    return statement.where(*filter_conditions(f, now))
+    return statement.where(*filter_conditions(f, now, services))
+
+
+def _sort_key(order: PetitionOrder) -> ColumnElement[datetime]:
+    p = models.Petition
+    return p.due_at if order.by_due else p.received_at  # type: ignore[return-value]
+
+
+def encode_list_cursor(order: PetitionOrder, row: models.Petition) -> str:
+    """A page cursor: the ordering it belongs to, the row's sort key and its id."""
+    return encode_cursor(order.value, row.due_at if order.by_due else row.received_at, row.id)
+
+
+def decode_list_cursor(
+    cursor: str, order: PetitionOrder, field: str = "after"
+) -> tuple[datetime, int]:
+    """The sort key and id of a cursor `encode_list_cursor` gave for the same ordering."""
+    parts = decode_cursor(cursor, field)
+    try:
+        kind, at, ident = parts
+        if kind != order.value:
+            raise ValueError(kind)
+        return datetime.fromisoformat(at), int(ident)
+    except ValueError:
+        raise BadUserInput("not a cursor this API gave out", field=field) from None
+
+
+def keyset_page(
+    statement: Select, order: PetitionOrder, after: str | None, first: int  # type: ignore[type-arg]
+) -> Select:  # type: ignore[type-arg]
+    """Order `statement` (rows of `petitions`) and keep the `first + 1` rows after the cursor."""
+    p = models.Petition
+    key = _sort_key(order)
+    if after:
+        at, ident = decode_list_cursor(after, order)
+        if order.descending:
+            statement = statement.where(tuple_(key, p.id) < tuple_(at, ident))
+        else:
+            statement = statement.where(tuple_(key, p.id) > tuple_(at, ident))
+    if order.descending:
+        statement = statement.order_by(key.desc(), p.id.desc())
+    else:
+        statement = statement.order_by(key.asc(), p.id.asc())
+    return statement.limit(first + 1)
 
 
 async def list_petitions(
     *,
     session: AsyncSession,
     caller: Caller,
+    services: Services,
     where: PetitionFilter,
+    order: PetitionOrder = PetitionOrder.RECEIVED_DESC,
     first: int,
     after: str | None,
     now: datetime,
 ) -> Page[models.Petition]:
-    """A page of appeals, newest received first."""
-    p = models.Petition
-    statement = scoped_petitions(caller, where, now)
-    if after:
-        at, ident = decode_time_id_cursor(after)
-        statement = statement.where(tuple_(p.received_at, p.id) < tuple_(at, ident))
-    statement = statement.order_by(p.received_at.desc(), p.id.desc()).limit(first + 1)
+    """A keyset page of the appeals in the caller's slice that match the filter: the one
+    list read of the API, the worklist and the exports."""
+    statement = keyset_page(scoped_petitions(caller, where, now, services), order, after, first)
     rows = list((await session.scalars(statement)).all())
     has_next = len(rows) > first
     rows = rows[:first]
-    return Page(rows, [encode_cursor(r.received_at, r.id) for r in rows], has_next)
+    return Page(rows, [encode_list_cursor(order, r) for r in rows], has_next)
+
+
+def count_expression(
+    caller: Caller, where: PetitionFilter, now: datetime, services: Services
+) -> ColumnElement[int]:
+    """How many appeals the filter matches in the slice, as SQL. Unfiltered, it is the
+    slice's row of `slice_counts` (kept by triggers in every writing transaction, see
+    migration 0005), read in constant time; filtered, it counts."""
+    if not filter_conditions(where, now, services):
+        key = 0 if caller.organisation_kind in SEES_ALL else caller.organisation_id
+        kept = select(models.SliceCount.appeals).where(models.SliceCount.organisation_id == key)
+        return func.coalesce(kept.scalar_subquery(), 0)
+    matching = scoped_petitions(caller, where, now, services).with_only_columns(
+        models.Petition.id)
+    return select(func.count()).select_from(matching.subquery()).scalar_subquery()
 
 
 async def count_petitions(
-    *, session: AsyncSession, caller: Caller, where: PetitionFilter, now: datetime
+    *, session: AsyncSession, caller: Caller, services: Services, where: PetitionFilter,
+    now: datetime,
 ) -> int:
     """How many appeals the filter matches in the slice."""
-    subquery = scoped_petitions(caller, where, now).with_only_columns(models.Petition.id)
-    return (
-        await session.execute(select(func.count()).select_from(subquery.subquery()))
-    ).scalar_one()
+    return int((await session.execute(
+        select(count_expression(caller, where, now, services)))).scalar_one())
 
 
 async def get_petition(

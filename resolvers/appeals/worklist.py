@@ -1,100 +1,17 @@
-"""The staff worklist: appeals in the slice, sorted by receipt or deadline, keyset pages;
+"""Around the staff worklist (whose list read is `resolvers.appeals.reading.list_petitions`):
 the petitioner's earlier appeals at intake; the actions a caller may take on one appeal."""
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from resolvers.access.authority import may
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
-from resolvers.appeals.reading import PetitionFilter, scoped_petitions
-from resolvers.deadlines import standing
-from resolvers.errors import BadUserInput
-from resolvers.pagination import Page, decode_cursor, encode_cursor
-from resolvers.services import Services
 from resolvers.workflow.steps import caller_standing
 from resolvers.workflow.transitions import Action, allowed_actions
-
-
-class Order(enum.Enum):
-    """How a worklist is sorted: newest received first, or soonest due first."""
-
-    RECEIVED = "received"
-    DUE = "due"
-
-
-@dataclass
-class Worklist:
-    """A worklist's narrowing beyond `PetitionFilter`."""
-
-    where: PetitionFilter
-    due_soon: bool = False
-    order: Order = Order.RECEIVED
-
-
-async def list_worklist(
-    *,
-    session: AsyncSession,
-    caller: Caller,
-    services: Services,
-    worklist: Worklist,
-    first: int,
-    after: str | None,
-    now: datetime,
-) -> Page[models.Petition]:
-    """A keyset page of the worklist within the caller's slice."""
-    p = models.Petition
-    statement = _narrowed(caller, services, worklist, now)
-    key = p.received_at if worklist.order is Order.RECEIVED else p.due_at
-    if after:
-        at, ident = _cursor(after)
-        if worklist.order is Order.RECEIVED:
-            statement = statement.where(tuple_(key, p.id) < tuple_(at, ident))
-        else:
-            statement = statement.where(tuple_(key, p.id) > tuple_(at, ident))
-    if worklist.order is Order.RECEIVED:
-        statement = statement.order_by(key.desc(), p.id.desc())
-    else:
-        statement = statement.order_by(key.asc(), p.id.asc())
-    rows = list((await session.scalars(statement.limit(first + 1))).all())
-    has_next = len(rows) > first
-    rows = rows[:first]
-    sort_key = (lambda r: r.received_at) if worklist.order is Order.RECEIVED else (
-        lambda r: r.due_at)
-    return Page(rows, [encode_cursor(sort_key(r), r.id) for r in rows], has_next)
-
-
-def _narrowed(caller: Caller, services: Services, worklist: Worklist, now: datetime) -> Select:  # type: ignore[type-arg]
-    statement = scoped_petitions(caller, worklist.where, now)
-    if worklist.due_soon:
-        statement = statement.where(standing.due_soon(now, services))
-    return statement
-
-
-async def count_worklist(
-    *, session: AsyncSession, caller: Caller, services: Services, worklist: Worklist,
-    now: datetime,
-) -> int:
-    """How many appeals the worklist holds."""
-    ids = _narrowed(caller, services, worklist, now).with_only_columns(models.Petition.id)
-    return int((await session.execute(
-        select(func.count()).select_from(ids.subquery()))).scalar_one())
-
-
-def _cursor(after: str) -> tuple[datetime, int]:
-    parts = decode_cursor(after)
-    try:
-        at, ident = parts
-        return datetime.fromisoformat(at), int(ident)
-    except ValueError:
-        raise BadUserInput("not a cursor this page gave out", field="after") from None
 
 
 async def earlier_appeals(

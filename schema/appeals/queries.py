@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Annotated
 
@@ -55,6 +56,11 @@ class PetitionFilter:
     text: str | None = strawberry.field(
         default=None, description="Words that title or description must contain (Chinese works)."
     )
+    due_soon: bool | None = strawberry.field(
+        default=None,
+        description="Awaiting an answer, clock running, due within one working day and not yet "
+        "past (or not): the worklist's 即将到期.",
+    )
 
     def to_domain(self) -> petition_resolvers.PetitionFilter:
         for name in ("received_from", "received_to"):
@@ -77,7 +83,16 @@ class PetitionFilter:
             backlog=self.backlog,
             repeat=self.repeat,
             text=self.text,
+            due_soon=self.due_soon,
         )
+
+
+@strawberry.enum(description="How a list of appeals is sorted; ties go by id the same way.")
+class PetitionOrder(enum.Enum):
+    RECEIVED_DESC = strawberry.enum_value("received-desc", description="Newest received first.")
+    RECEIVED_ASC = strawberry.enum_value("received-asc", description="Oldest received first.")
+    DUE_ASC = strawberry.enum_value("due-asc", description="Soonest deadline first.")
+    DUE_DESC = strawberry.enum_value("due-desc", description="Latest deadline first.")
 
 
 @strawberry.type(description="An appeal in a page, with its cursor.")
@@ -95,7 +110,7 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(description="The last edge's cursor.")
 
 
-@strawberry.type(description="A page of appeals, newest received first.")
+@strawberry.type(description="A page of appeals, in the order asked for.")
 class PetitionConnection:
     edges: list[PetitionEdge] = strawberry.field(description="The appeals of this page.")
     page_info: PageInfo = strawberry.field(description="Whether more follow.")
@@ -104,7 +119,8 @@ class PetitionConnection:
     @strawberry.field(description="How many appeals match, on every page together.")
     async def total_count(self, info: Info) -> int:
         return await info.context.call(
-            petition_resolvers.count_petitions, where=self.where, now=info.context.now
+            petition_resolvers.count_petitions, services=info.context.services,
+            where=self.where, now=info.context.now,
         )
 
 
@@ -113,8 +129,13 @@ async def petitions(
     filter: Annotated[PetitionFilter | None, strawberry.argument(description="Conditions.")] = None,
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20).")] = None,
     after: Annotated[
-        str | None, strawberry.argument(description="Continue after this cursor.")
+        str | None,
+        strawberry.argument(description="Continue after this cursor (from the same orderBy)."),
     ] = None,
+    order_by: Annotated[
+        PetitionOrder,
+        strawberry.argument(description="The order (default newest received first)."),
+    ] = PetitionOrder.RECEIVED_DESC,
 ) -> PetitionConnection:
     caller = info.context.caller
     policy.require_reading_appeals(caller)
@@ -122,7 +143,9 @@ async def petitions(
     size = page_size(first, info.context.services.settings.max_page_size)
     page = await info.context.call(
         petition_resolvers.list_petitions,
+        services=info.context.services,
         where=where,
+        order=petition_resolvers.PetitionOrder(order_by.value),
         first=size,
         after=after,
         now=info.context.now,

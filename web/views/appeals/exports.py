@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from resolvers.access import disclosure
 from resolvers.access.audit import AuditPath
-from resolvers.appeals.worklist import list_worklist
+from resolvers.appeals.reading import list_petitions
 from web.pages import Staff, db, now, require_staff, services
 from web.rows import rows_for
 from web.views.appeals.worklist import worklist_from
@@ -35,9 +35,10 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
     tz, moment, after, sent = services(request).tz, now(), None, 0
     while sent < MAX_ROWS:
         async with db(request) as session:
-            page = await list_worklist(session=session, caller=staff.caller,
-                                       services=services(request), worklist=worklist,
-                                       first=BATCH, after=after, now=moment)
+            page = await list_petitions(session=session, caller=staff.caller,
+                                        services=services(request), where=worklist.where,
+                                        order=worklist.order, first=BATCH, after=after,
+                                        now=moment)
             rows = await rows_for(session, page.rows, services(request), moment)
             people = await disclosure.disclose_petitioners(
                 session, staff.caller, page.rows, AuditPath.EXPORT)

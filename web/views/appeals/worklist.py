@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -14,8 +15,12 @@ from db.models import Category, Matter, PetitionStatus, Role
 from resolvers import metrics
 from resolvers.access.caller import Caller
 from resolvers.access.signin import caller_for_user
-from resolvers.appeals.reading import PetitionFilter
-from resolvers.appeals.worklist import Order, Worklist, count_worklist, list_worklist
+from resolvers.appeals.reading import (
+    PetitionFilter,
+    PetitionOrder,
+    count_petitions,
+    list_petitions,
+)
 from resolvers.directory.organisations import list_communities
 from resolvers.errors import BadUserInput
 from resolvers.events.stream import follow_events, newest_event_id
@@ -27,11 +32,20 @@ from web.rows import rows_for
 PAGE_SIZE = 25
 FILTERS = ("status", "category", "matter", "community", "due", "backlog", "q", "sort", "size")
 MAX_PAGE_SIZE = 100
+STALE_CURSOR = "not a cursor this page gave out"
 E = TypeVar("E", PetitionStatus, Category, Matter)
 
 
 def _enum(kind: type[E], value: str | None) -> list[E] | None:
     return [kind[value]] if value and value in kind.__members__ else None
+
+
+@dataclass
+class Worklist:
+    """What a worklist's query string asks for: a filter and an ordering."""
+
+    where: PetitionFilter
+    order: PetitionOrder
 
 
 def worklist_from(params: Any, *, backlog: bool = False) -> Worklist:
@@ -45,9 +59,10 @@ def worklist_from(params: Any, *, backlog: bool = False) -> Worklist:
         overdue=True if due == "overdue" else None,
         backlog=True if backlog or params.get("backlog") == "1" else None,
         text=(params.get("q") or "").strip()[:100] or None,
+        due_soon=True if due == "soon" else None,
     )
-    order = Order.DUE if params.get("sort") == "due" else Order.RECEIVED
-    return Worklist(where=where, due_soon=due == "soon", order=order)
+    order = PetitionOrder.DUE_ASC if params.get("sort") == "due" else PetitionOrder.RECEIVED_DESC
+    return Worklist(where=where, order=order)
 
 
 def chosen_filters(params: Any) -> dict[str, str]:
@@ -64,16 +79,19 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
         worklist = worklist_from(params, backlog=backlog)
         error = None
         try:
-            page = await list_worklist(session=session, caller=staff.caller,
-                                       services=services(request), worklist=worklist,
-                                       first=first, after=params.get("after"), now=now())
-        except BadUserInput as refused:  # a cursor from elsewhere: start at the top
-            error = error_text(refused, choose_language(request))
-            page = await list_worklist(session=session, caller=staff.caller,
-                                       services=services(request), worklist=worklist,
-                                       first=first, after=None, now=now())
-        total = await count_worklist(session=session, caller=staff.caller,
-                                     services=services(request), worklist=worklist, now=now())
+            page = await list_petitions(session=session, caller=staff.caller,
+                                        services=services(request), where=worklist.where,
+                                        order=worklist.order, first=first,
+                                        after=params.get("after"), now=now())
+        except BadUserInput:  # a cursor from elsewhere: say so and start at the top
+            error = error_text(BadUserInput(STALE_CURSOR, field="after"), choose_language(request))
+            page = await list_petitions(session=session, caller=staff.caller,
+                                        services=services(request), where=worklist.where,
+                                        order=worklist.order, first=first, after=None,
+                                        now=now())
+        total = await count_petitions(session=session, caller=staff.caller,
+                                      services=services(request), where=worklist.where,
+                                      now=now())
         rows = await rows_for(session, page.rows, services(request), now())
         communities = await list_communities(session=session)
     filters = chosen_filters(params)

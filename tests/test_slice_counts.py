@@ -1,0 +1,101 @@
+"""An unfiltered `totalCount` reads the slice's row of `slice_counts`, kept by triggers in
+each writing transaction; it must always equal `count(*)` over the access policy."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from sqlalchemy import event, func, select
+
+from db import models
+from resolvers.access.caller import Caller
+from resolvers.access.policy import petition_scope
+from resolvers.appeals.reading import PetitionFilter, count_expression
+from tests import factories
+from tests.factories import submit
+from tests.steps import step
+
+TOTAL = "{ petitions(first: 0) { totalCount } }"
+# Any condition makes the resolvers count rows; this one holds for every appeal.
+COUNTED = '{ petitions(first: 0, filter: {receivedFrom: "2000-01-01T00:00:00Z"}) { totalCount } }'
+
+
+async def _every_slice_agrees(session, services) -> None:
+    organisations = (await session.scalars(select(models.Organisation))).all()
+    for organisation in organisations:
+        caller = Caller(
+            organisation_id=organisation.id, organisation_code=organisation.code,
+            organisation_kind=organisation.kind, region_id=organisation.region_id,
+        )
+        kept = await session.scalar(select(count_expression(
+            caller, PetitionFilter(), models.utcnow(), services)))
+        counted = await session.scalar(select(func.count()).select_from(
+            petition_scope(select(models.Petition.id), caller).subquery()))
+        assert kept == counted, organisation.code
+    await session.rollback()
+
+
+async def _life(window, hall, lmc, psy, marker: str) -> None:
+    """Submit an appeal and give it to several organisations, the street platform
+    (which already sees it) and one organisation twice."""
+    appeal = await submit(window, title=marker)
+    ident = appeal["id"]
+    await step(hall, "acceptPetition", id=ident)
+    await step(hall, "assignPetition", id=ident, organisationCode=factories.LMC, role="LEAD")
+    await step(hall, "assignPetition", id=ident, organisationCode=factories.PSY,
+               role="ASSISTING")
+    await step(hall, "assignPetition", id=ident, organisationCode=factories.STREET,
+               role="ASSISTING")
+    await step(psy, "returnAssignment", id=ident, reason="不属于本中心职责")
+    await step(hall, "assignPetition", id=ident, organisationCode=factories.PSY,
+               role="ASSISTING")
+    await step(lmc, "acceptAssignment", id=ident)
+
+
+async def test_counts_stay_exact_under_concurrent_writes(server, client_for, sessionmaker):
+    marker = f"计数{uuid.uuid4().hex[:6]}"
+    orgs = (factories.WINDOW, factories.OTHER_WINDOW, factories.HALL, factories.LMC,
+            factories.PSY, factories.STREET, factories.COURT)
+    clients = {org: await client_for(org) for org in orgs}
+    before = {org: (await clients[org].data(TOTAL))["petitions"]["totalCount"] for org in orgs}
+
+    # When appeals are submitted and assigned by many writers at once
+    window, other = clients[factories.WINDOW], clients[factories.OTHER_WINDOW]
+    hall, lmc, psy = clients[factories.HALL], clients[factories.LMC], clients[factories.PSY]
+    await asyncio.gather(
+        *[_life(window, hall, lmc, psy, f"{marker} {i}") for i in range(4)],
+        *[submit(other, title=f"{marker} 马峦 {i}") for i in range(4)],
+        *[submit(window, title=f"{marker} 六联 {i}") for i in range(4)],
+    )
+
+    # Then every slice's kept count equals counting, through both doors of the API…
+    for org in orgs:
+        kept = (await clients[org].data(TOTAL))["petitions"]["totalCount"]
+        counted = (await clients[org].data(COUNTED))["petitions"]["totalCount"]
+        assert kept == counted, org
+    assert (await hall.data(TOTAL))["petitions"]["totalCount"] == before[factories.HALL] + 12
+    assert (await lmc.data(TOTAL))["petitions"]["totalCount"] == before[factories.LMC] + 4
+    assert (await psy.data(TOTAL))["petitions"]["totalCount"] == before[factories.PSY] + 4
+    # …and for every organisation of the district, in the database.
+    services = server.app.state.services
+    async with sessionmaker() as session:
+        await _every_slice_agrees(session, services)
+
+
+async def test_a_count_read_is_one_row_not_a_scan(server, client_for):
+    hall = await client_for(factories.HALL)
+    await hall.data(TOTAL)  # warm the token's last use
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = server.app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await hall.data(TOTAL)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    answer = [s for s in statements if "slice_counts" in s]
+    assert answer and "count(" not in answer[0].lower(), statements
