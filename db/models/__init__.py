@@ -28,7 +28,14 @@ from db.models.enums import (
 )
 from db.models.governance import CommunityProfile, FigureTarget
 from db.models.people import ApiClient, StaffUser
-from db.models.petitions import Assignment, NumberSequence, Petition, Petitioner, PetitionEvent
+from db.models.petitions import (
+    Assignment,
+    NumberSequence,
+    Petition,
+    Petitioner,
+    PetitionEvent,
+    PetitionRepeat,
+)
 from db.models.places import Organisation, Region
 
 __all__ = [
@@ -59,6 +66,7 @@ __all__ = [
     "OrganisationKind",
     "Petition",
     "PetitionEvent",
+    "PetitionRepeat",
     "PetitionStatus",
     "Petitioner",
     "PolicyStage",

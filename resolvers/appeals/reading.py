@@ -12,6 +12,7 @@ from db import models
 from db.models import Category, Level, Matter, PetitionStatus
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
+from resolvers.appeals.repeats import repeat_filter
 from resolvers.deadlines import standing
 from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
 from resolvers.validation import text as clean_text
@@ -45,8 +46,10 @@ def _region_id(code: str) -> ColumnElement[int]:
     return select(models.Region.id).where(models.Region.code == code).scalar_subquery()
 
 
-def filter_conditions(f: PetitionFilter, now: datetime) -> list[ColumnElement[bool]]:
-    """The filter as SQL conditions on `petitions`."""
+def filter_conditions(
+    f: PetitionFilter, now: datetime, caller: Caller
+) -> list[ColumnElement[bool]]:
+    """The filter as SQL conditions on `petitions` (`repeat` as far as `caller` may know)."""
     p = models.Petition
     conditions: list[ColumnElement[bool]] = []
     if f.statuses:
@@ -88,7 +91,8 @@ def filter_conditions(f: PetitionFilter, now: datetime) -> list[ColumnElement[bo
     if f.backlog is not None:
         conditions.append(p.backlog.is_(f.backlog))
     if f.repeat is not None:
-        conditions.append(p.repeat_of_id.is_not(None) if f.repeat else p.repeat_of_id.is_(None))
+        repeat = repeat_filter(caller)
+        conditions.append(repeat if f.repeat else ~repeat)
     if f.text:
         words = clean_text(f.text, "filter.text", max_length=100).split()
         for word in words:
@@ -104,7 +108,7 @@ def filter_conditions(f: PetitionFilter, now: datetime) -> list[ColumnElement[bo
 def scoped_petitions(caller: Caller, f: PetitionFilter, now: datetime) -> Select:  # type: ignore[type-arg]
     """`select(Petition)` within the caller's slice, narrowed by the filter."""
     statement = petition_scope(select(models.Petition), caller)
-    return statement.where(*filter_conditions(f, now))
+    return statement.where(*filter_conditions(f, now, caller))
 
 
 async def list_petitions(

@@ -23,7 +23,9 @@ from schema.directory import Organisation, load_organisation
 class AuditEntry:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     at: datetime = strawberry.field(description="When.")
-    action: str = strawberry.field(description="What: READ_PERSONAL_DATA or READ_PSYCH_DATA.")
+    action: str = strawberry.field(
+        description="What: READ_PERSONAL_DATA, READ_PSYCH_DATA or UPDATE_PETITIONER."
+    )
     path: str = strawberry.field(description="Through which door: graphql, page, export, …")
     object_kind: str = strawberry.field(description="What kind of object was read.")
     object_ids: list[strawberry.ID] = strawberry.field(description="Which objects.")

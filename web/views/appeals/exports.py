@@ -38,7 +38,7 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
             page = await list_worklist(session=session, caller=staff.caller,
                                        services=services(request), worklist=worklist,
                                        first=BATCH, after=after, now=moment)
-            rows = await rows_for(session, page.rows, services(request), moment)
+            rows = await rows_for(session, staff.caller, page.rows, services(request), moment)
             people = await disclosure.disclose_petitioners(
                 session, staff.caller, page.rows, AuditPath.EXPORT)
         for row, person in zip(rows, people, strict=True):

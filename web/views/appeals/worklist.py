@@ -74,7 +74,7 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
                                        first=first, after=None, now=now())
         total = await count_worklist(session=session, caller=staff.caller,
                                      services=services(request), worklist=worklist, now=now())
-        rows = await rows_for(session, page.rows, services(request), now())
+        rows = await rows_for(session, staff.caller, page.rows, services(request), now())
         communities = await list_communities(session=session)
     filters = chosen_filters(params)
     here = request.url_for("backlog" if backlog else "petitions").path
