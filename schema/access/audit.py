@@ -18,7 +18,9 @@ from schema.directory import Organisation, load_organisation
 # The audit log is the hub's own administration: served by the hub, hidden from the
 # district's supergraph (@inaccessible).
 @strawberry.federation.type(
-    description="One audit entry: a read of personal or psychological data.", inaccessible=True
+    description="One audit entry: a read of personal or psychological data, or the hall's "
+    "correction of a petitioner's record.",
+    inaccessible=True,
 )
 class AuditEntry:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
