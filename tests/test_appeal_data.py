@@ -8,10 +8,20 @@ import asyncio
 import csv
 import io
 import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
+import pytest
+from alembic import command
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from db import migrate, models
+from db.config import Settings, load_settings
+from db.engine import create_engine, create_sessionmaker
+from db.models import Category, Channel, Level, Matter
 from tests import factories
+from tests.conftest import BACKEND, _pg_admin, _pg_url
 from tests.factories import submit
 from tests.staff import StaffBrowser
 from tests.steps import step, timeline
@@ -257,3 +267,75 @@ async def test_exports_neutralise_formula_payloads(window, sign_in_as):
     assert sorted(c.value for c in cells if c.column == 2) == titles
     # plain values are left alone
     assert all(not str(c.value).startswith("'") for c in cells if c.column == 1)
+
+
+# --- the migration: existing appeals get their details and repeat links -----------------
+
+
+@pytest.fixture
+async def fresh_settings(tmp_path) -> AsyncIterator[Settings]:
+    """A database of its own (the session's one must stay at head)."""
+    name = f"hub_migration_{uuid.uuid4().hex[:10]}"
+    if BACKEND == "postgresql":
+        await _pg_admin(f'CREATE DATABASE "{name}"')
+        url = _pg_url(name)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
+    yield load_settings(database_url=url, secret_key="x", var_dir=tmp_path)
+    if BACKEND == "postgresql":
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _appeal(org: int, level: Level, received: str, person: int, **more) -> models.Petition:
+    at = datetime.fromisoformat(received)
+    return models.Petition(**{
+        "number": f"M-{uuid.uuid4().hex[:12]}", "title": "迁移", "category": Category.COMPLAINT,
+        "matter": Matter.LABOUR_WAGES, "channel": Channel.WALK_IN, "level": level,
+        "received_at": at, "received_by_id": org, "due_at": at + timedelta(days=9),
+        "time_limit_days": 7, "petitioner_id": person, **more})  # fmt: skip
+
+
+async def test_the_migration_backfills_details_and_repeat_links(fresh_settings):
+    # Given appeals stored before 0005: a person, an open community-level appeal and a
+    # district-level repeat of it, and an appeal on another matter
+    engine = create_engine(fresh_settings)
+    await migrate.upgrade(engine, fresh_settings)
+    async with create_sessionmaker(engine)() as session:
+        world = await factories.build_world(session)
+        person = models.Petitioner(name="旧记录", id_number=factories.resident_id(),
+                                   id_hash="h" * 64, phone="13912345678", address="旧地址")
+        session.add(person)
+        await session.flush()
+        window, hall = world.organisations[factories.WINDOW], world.organisations[factories.HALL]
+        earlier = _appeal(window, Level.COMMUNITY, "2026-03-02T10:00:00+08:00", person.id)
+        session.add(earlier)
+        await session.flush()
+        repeat = _appeal(hall, Level.DISTRICT, "2026-04-01T10:00:00+08:00", person.id,
+                         repeat_of_id=earlier.id, repeat_count=1, level_skipping=True)
+        other = _appeal(hall, Level.DISTRICT, "2026-04-02T10:00:00+08:00", person.id,
+                        matter=Matter.FAMILY)
+        session.add_all([repeat, other])
+        await session.commit()
+        ids = (earlier.id, repeat.id, other.id)
+    config = migrate.alembic_config(fresh_settings)
+
+    def _back_and_forth(connection) -> None:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004_access")
+        command.upgrade(config, "head")
+
+    async with engine.connect() as connection:
+        await connection.run_sync(_back_and_forth)
+        await connection.commit()
+
+    # When 0005 runs over them, then each appeal carries the record's details
+    async with create_sessionmaker(engine)() as session:
+        rows = (await session.execute(select(
+            models.Petition.petitioner_name, models.Petition.petitioner_phone,
+            models.Petition.petitioner_address).where(models.Petition.id.in_(ids)))).all()
+        links = (await session.execute(select(models.PetitionRepeat))).all()
+    await engine.dispose()
+    assert set(rows) == {("旧记录", "13912345678", "旧地址")}
+    # and the repeat is linked to the earlier appeal it skipped over, and only that
+    assert [(r.petition_id, r.earlier_id, r.skipped_over) for (r,) in links] == [
+        (ids[1], ids[0], True)]

@@ -151,8 +151,9 @@ def downgrade() -> None:
     with op.batch_alter_table("petition_repeats", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_petition_repeats_earlier_id"))
     op.drop_table("petition_repeats")
-    with op.batch_alter_table("petitions", schema=None) as batch_op:
-        batch_op.drop_column("client_request_fingerprint")
-        batch_op.drop_column("petitioner_address")
-        batch_op.drop_column("petitioner_phone")
-        batch_op.drop_column("petitioner_name")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): batch mode would copy `petitions`,
+    # which other tables reference.
+    for name in (
+        "client_request_fingerprint", "petitioner_address", "petitioner_phone", "petitioner_name"
+    ):
+        op.drop_column("petitions", name)
