@@ -88,6 +88,10 @@ def upgrade() -> None:
         )
     _backfill_repeats(repeats)
     _widen_event_kinds(NEW_EVENT_KINDS, OLD_EVENT_KINDS)
+    if op.get_bind().dialect.name == "postgresql":
+        # Without statistics the planner scans the new table for every page of appeals
+        # (36 ms instead of 1 ms for a street platform's 50 over the demo) until autovacuum.
+        op.execute("ANALYZE petition_repeats")
 
 
 def _backfill_repeats(repeats: sa.Table) -> None:
