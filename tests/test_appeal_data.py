@@ -307,7 +307,7 @@ def _appeal(org: int, level: Level, received: str, person: int, **more) -> model
 
 
 async def test_the_migration_backfills_details_and_repeat_links(fresh_settings):
-    # Given appeals stored before 0005: a person, an open community-level appeal and a
+    # Given appeals stored before this migration: a person, an open community-level appeal and a
     # district-level repeat of it, and an appeal on another matter
     engine = create_engine(fresh_settings)
     await migrate.upgrade(engine, fresh_settings)
@@ -332,14 +332,14 @@ async def test_the_migration_backfills_details_and_repeat_links(fresh_settings):
 
     def _back_and_forth(connection) -> None:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0004_access")
+        command.downgrade(config, "-1")  # to the revision before this branch's
         command.upgrade(config, "head")
 
     async with engine.connect() as connection:
         await connection.run_sync(_back_and_forth)
         await connection.commit()
 
-    # When 0005 runs over them, then each appeal carries the record's details
+    # When the migration runs over them, then each appeal carries the record's details
     async with create_sessionmaker(engine)() as session:
         rows = (await session.execute(select(
             models.Petition.petitioner_name, models.Petition.petitioner_phone,

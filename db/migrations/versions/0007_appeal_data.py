@@ -1,7 +1,7 @@
 """appeal data: contact details per appeal, request fingerprints, repeat links
 
-Revision ID: 0005_appeal_data
-Revises: 0004_access
+Revision ID: 0007_appeal_data
+Revises: 0006_governance
 Create Date: 2026-11-29
 
 - `petitions.petitioner_name/phone/address`: the contact details given with each
@@ -19,8 +19,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_appeal_data"
-down_revision: str | None = "0004_access"
+revision: str = "0007_appeal_data"
+down_revision: str | None = "0006_governance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
