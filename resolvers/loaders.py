@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from resolvers.access.caller import Caller
 from resolvers.access.policy import personal_data_filter, petition_scope
+from resolvers.appeals.repeats import RepeatView, disclose_events, repeat_views
 
 M = TypeVar("M", models.Organisation, models.Region, models.Petitioner, models.StaffUser)
 
@@ -83,6 +84,27 @@ async def events_by_petition(
     for row in rows:
         grouped[row.petition_id].append(row)
     return [grouped.get(i, []) for i in petition_ids]
+
+
+async def shown_events_by_petition(
+    session: AsyncSession, caller: Caller, petition_ids: Sequence[int]
+) -> list[list[models.PetitionEvent]]:
+    """Each appeal's timeline as `caller` is shown it (`repeats.disclose_events`)."""
+    timelines = await events_by_petition(session, petition_ids)
+    shown = await disclose_events(session, caller, [e for t in timelines for e in t])
+    kept = {id(e) for e in shown}
+    return [[e for e in t if id(e) in kept] for t in timelines]
+
+
+async def repeats_by_petition(
+    session: AsyncSession, caller: Caller, petitions: Sequence[models.Petition]
+) -> list[RepeatView]:
+    """Each appeal's repeat history as `caller` is shown it; no statement when none of
+    them is a repeat at all."""
+    repeated = [p.id for p in petitions if p.repeat_count]
+    views = dict(zip(repeated, await repeat_views(session, caller, repeated), strict=True)
+                 ) if repeated else {}
+    return [views.get(p.id, RepeatView()) for p in petitions]
 
 
 async def personal_data_visible(

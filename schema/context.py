@@ -19,6 +19,7 @@ from resolvers import loaders
 from resolvers.access import audit
 from resolvers.access.caller import Caller
 from resolvers.access.disclosure import Disclosures
+from resolvers.appeals.repeats import RepeatView, repeat_views
 from resolvers.errors import Unauthenticated
 from resolvers.services import Services
 
@@ -61,7 +62,13 @@ class Loaders:
 
     @cached_property
     def events(self) -> DataLoader[int, list[models.PetitionEvent]]:
-        return self._loader(loaders.events_by_petition)
+        """Each appeal's timeline as the caller is shown it."""
+        return self._scoped(loaders.shown_events_by_petition)
+
+    @cached_property
+    def repeats(self) -> DataLoader[int, RepeatView]:
+        """Each appeal's repeat history as far as the caller's slice holds it."""
+        return self._scoped(repeat_views)
 
     @cached_property
     def petition(self) -> DataLoader[int, models.Petition | None]:

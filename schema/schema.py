@@ -59,7 +59,8 @@ class Query:
     )
     audit_log: audit_fields.AuditPage = strawberry.federation.field(
         resolver=audit_fields.audit_log,
-        description="Reads of personal and psychological data, newest first (hall admins only).",
+        description="Reads of personal and psychological data, and the hall's corrections of "
+        "petitioners' records, newest first (hall admins only).",
         inaccessible=True,
     )
     stats: stats_fields.Stats = strawberry.federation.field(

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import strawberry
 
 from db import models
+from resolvers.appeals import petitioners
 from resolvers.errors import not_found
 from resolvers.workflow import assignments, outcome, triage
 from resolvers.workflow import steps as workflow
@@ -328,6 +329,29 @@ async def escalate_petition(
     )
 
 
+async def update_petitioner(
+    info: Info,
+    id: PetitionId = None,
+    number: PetitionNumber = None,
+    expected_version: ExpectedVersion = None,
+    name: Annotated[
+        str | None, strawberry.argument(description="The corrected name (up to 64).")
+    ] = None,
+    phone: Annotated[
+        str | None, strawberry.argument(description="The corrected phone number.")
+    ] = None,
+    address: Annotated[
+        str | None, strawberry.argument(description="The corrected address (up to 200).")
+    ] = None,
+) -> Petition:
+    return await _step(
+        info,
+        petitioners.update_petitioner,
+        _ref(id, number, expected_version),
+        correction=petitioners.PetitionerCorrection(name=name, phone=phone, address=address),
+    )
+
+
 def _mutation(resolver: Any, description: str) -> Any:
     # The hub refuses a step without `petitions:write` itself; the scope is also
     # declared for a federation router, which can refuse it before planning.
@@ -400,4 +424,10 @@ class WorkflowMutation:
     escalate_petition: Petition = _mutation(
         escalate_petition,
         "转入调解/仲裁/诉讼: hand the appeal to mediation, arbitration or litigation.",
+    )
+    update_petitioner: Petition = _mutation(
+        update_petitioner,
+        "更正信访人信息: the hall corrects the petitioner's record (name, phone, address) "
+        "and this appeal's contact details; other appeals keep the details given with them. "
+        "On the timeline (which details changed) and in the audit log.",
     )

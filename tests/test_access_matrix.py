@@ -46,7 +46,7 @@ BY_NUMBER = f"query($n: String!) {{ petition(number: $n) {{ {FIELDS} }} }}"
 LIST = f"query($t: String) {{ petitions(filter: {{text: $t}}, first: 50) {{ totalCount edges {{ node {{ {FIELDS} }} }} }} }}"  # noqa: E501
 FILTER = "query($t: String, $o: String) { petitions(filter: {text: $t, organisation: $o}) { totalCount } }"  # noqa: E501
 ENTITIES = f"query($r: [_Any!]!) {{ _entities(representations: $r) {{ ... on Petition {{ {FIELDS} }} }} }}"  # noqa: E501
-NESTED = "query($id: ID!) { petition(id: $id) { repeatOf { number } } }"
+NESTED = "query($id: ID!) { petition(id: $id) { repeatCount repeatOf { number } } }"
 
 
 @dataclass
@@ -143,7 +143,10 @@ async def test_a_nested_path_does_not_open_an_appeal_outside_the_slice(appeal, c
     repeat = await factories.submit(
         other_window, title=f"{appeal.marker} 再次反映", communityCode=factories.OTHER_COMMUNITY,
         petitioner={"idNumber": original["petitioner"]["idNumber"]})
-    assert repeat["repeatCount"] == 1
+    # the Maluan window is not told of an appeal outside its slice; the hall is
+    assert repeat["repeatCount"] == 0
+    counted = (await hall.data(NESTED, {"id": repeat["id"]}))["petition"]
+    assert counted["repeatCount"] == 1
 
     # Then the hall follows repeatOf, the Maluan window (which never had it) does not
     for org, sees in ((factories.HALL, True), (factories.OTHER_WINDOW, False)):

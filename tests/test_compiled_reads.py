@@ -9,6 +9,7 @@ token asks each one.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -129,6 +130,13 @@ def _normalised(body: dict[str, Any]) -> dict[str, Any]:
     return {"data": body.get("data"), "errors": errors}
 
 
+def _compilable_for(org: str, query: str) -> bool:
+    """Repeats are sliced: outside the hall, a query asking for the repeat count,
+    level-skipping or the events' data is answered by the resolvers."""
+    sliced = re.search(r"\b(repeatCount|levelSkipping|data)\b", query) is not None
+    return org == factories.HALL or not sliced
+
+
 async def test_hand_written_queries_answer_alike_for_every_partner(server, client_for):
     hall, window, lmc = [await client_for(o) for o in (factories.HALL, factories.WINDOW,
                                                         factories.LMC)]
@@ -142,11 +150,11 @@ async def test_hand_written_queries_answer_alike_for_every_partner(server, clien
         for query in HAND_WRITTEN:
             compiled, resolved, was_compiled = _ask(server, graphql, token, query)
             assert compiled == resolved, (org, query)
-            assert was_compiled, (org, query)
+            assert was_compiled == _compilable_for(org, query), (org, query)
         for ident in ids:
             compiled, resolved, was_compiled = _ask(server, graphql, token, detail, {"id": ident})
             assert compiled == resolved, (org, ident)
-            assert was_compiled
+            assert was_compiled == _compilable_for(org, detail)
 
 
 async def test_generated_queries_answer_alike_for_every_partner(server, client_for):

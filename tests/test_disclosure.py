@@ -15,23 +15,30 @@ PETITIONER = "query($id: ID!) { petition(id: $id) { petitioner { %s } } }"
 
 
 def _person(id_number: str | None = "440310199001011234", phone: str | None = "13812345678"):
-    return models.Petitioner(name="李某", id_number=id_number, phone=phone, address="坪山")
+    """An appeal as given (name, phone, address) and the person's record (ID number)."""
+    record = models.Petitioner(name="记录姓名", id_number=id_number, phone="13999999999",
+                               address="记录地址")
+    appeal = models.Petition(id=1, petitioner_name="李某", petitioner_phone=phone,
+                             petitioner_address="坪山")
+    return appeal, record
 
 
 def test_the_rule_discloses_only_what_the_slice_may_see():
-    person = _person()
-    assert disclose(person, unmasked=True).id_number == "440310199001011234"
-    masked = disclose(person, unmasked=False)
+    appeal, record = _person()
+    shown = disclose(appeal, record, unmasked=True)
+    assert (shown.name, shown.id_number, shown.phone, shown.address) == (
+        "李某", "440310199001011234", "13812345678", "坪山")  # as given with the appeal
+    masked = disclose(appeal, record, unmasked=False)
     assert (masked.id_number, masked.phone, masked.masked) == (
         "4403**********1234", "138****5678", True)
 
 
 def test_only_showing_a_value_unmasked_is_a_disclosure():
-    assert shows_personal_data(_person(), unmasked=True)
-    assert not shows_personal_data(_person(), unmasked=False)
-    assert not shows_personal_data(_person(), unmasked=True, shown={"name"})
-    assert shows_personal_data(_person(id_number=None), unmasked=True, shown={"phone"})
-    assert not shows_personal_data(_person(id_number=None, phone=None), unmasked=True)
+    assert shows_personal_data(*_person(), unmasked=True)
+    assert not shows_personal_data(*_person(), unmasked=False)
+    assert not shows_personal_data(*_person(), unmasked=True, shown={"name"})
+    assert shows_personal_data(*_person(id_number=None), unmasked=True, shown={"phone"})
+    assert not shows_personal_data(*_person(id_number=None, phone=None), unmasked=True)
 
 
 async def _audited_paths(client_for, petition_id: str) -> set[str]:

@@ -72,15 +72,10 @@ async def test_concurrent_steps_without_expected_version_are_all_kept(
 async def test_parallel_submissions_with_one_client_request_id_create_one_appeal(window, hall):
     request_id = uuid.uuid4().hex
     marker = f"并发登记{request_id[:6]}"
+    submission = factories.submission(title=marker, clientRequestId=request_id)
 
     answers = await asyncio.gather(
-        *(
-            window.post(
-                factories.SUBMIT,
-                {"input": factories.submission(title=marker, clientRequestId=request_id)},
-            )
-            for _ in range(20)
-        )
+        *(window.post(factories.SUBMIT, {"input": submission}) for _ in range(20))
     )
 
     assert [b for b in answers if "errors" in b] == []

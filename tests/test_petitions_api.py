@@ -181,9 +181,10 @@ async def test_personal_data_is_masked_outside_the_handling_slice(window, street
 
 async def test_a_retried_submission_returns_the_same_appeal(window):
     request_id = uuid.uuid4().hex
-    first = await submit(window, clientRequestId=request_id)
-    again = await submit(window, clientRequestId=request_id, title="重复提交")
-    assert again["number"] == first["number"] and again["title"] == first["title"]
+    person = {"idNumber": factories.resident_id()}
+    first = await submit(window, clientRequestId=request_id, petitioner=person)
+    again = await submit(window, clientRequestId=request_id, petitioner=person)
+    assert again["number"] == first["number"] and again["id"] == first["id"]
 
 
 async def test_a_repeat_on_the_same_matter_is_linked(window):

@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.models import AssignmentRole
 from resolvers import loaders
+from resolvers.access.caller import Caller
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
+from resolvers.appeals.repeats import RepeatView
 from resolvers.deadlines import standing
 from resolvers.services import Services
 
@@ -24,12 +26,14 @@ class Row:
     community: models.Region | None
     lead: models.Organisation | None
     badge: standing.Badge
+    repeat: RepeatView
 
 
-async def rows_for(session: AsyncSession, petitions: Sequence[models.Petition],
+async def rows_for(session: AsyncSession, caller: Caller, petitions: Sequence[models.Petition],
                    services: Services, now: datetime) -> list[Row]:
-    """Rows for a page of appeals, in three batch loads."""
+    """Rows for a page of appeals, in three batch loads (four with repeats)."""
     ids = [p.id for p in petitions]
+    repeats = await loaders.repeats_by_petition(session, caller, petitions)
     assignments = await loaders.assignments_by_petition(session, ids)
     leads: list[int | None] = []
     for listed in assignments:
@@ -47,6 +51,7 @@ async def rows_for(session: AsyncSession, petitions: Sequence[models.Petition],
             community=regions.get(p.community_id) if p.community_id else None,
             lead=organisations.get(lead) if lead else None,
             badge=standing.badge(p, services, now),
+            repeat=repeat,
         )
-        for p, lead in zip(petitions, leads, strict=True)
+        for p, lead, repeat in zip(petitions, leads, repeats, strict=True)
     ]

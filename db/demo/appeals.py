@@ -100,6 +100,7 @@ class Output:
     petitioners: list[dict[str, Any]] = field(default_factory=list)
     petitions: list[dict[str, Any]] = field(default_factory=list)
     assignments: list[dict[str, Any]] = field(default_factory=list)
+    repeats: list[dict[str, Any]] = field(default_factory=list)
     events: list[tuple[datetime, int, int, dict[str, Any]]] = field(default_factory=list)
     sequences: dict[str, int] = field(default_factory=dict)
 
@@ -108,6 +109,7 @@ class Output:
 class Person:
     id: int
     community: Community
+    contact: dict[str, Any] = field(default_factory=dict)  # name, phone, address
 
 
 class Generator:
@@ -153,6 +155,9 @@ class Generator:
                        f"{road}{rng.randint(1, 300)}号",
             "community_id": community.region_id, "created_at": at,
         })
+        record = self.out.petitioners[-1]
+        person.contact = {"petitioner_name": record["name"], "petitioner_phone": record["phone"],
+                          "petitioner_address": record["address"]}
         return person
 
     def _next(self, table: str) -> int:
@@ -294,6 +299,7 @@ class Generator:
             "level": plan.level, "received_at": plan.at,
             "received_by_id": w.org_ids[plan.receiver],
             "community_id": plan.community.region_id, "petitioner_id": person.id,
+            **person.contact,
             "people_count": people_count, "collective": plan.collective,
             "repeat_of_id": self._petition_id_of(earlier[0]) if earlier else None,
             "repeat_count": len(earlier), "level_skipping": skipping,
@@ -309,6 +315,12 @@ class Generator:
             "client_request_id": None, "version": len(kept), "created_at": plan.at,
             "updated_at": kept[-1].at,
         }
+        self.out.repeats.extend(
+            {"petition_id": petition_id, "earlier_id": self._petition_id_of(j),
+             "skipped_over": LEVEL_RANK[plan.level] > LEVEL_RANK[self.level_of[j]]
+             and open_at(self.closed_of[j], plan.at)}
+            for j in earlier
+        )
         assignment_ids: dict[int, int] = {}
         assignment_rows: dict[int, dict[str, Any]] = {}
         for step in kept:

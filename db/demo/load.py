@@ -129,6 +129,7 @@ async def load_demo(session: AsyncSession, settings: Settings, *, appeals: int =
             (_t(models.Project), static.projects),
             (_t(models.ProjectEnterprise), static.project_enterprises),
             (_t(models.Petitioner), out.petitioners), (_t(models.Petition), out.petitions),
+            (_t(models.PetitionRepeat), out.repeats),
             (_t(models.Assignment), out.assignments), (_t(models.PetitionEvent), events),
         ]
         writing = progress.add_task("Writing rows", total=sum(len(r) for _, r in tables))

@@ -35,6 +35,7 @@ from db.models.petitions import (
     Petitioner,
     PetitionEvent,
     SliceCount,
+    PetitionRepeat,
 )
 from db.models.places import Organisation, Region
 
@@ -66,6 +67,7 @@ __all__ = [
     "OrganisationKind",
     "Petition",
     "PetitionEvent",
+    "PetitionRepeat",
     "PetitionStatus",
     "Petitioner",
     "PolicyStage",

@@ -172,6 +172,7 @@ class EventKind(enum.Enum):
     OVERDUE = "已超期"
     REPEAT_LINKED = "关联重复访"
     DEADLINE_RECOMPUTED = "期限重算"
+    PETITIONER_UPDATED = "更正信访人信息"
 
 
 class PolicyStage(enum.Enum):

@@ -65,6 +65,12 @@ class Petition(Base):
     received_by_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     petitioner_id: Mapped[int | None] = mapped_column(ForeignKey("petitioners.id"), index=True)
+    # The contact details given with this appeal: every door reads these, never the
+    # person's master record, so one organisation's submission cannot change what
+    # another slice sees (the master record changes only by the hall's audited step).
+    petitioner_name: Mapped[str] = mapped_column(String(64), default="")
+    petitioner_phone: Mapped[str | None] = mapped_column(String(20))
+    petitioner_address: Mapped[str] = mapped_column(String(200), default="")
     people_count: Mapped[int] = mapped_column(default=1)
     collective: Mapped[bool] = mapped_column(default=False)
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
@@ -117,9 +123,26 @@ class Petition(Base):
     escalated_to: Mapped[Escalation | None] = mapped_column(str_enum(Escalation, "escalation"))
     escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     client_request_id: Mapped[str | None] = mapped_column(String(64))
+    # A keyed hash of what was submitted with `client_request_id`: a retry must match it.
+    client_request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PetitionRepeat(Base):
+    """重复访: an earlier appeal of the same petitioner on the same matter, as intake found
+    it. Kept district-wide; each caller is shown only the links whose earlier appeal is in
+    its slice (`resolvers/appeals/repeats.py`)."""
+
+    __tablename__ = "petition_repeats"
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    earlier_id: Mapped[int] = mapped_column(
+        ForeignKey("petitions.id"), primary_key=True, index=True
+    )
+    # The earlier appeal was open at a lower level when this one came (越级访).
+    skipped_over: Mapped[bool] = mapped_column(default=False)
 
 
 class Assignment(Base):

@@ -21,6 +21,7 @@ from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
 class AuditAction(enum.Enum):
     READ_PERSONAL_DATA = "查看未脱敏个人信息"
     READ_PSYCH_DATA = "查看心理数据"
+    UPDATE_PETITIONER = "更正信访人信息"
 
 
 class AuditPath(enum.Enum):

@@ -70,6 +70,8 @@ RULES: dict[Action, Rule] = {
     Action.MARK_BACKLOG: _rule({D}, DISPATCHING),
     Action.CLEAR_BACKLOG: _rule({D}, DISPATCHING),
     Action.ESCALATE: _rule({D, L}, DISPATCHING | HANDLING),
+    # The person's master record is shared by every slice: only the hall corrects it.
+    Action.UPDATE_PETITIONER: _rule({H}, DISPATCHING),
 }
 
 

@@ -1,6 +1,9 @@
 """Disclosure of personal data: what a caller is shown, and the audit entry for it.
 
-One rule for every door (GraphQL, the appeal page, exports, the stream): a
+One rule for every door (GraphQL, the appeal page, exports, the stream): an appeal
+shows its petitioner as given with it — name, phone and address kept on the appeal,
+the ID number from the person's record — so that no other organisation's submission
+changes what this slice sees (`resolvers/appeals/petitioners.py`); and a
 petitioner's ID number and phone are shown unmasked only to the slice that
 `policy.personal_data_filter` names, masked to everyone else; and a request that
 *shows* personal data unmasked — the caller may see it, the door shows the field,
@@ -40,21 +43,29 @@ class DisclosedPetitioner:
     masked: bool
 
 
-def disclose(person: models.Petitioner, *, unmasked: bool) -> DisclosedPetitioner:
-    """The petitioner with ID number and phone masked unless `unmasked`."""
+def _personal(petition: models.Petition, person: models.Petitioner) -> dict[str, str | None]:
+    return {"id_number": person.id_number, "phone": petition.petitioner_phone}
+
+
+def disclose(petition: models.Petition, person: models.Petitioner, *,
+             unmasked: bool) -> DisclosedPetitioner:
+    """`petition`'s petitioner (`person`) as given with the appeal, with ID number and
+    phone masked unless `unmasked`."""
     return DisclosedPetitioner(
-        name=person.name,
+        name=petition.petitioner_name,
         id_number=person.id_number if unmasked else mask_id_number(person.id_number),
-        phone=person.phone if unmasked else mask_phone(person.phone),
-        address=person.address,
+        phone=petition.petitioner_phone if unmasked else mask_phone(petition.petitioner_phone),
+        address=petition.petitioner_address,
         masked=not unmasked,
     )
 
 
-def shows_personal_data(person: models.Petitioner, *, unmasked: bool,
-                        shown: Iterable[str] = PERSONAL_FIELDS) -> bool:
-    """Whether showing `shown` fields of `person` discloses personal data unmasked."""
-    return unmasked and any(getattr(person, name) for name in PERSONAL_FIELDS & set(shown))
+def shows_personal_data(petition: models.Petition, person: models.Petitioner, *,
+                        unmasked: bool, shown: Iterable[str] = PERSONAL_FIELDS) -> bool:
+    """Whether showing `shown` fields of `petition`'s petitioner discloses personal data
+    unmasked."""
+    values = _personal(petition, person)
+    return unmasked and any(values[name] for name in PERSONAL_FIELDS & set(shown))
 
 
 @dataclass
@@ -66,12 +77,12 @@ class Disclosures:
     detail: dict[str, Any] | None = None
     petition_ids: set[int] = field(default_factory=set)
 
-    def show(self, petition_id: int, person: models.Petitioner, *, unmasked: bool,
+    def show(self, petition: models.Petition, person: models.Petitioner, *, unmasked: bool,
              shown: Iterable[str] = PERSONAL_FIELDS) -> DisclosedPetitioner:
         """The petitioner as the caller sees them, noting an unmasked disclosure."""
-        if shows_personal_data(person, unmasked=unmasked, shown=shown):
-            self.petition_ids.add(petition_id)
-        return disclose(person, unmasked=unmasked)
+        if shows_personal_data(petition, person, unmasked=unmasked, shown=shown):
+            self.petition_ids.add(petition.id)
+        return disclose(petition, person, unmasked=unmasked)
 
     async def record(self, session: AsyncSession) -> None:
         """Write the audit entry for what was shown (none if nothing was), in its own
@@ -90,7 +101,7 @@ async def disclose_petitioners(
     visible = await loaders.personal_data_visible(session, caller, [p.id for p in petitions])
     disclosures = Disclosures(caller, path)
     shown = [
-        disclosures.show(petition.id, person, unmasked=unmasked) if person else None
+        disclosures.show(petition, person, unmasked=unmasked) if person else None
         for petition, person, unmasked in zip(petitions, people, visible, strict=True)
     ]
     await disclosures.record(session)

@@ -8,6 +8,8 @@ the pages and, later, the compiled read path.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 
 from db import models
@@ -31,17 +33,17 @@ def require_reading_appeals(caller: Caller) -> None:
     caller.require_scope(READ_APPEALS)
 
 
-def petition_filter(caller: Caller | None) -> ColumnElement[bool]:
+def petition_filter(caller: Caller | None, petition: Any = models.Petition) -> ColumnElement[bool]:
     """Which appeals `caller` may see (DOMAIN.md, "Each partner's slice").
 
     The hall; the receiving organisation; every organisation ever assigned it;
-    the street platform over the community concerned.
+    the street platform over the community concerned. `petition` may be an alias
+    of `models.Petition`, for a second appeal in one statement (an earlier appeal).
     """
     if caller is None:
         return false()
     if caller.organisation_kind in SEES_ALL:
         return true()
-    petition = models.Petition
     conditions: list[ColumnElement[bool]] = [
         petition.received_by_id == caller.organisation_id,
         # IN (uncorrelated subquery), not a correlated EXISTS: the database hashes the
@@ -67,11 +69,17 @@ def petition_scope(statement: Select, caller: Caller | None) -> Select:  # type:
     return statement.where(petition_filter(caller))
 
 
+def figures_cover_district(caller: Caller | None) -> bool:
+    """Whether `caller`'s figures count the whole district: the hall and leaders (the
+    data screen's audience)."""
+    return caller is not None and (caller.is_hall or Role.LEADER in caller.roles)
+
+
 def stats_filter(caller: Caller | None) -> ColumnElement[bool]:
     """Which appeals `caller`'s figures count: everyone their own slice; the hall and
-    leaders (the data screen's audience) the whole district. Figures are counts: no
-    appeal, petitioner or detail leaves through them."""
-    if caller is not None and (caller.is_hall or Role.LEADER in caller.roles):
+    leaders the whole district. Figures are counts: no appeal, petitioner or detail
+    leaves through them."""
+    if figures_cover_district(caller):
         return true()
     return petition_filter(caller)
 

@@ -1,1 +1,2 @@
-"""Appeals (诉求): intake, reading within the slice, the worklist, numbers."""
+"""Appeals (诉求): intake, reading within the slice, the worklist, numbers, and what each
+caller is shown of them (petitioners, repeats)."""

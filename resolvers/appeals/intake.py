@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +28,7 @@ from resolvers.appeals.numbers import next_petition_number
 from resolvers.deadlines.calendar import Deadline
 from resolvers.deadlines.limits import Limit, petition_deadline
 from resolvers.deadlines.policies import acceptance_limit, handling_limit
-from resolvers.errors import BadUserInput, Forbidden
+from resolvers.errors import BadUserInput, Conflict, Forbidden
 from resolvers.events.timeline import record_event
 from resolvers.services import Services
 
@@ -138,19 +139,21 @@ async def submit_petition(
 ) -> models.Petition:
     """Register an appeal received by the caller's organisation.
 
-    A retried submission with the same `client_request_id` returns the appeal
-    the first one created, and creates nothing.
+    A retried submission with the same `client_request_id` and the same content
+    returns the appeal the first one created, and creates nothing; the same id with
+    other content is a `CONFLICT`.
     """
     caller.require_scope("petitions:write")
     cleaned = clean(data, now)
     s = cleaned.submission
+    fingerprint = content_fingerprint(services, cleaned, given_received_at=data.received_at)
     if s.client_request_id:
         existing = await _by_request_id(session, caller, s.client_request_id)
         if existing is not None:
-            return existing
+            return _same_content(existing, fingerprint)
     await begin_write(session)
     try:
-        petition = await _create(session, caller, services, cleaned)
+        petition = await _create(session, caller, services, cleaned, fingerprint)
         await session.commit()
     except IntegrityError:
         await session.rollback()
@@ -159,8 +162,37 @@ async def submit_petition(
         existing = await _by_request_id(session, caller, s.client_request_id)
         if existing is None:
             raise
-        return existing
+        return _same_content(existing, fingerprint)
     return petition
+
+
+def content_fingerprint(
+    services: Services, cleaned: CleanSubmission, *, given_received_at: datetime | None
+) -> str:
+    """A keyed hash of what was submitted (personal data included, so keyed: the stored
+    fingerprint reveals nothing). A receipt time left out is not part of the content."""
+    s, person = cleaned.submission, cleaned.submission.petitioner
+    content = {
+        "title": s.title, "description": s.description, "category": s.category.name,
+        "matter": s.matter.name, "channel": s.channel.name, "community": s.community,
+        "level": s.level.name if s.level else None, "peopleCount": s.people_count,
+        "receivedAt": given_received_at.astimezone(UTC).isoformat()
+        if given_received_at else None,
+        "petitioner": [person.name, cleaned.id_number, cleaned.phone, person.address or ""],
+    }  # fmt: skip
+    return services.keyed_hash(json.dumps(content, sort_keys=True, ensure_ascii=False))
+
+
+def _same_content(existing: models.Petition, fingerprint: str) -> models.Petition:
+    """The first appeal for a retried request id, if the retry carries the same content.
+    Appeals stored before fingerprints were kept have none and are returned as before."""
+    stored = existing.client_request_fingerprint
+    if stored is not None and stored != fingerprint:
+        raise Conflict(
+            "this clientRequestId was already used for a submission with other content",
+            field="clientRequestId",
+        )
+    return existing
 
 
 async def _by_request_id(
@@ -193,6 +225,11 @@ async def _petitioner(
     cleaned: CleanSubmission,
     community: models.Region | None,
 ) -> models.Petitioner:
+    """The person with this ID number, or a new record made from these details.
+
+    An existing record is left as it is: what a submitter gives is kept on its appeal
+    (`Petition.petitioner_*`), and only the hall corrects the record itself
+    (`resolvers/appeals/petitioners.py: update_petitioner`)."""
     details = cleaned.submission.petitioner
     id_hash = services.keyed_hash(cleaned.id_number) if cleaned.id_number else None
     person = None
@@ -203,18 +240,22 @@ async def _petitioner(
             )
         ).one_or_none()
     if person is None:
-        person = models.Petitioner(name=details.name, id_number=cleaned.id_number, id_hash=id_hash)
+        person = models.Petitioner(
+            name=details.name, id_number=cleaned.id_number, id_hash=id_hash,
+            phone=cleaned.phone, address=details.address or "",
+            community_id=community.id if community else None,
+        )  # fmt: skip
         session.add(person)
-    person.name = details.name
-    person.phone = cleaned.phone or person.phone
-    person.address = details.address or person.address or ""
-    person.community_id = community.id if community else person.community_id
-    await session.flush()
+        await session.flush()
     return person
 
 
 async def _create(
-    session: AsyncSession, caller: Caller, services: Services, cleaned: CleanSubmission
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    cleaned: CleanSubmission,
+    fingerprint: str,
 ) -> models.Petition:
     s = cleaned.submission
     if caller.organisation_kind is OrganisationKind.DEPARTMENT:
@@ -239,6 +280,9 @@ async def _create(
         received_by_id=caller.organisation_id,
         community_id=community.id if community else None,
         petitioner_id=person.id,
+        petitioner_name=s.petitioner.name,
+        petitioner_phone=cleaned.phone,
+        petitioner_address=s.petitioner.address or "",
         people_count=s.people_count,
         collective=s.people_count >= COLLECTIVE_THRESHOLD,
         repeat_of_id=earlier[0].id if earlier else None,
@@ -256,9 +300,16 @@ async def _create(
         acceptance_limit_days=acceptance.days if acceptance else None,
         acceptance_limit_unit=acceptance.unit if acceptance else None,
         client_request_id=s.client_request_id,
+        client_request_fingerprint=fingerprint if s.client_request_id else None,
     )
     session.add(petition)
     await session.flush()
+    session.add_all(
+        models.PetitionRepeat(
+            petition_id=petition.id, earlier_id=e.id, skipped_over=skips_over(level, e)
+        )
+        for e in earlier
+    )
     record_event(
         session,
         petition=petition,
@@ -273,6 +324,8 @@ async def _create(
         },
     )
     if earlier:
+        # Stored as intake found it, district-wide; each reader is shown its slice's part
+        # (`resolvers/appeals/repeats.py: disclose_events`).
         record_event(
             session,
             petition=petition,
@@ -285,9 +338,14 @@ async def _create(
 
 def is_level_skipping(level: Level, earlier: list[models.Petition]) -> bool:
     """越级访: brought higher while a lower level still has the same matter open."""
-    return any(
-        LEVEL_RANK[level] > LEVEL_RANK[e.level] and e.status is not models.PetitionStatus.CLOSED
-        for e in earlier
+    return any(skips_over(level, e) for e in earlier)
+
+
+def skips_over(level: Level, earlier: models.Petition) -> bool:
+    """Whether an appeal at `level` goes over the head of this open, lower-level one."""
+    return (
+        LEVEL_RANK[level] > LEVEL_RANK[earlier.level]
+        and earlier.status is not models.PetitionStatus.CLOSED
     )
 
 

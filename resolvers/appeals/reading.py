@@ -13,6 +13,7 @@ from db import models
 from db.models import Category, Level, Matter, PetitionStatus
 from resolvers.access.caller import Caller
 from resolvers.access.policy import SEES_ALL, petition_scope
+from resolvers.appeals.repeats import repeat_filter
 from resolvers.deadlines import standing
 from resolvers.errors import BadUserInput
 from resolvers.pagination import Page, decode_cursor, encode_cursor
@@ -67,9 +68,9 @@ def _region_id(code: str) -> ColumnElement[int]:
 
 
 def filter_conditions(
-    f: PetitionFilter, now: datetime, services: Services
+    f: PetitionFilter, now: datetime, services: Services, caller: Caller
 ) -> list[ColumnElement[bool]]:
-    """The filter as SQL conditions on `petitions`."""
+    """The filter as SQL conditions on `petitions` (`repeat` as far as `caller` may know)."""
     p = models.Petition
     conditions: list[ColumnElement[bool]] = []
     if f.statuses:
@@ -114,7 +115,8 @@ def filter_conditions(
     if f.backlog is not None:
         conditions.append(p.backlog.is_(f.backlog))
     if f.repeat is not None:
-        conditions.append(p.repeat_of_id.is_not(None) if f.repeat else p.repeat_of_id.is_(None))
+        repeat = repeat_filter(caller)
+        conditions.append(repeat if f.repeat else ~repeat)
     if f.text:
         words = clean_text(f.text, "filter.text", max_length=100).split()
         for word in words:
@@ -132,7 +134,7 @@ def scoped_petitions(
 ) -> Select:  # type: ignore[type-arg]
     """`select(Petition)` within the caller's slice, narrowed by the filter."""
     statement = petition_scope(select(models.Petition), caller)
-    return statement.where(*filter_conditions(f, now, services))
+    return statement.where(*filter_conditions(f, now, services, caller))
 
 
 def _sort_key(order: PetitionOrder) -> ColumnElement[datetime]:
@@ -204,7 +206,7 @@ def count_expression(
     """How many appeals the filter matches in the slice, as SQL. Unfiltered, it is the
     slice's row of `slice_counts` (kept by triggers in every writing transaction, see
     migration 0005), read in constant time; filtered, it counts."""
-    if not filter_conditions(where, now, services):
+    if not filter_conditions(where, now, services, caller):
         key = 0 if caller.organisation_kind in SEES_ALL else caller.organisation_id
         kept = select(models.SliceCount.appeals).where(models.SliceCount.organisation_id == key)
         return func.coalesce(kept.scalar_subquery(), 0)

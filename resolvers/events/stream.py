@@ -21,6 +21,7 @@ from db import models
 from db.models import EventKind
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_filter
+from resolvers.appeals.repeats import disclose_events
 from resolvers.errors import BadUserInput, Unauthenticated
 from resolvers.events.broker import Broker
 from resolvers.pagination import decode_cursor
@@ -123,10 +124,12 @@ async def follow_events(
                     session, caller, after=cursor, upto=horizon, kinds=wanted,
                     petition_id=petition_id, limit=batch,
                 )
-            # Everything up to the horizon has been looked at, unless the batch was full.
-            full = len(rows) == batch
-            for row in rows:
+                # Everything up to the horizon has been looked at, unless the batch was full.
+                full = len(rows) == batch
+                last = rows[-1].id if rows else cursor
+                shown = await disclose_events(session, caller, rows)
+            for row in shown:
                 yield row
-            cursor = rows[-1].id if full else max(cursor, horizon)
+            cursor = last if full else max(cursor, horizon)
             if not full:
                 await listener.wait(poll_interval)

@@ -20,7 +20,8 @@ from db import models
 from db.models import Level, PetitionStatus, Satisfaction
 from resolvers.access import policy
 from resolvers.access.caller import Caller
-from resolvers.access.policy import stats_filter
+from resolvers.access.policy import figures_cover_district, stats_filter
+from resolvers.appeals.repeats import repeat_filter
 from resolvers.deadlines import standing
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
@@ -150,6 +151,7 @@ async def petition_stats(
     lo = datetime.combine(start, time.min, tzinfo=tz)
     hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
     p = models.Petition
+    whole = figures_cover_district(caller)
 
     def within(column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
         return and_(column >= lo, column < hi)
@@ -162,7 +164,7 @@ async def petition_stats(
     given = (*satisfied, Satisfaction.DISSATISFIED)
     counts = {
         "received": _sum(received),
-        "repeats": _sum(and_(received, p.repeat_of_id.is_not(None))),
+        "repeats": _sum(and_(received, repeat_filter(caller, whole_district=whole))),
         "closed": _sum(closed),
         "closed_on_time": _sum(and_(closed, p.closed_at <= p.due_at)),
         "resolved": _sum(and_(closed, p.resolved.is_(True))),

@@ -36,6 +36,7 @@ class Action(enum.Enum):
     MARK_BACKLOG = "mark backlog"
     CLEAR_BACKLOG = "clear backlog"
     ESCALATE = "escalate"
+    UPDATE_PETITIONER = "correct the petitioner's record"
 
 
 class Previous(enum.Enum):
@@ -112,6 +113,7 @@ TRANSITIONS: dict[tuple[S, Action], Target] = {
     **_keep(Action.CLASSIFY, (S.RECEIVED, *HANDLING)),
     **_keep(Action.MARK_BACKLOG, OPEN),
     **_keep(Action.CLEAR_BACKLOG, OPEN),
+    **_keep(Action.UPDATE_PETITIONER, S),
 }
 
 

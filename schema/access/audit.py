@@ -18,12 +18,16 @@ from schema.directory import Organisation, load_organisation
 # The audit log is the hub's own administration: served by the hub, hidden from the
 # district's supergraph (@inaccessible).
 @strawberry.federation.type(
-    description="One audit entry: a read of personal or psychological data.", inaccessible=True
+    description="One audit entry: a read of personal or psychological data, or the hall's "
+    "correction of a petitioner's record.",
+    inaccessible=True,
 )
 class AuditEntry:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     at: datetime = strawberry.field(description="When.")
-    action: str = strawberry.field(description="What: READ_PERSONAL_DATA or READ_PSYCH_DATA.")
+    action: str = strawberry.field(
+        description="What: READ_PERSONAL_DATA, READ_PSYCH_DATA or UPDATE_PETITIONER."
+    )
     path: str = strawberry.field(description="Through which door: graphql, page, export, …")
     object_kind: str = strawberry.field(description="What kind of object was read.")
     object_ids: list[strawberry.ID] = strawberry.field(description="Which objects.")

@@ -34,15 +34,20 @@ from schema.enums import (
 PERSONAL_FIELDS = {"idNumber": "id_number", "phone": "phone"}
 
 
-@strawberry.type(description="信访人. ID number and phone are masked outside the handling slice.")
+@strawberry.type(
+    description="信访人, with the contact details given with this appeal. ID number and phone "
+    "are masked outside the handling slice."
+)
 class Petitioner:
-    name: str = strawberry.field(description="Name.")
+    name: str = strawberry.field(description="Name, as given with this appeal.")
     id_number: str | None = strawberry.field(
         description="Resident ID number; masked (e.g. `4403**********123X`) unless the caller "
         "is the hall or handles the appeal now."
     )
-    phone: str | None = strawberry.field(description="Phone number; masked likewise.")
-    address: str = strawberry.field(description="Address.")
+    phone: str | None = strawberry.field(
+        description="Phone number, as given with this appeal; masked likewise."
+    )
+    address: str = strawberry.field(description="Address, as given with this appeal.")
     masked: bool = strawberry.field(description="Whether ID number and phone are masked.")
 
     @classmethod
@@ -164,13 +169,6 @@ class Petition:
     )
     people_count: int = strawberry.field(description="How many people brought it.")
     collective: bool = strawberry.field(description="集体访: five or more people.")
-    repeat_count: int = strawberry.field(
-        description="重复访: how many earlier appeals the petitioner made on the same matter "
-        "in the twelve months before."
-    )
-    level_skipping: bool = strawberry.field(
-        description="越级访: brought over a lower level's head."
-    )
     backlog: bool = strawberry.field(description="积案: a long-running case with a named owner.")
     backlog_owner: str | None = strawberry.field(description="Who owns the backlog case.")
     answered_at: datetime | None = strawberry.field(description="When it was answered.")
@@ -224,8 +222,6 @@ class Petition:
             time_limit_counts_from=row.time_limit_from,
             people_count=row.people_count,
             collective=row.collective,
-            repeat_count=row.repeat_count,
-            level_skipping=row.level_skipping,
             backlog=row.backlog,
             backlog_owner=row.backlog_owner,
             answered_at=local(info, row.answered_at),
@@ -265,7 +261,26 @@ class Petition:
         unmasked = await info.context.loaders.personal_data_visible.load(self.row.id)
         shown = {PERSONAL_FIELDS[name] for name in selected(info, frozenset(PERSONAL_FIELDS))}
         return Petitioner.from_disclosed(
-            info.context.disclosures.show(self.row.id, person, unmasked=unmasked, shown=shown))
+            info.context.disclosures.show(self.row, person, unmasked=unmasked, shown=shown))
+
+    @strawberry.field(
+        description="重复访: how many earlier appeals the petitioner made on the same matter "
+        "in the twelve months before, counting only those in the caller's slice (the hall "
+        "sees them all)."
+    )
+    async def repeat_count(self, info: Info) -> int:
+        if not self.row.repeat_count:
+            return 0
+        return (await info.context.loaders.repeats.load(self.row.id)).count
+
+    @strawberry.field(
+        description="越级访: brought over the head of a lower level that still had the same "
+        "matter open — as far as the caller's slice holds that earlier appeal."
+    )
+    async def level_skipping(self, info: Info) -> bool:
+        if not self.row.level_skipping:
+            return False
+        return (await info.context.loaders.repeats.load(self.row.id)).level_skipping
 
     @strawberry.field(description="Its assignments, oldest first.")
     async def assignments(
@@ -290,11 +305,17 @@ class Petition:
         wanted = set(kinds or [])
         return [PetitionEvent.from_row(r, info) for r in rows if not wanted or r.kind in wanted]
 
-    @strawberry.field(description="The earlier appeal this one repeats, if visible.")
+    @strawberry.field(
+        description="The newest earlier appeal this one repeats, among those in the caller's "
+        "slice."
+    )
     async def repeat_of(self, info: Info) -> Petition | None:
         if self.row.repeat_of_id is None:
             return None
-        return await Petition.resolve_reference(info, strawberry.ID(str(self.row.repeat_of_id)))
+        view = await info.context.loaders.repeats.load(self.row.id)
+        if view.repeat_of_id is None:
+            return None
+        return await Petition.resolve_reference(info, strawberry.ID(str(view.repeat_of_id)))
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Petition | None:

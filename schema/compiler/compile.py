@@ -36,6 +36,7 @@ from db import models
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
 from resolvers.appeals import reading as petition_resolvers
+from resolvers.appeals.repeats import sees_every_repeat
 from resolvers.errors import HubError
 from resolvers.pagination import page_size
 from resolvers.services import Services
@@ -44,6 +45,11 @@ from schema.compiler.mapping import TYPES, Mapped, ToMany, ToOne, snake
 
 ROOT_FIELDS = frozenset({"petitions", "petition", "__typename"})
 
+
+# Stored values that a partner sees only in part: the repeat count and level-skipping
+# flag, and the events' data (a REPEAT_LINKED event names the earlier appeal).
+SLICED_BY_REPEATS = frozenset({("Petition", "repeatCount"), ("Petition", "levelSkipping"),
+                               ("PetitionEvent", "data")})
 
 class CannotCompile(Exception):
     """The query needs the resolvers."""
@@ -246,6 +252,10 @@ class Compiler:
     def value(self, mapped: Mapped, parent: GraphQLObjectType, row: Any, node: FieldNode) -> Any:
         d = self.dialect
         name = node.name.value
+        if (parent.name, name) in SLICED_BY_REPEATS and not sees_every_repeat(self.caller):
+            # Repeats are shown only as far as the caller's slice holds the earlier
+            # appeals (resolvers/appeals/repeats.py): the resolvers answer those fields.
+            raise CannotCompile(f"{parent.name}.{name} is sliced by repeats")
         if name == "__typename":
             return literal(parent.name)
         if name in mapped.cursors:

@@ -161,6 +161,7 @@ ENUMS = {
     # EventKind
     "分类": "Classified", "承办完成": "Assignment completed", "恢复": "Resumed",
     "关联重复访": "Linked as a repeat", "期限重算": "Deadline recomputed",
+    "更正信访人信息": "Petitioner's record corrected",
     # Role
     "分办员": "Dispatcher", "承办人": "Handler", "调解员": "Mediator",
     "心理咨询师": "Counsellor", "信用专员": "Credit officer", "领导": "Leader",

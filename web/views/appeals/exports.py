@@ -25,6 +25,9 @@ from web.views.appeals.worklist import worklist_from
 
 BATCH = 500
 MAX_ROWS = 50_000
+# OWASP's CSV-injection rule: a cell a spreadsheet would read as a formula (or as the
+# start of one, after a tab or carriage return) gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADERS = ["编号", "标题", "类别", "事项", "状态", "渠道", "登记时间", "登记单位", "社区",
            "主办单位", "办理期限", "人数", "积案", "信访人", "身份证号", "电话"]
 
@@ -39,12 +42,12 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
                                         services=services(request), where=worklist.where,
                                         order=worklist.order, first=BATCH, after=after,
                                         now=moment)
-            rows = await rows_for(session, page.rows, services(request), moment)
+            rows = await rows_for(session, staff.caller, page.rows, services(request), moment)
             people = await disclosure.disclose_petitioners(
                 session, staff.caller, page.rows, AuditPath.EXPORT)
         for row, person in zip(rows, people, strict=True):
             p = row.petition
-            yield [
+            yield spreadsheet_safe([
                 p.number, p.title, p.category.value, p.matter.value, p.status.value,
                 p.channel.value, _local(p.received_at, tz),
                 row.received_by.name if row.received_by else "",
@@ -53,11 +56,17 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
                 person.name if person else "",
                 person.id_number or "" if person else "",
                 person.phone or "" if person else "",
-            ]
+            ])
         sent += len(rows)
         if not page.has_next_page:
             break
         after = page.cursors[-1]
+
+
+def spreadsheet_safe(row: list[object]) -> list[object]:
+    """The row with every text cell that could start a formula made plain text."""
+    return [f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+            for cell in row]
 
 
 def _local(moment: datetime | None, tz: object) -> str:

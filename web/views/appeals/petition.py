@@ -35,7 +35,8 @@ async def petition_context(session: AsyncSession, request: Request, staff: Staff
                            petition: models.Petition) -> dict[str, Any]:
     """Everything the appeal page shows, loaded a batch per kind of thing."""
     (assignments,) = await loaders.assignments_by_petition(session, [petition.id])
-    (events,) = await loaders.events_by_petition(session, [petition.id])
+    (events,) = await loaders.shown_events_by_petition(session, staff.caller, [petition.id])
+    (repeat,) = await loaders.repeats_by_petition(session, staff.caller, [petition])
     org_ids = [petition.received_by_id, *(a.organisation_id for a in assignments),
                *(e.organisation_id for e in events if e.organisation_id)]
     if petition.escalated_to_id:
@@ -57,7 +58,7 @@ async def petition_context(session: AsyncSession, request: Request, staff: Staff
     return {
         "staff": staff, "p": petition, "assignments": assignments, "events": events,
         "organisations": organisations, "users": users, "community": community,
-        "petitioner": petitioner, "actions": {a.name for a in actions},
+        "petitioner": petitioner, "repeat": repeat, "actions": {a.name for a in actions},
         "deadline": standing.badge(petition, services(request), now()),
         "pickers": pickers, "roles": list(AssignmentRole), "escalations": list(Escalation),
         "satisfactions": list(Satisfaction), "categories": list(models.Category),

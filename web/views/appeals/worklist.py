@@ -92,7 +92,7 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
         total = await count_petitions(session=session, caller=staff.caller,
                                       services=services(request), where=worklist.where,
                                       now=now())
-        rows = await rows_for(session, page.rows, services(request), now())
+        rows = await rows_for(session, staff.caller, page.rows, services(request), now())
         communities = await list_communities(session=session)
     filters = chosen_filters(params)
     here = request.url_for("backlog" if backlog else "petitions").path
