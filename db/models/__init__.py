@@ -34,8 +34,8 @@ from db.models.petitions import (
     Petition,
     Petitioner,
     PetitionEvent,
-    SliceCount,
     PetitionRepeat,
+    SliceCount,
 )
 from db.models.places import Organisation, Region
 
