@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import time
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -95,6 +97,7 @@ class HubGraphQL(GraphQL):
         self.sessionmaker = sessionmaker
         self.idle_minutes = idle_minutes
         self.subscription_slots = SubscriptionSlots(subscriptions_per_token)
+        self._rechecked: dict[str, tuple[float, asyncio.Future[Caller | None]]] = {}
 
     async def parse_http_body(self, request_adapter: Any) -> Any:
         try:
@@ -135,6 +138,21 @@ class HubGraphQL(GraphQL):
         async with self.sessionmaker() as session:
             return await authenticate_token(session=session, token=token, now=models.utcnow())
 
+    async def recheck(self, header: str) -> Caller | None:
+        """Authenticate a long-lived stream's token again. The streams of one token (a
+        partner's thousand subscriptions) share one check per half poll interval, the
+        ones asking while it runs included."""
+        fresh = self.services.settings.stream_poll_interval / 2
+        now = time.monotonic()
+        checked = self._rechecked.get(header)
+        if checked is None or now - checked[0] >= fresh:
+            if len(self._rechecked) > 10_000:  # forget the long-gone
+                self._rechecked = {k: v for k, v in self._rechecked.items()
+                                   if now - v[0] < fresh}
+            checked = (now, asyncio.ensure_future(self.authenticate(header)))
+            self._rechecked[header] = checked
+        return await asyncio.shield(checked[1])
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
         """Authenticate a WebSocket by its `connection_init` payload
         (`{"Authorization": "Bearer <token>"}`); refuse it (4403) without a valid token."""
@@ -147,7 +165,7 @@ class HubGraphQL(GraphQL):
                     {"message": "invalid token", "extensions": {"code": "UNAUTHENTICATED"}}
                 )
             context.maybe_caller = caller
-            context.reauthenticate = functools.partial(self.authenticate, header)
+            context.reauthenticate = functools.partial(self.recheck, header)
         if context.maybe_caller is None:
             raise ConnectionRejectionError(
                 {"message": "send a bearer token in connection_init",
