@@ -102,8 +102,8 @@ class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
             return super().execute_operation(serially)
         caller = context.maybe_caller
         # graphql-core 3.3 keeps the coerced values beside their sources
-        variables: dict[str, Any] = getattr(self.variable_values, "coerced",
-                                            self.variable_values)
+        raw: Any = self.variable_values
+        variables: dict[str, Any] = getattr(raw, "coerced", raw)
         key = (location.source.body, repr(sorted(variables.items())),
                caller.organisation_id, caller.roles, caller.scopes)
         entry = shared.get(key)
