@@ -125,6 +125,8 @@ def hub_env(database_url: str) -> dict[str, str]:
         "PETITION_HUB_DATABASE_URL": database_url, "PETITION_HUB_SECRET_KEY": "bench",
         "PETITION_HUB_WATCH_INTERVAL": "0", "PETITION_HUB_BROKER_URL": "memory://",
         "PETITION_HUB_VAR_DIR": str(OUT / "var"),
+        # The fan-out runs a thousand subscriptions on one token.
+        "PETITION_HUB_MAX_SUBSCRIPTIONS_PER_TOKEN": "100000",
     }
 
 
