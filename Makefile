@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-$(HASH)
 FED_STAMP := federation/node_modules/.installed-$(shell sha1sum federation/package-lock.json | cut -c1-10)
 
 .PHONY: run test test-sqlite test-postgresql lint services browser schema clean bench-stats \
-	bench-pages translations federation federation-install federation-compose federation-example
+	bench-pages translations federation federation-install federation-compose federation-example bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ services:
 
 browser:
 	.ci/browser
+
+# The hub against PostGraphile v5 and the floor (bench/run.py; BENCH_FLAGS="--skip-big" etc.).
+bench: $(RUN_STAMP) services
+	$(BIN)/python -m bench.run $(BENCH_FLAGS)
 
 bench-stats: $(RUN_STAMP) services
 	$(BIN)/python -m bench.stats

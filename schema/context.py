@@ -32,16 +32,27 @@ class Loaders:
 
     context: Context
 
-    def _loader(self, batch: Any) -> DataLoader[Any, Any]:
+    def _loader(self, batch: Any, name: str = "") -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> list[Any]:
             async with self.context.database() as session:
                 return await batch(session, keys)
 
-        return DataLoader(load_fn=load)
+        return DataLoader(load_fn=self._preloaded(name, load) if name else load)
+
+    def _preloaded(self, name: str, load: Any) -> Any:
+        """`load`, answering first from what the context was given already
+        (`Context.preloaded`: the event stream's appeal and organisation)."""
+        async def answer(keys: list[Any]) -> list[Any]:
+            given = self.context.preloaded
+            missing = [k for k in keys if (name, k) not in given]
+            fetched = dict(zip(missing, await load(missing), strict=True)) if missing else {}
+            return [given[(name, k)] if (name, k) in given else fetched[k] for k in keys]
+
+        return answer
 
     @cached_property
     def organisation(self) -> DataLoader[int, models.Organisation | None]:
-        return self._loader(loaders.organisations_by_id)
+        return self._loader(loaders.organisations_by_id, "organisation")
 
     @cached_property
     def organisation_by_code(self) -> DataLoader[str, models.Organisation | None]:
@@ -73,19 +84,19 @@ class Loaders:
     @cached_property
     def petition(self) -> DataLoader[int, models.Petition | None]:
         """Appeals by id within the caller's slice."""
-        return self._scoped(loaders.visible_petitions_by_id)
+        return self._scoped(loaders.visible_petitions_by_id, "petition")
 
     @cached_property
     def personal_data_visible(self) -> DataLoader[int, bool]:
         return self._scoped(loaders.personal_data_visible)
 
-    def _scoped(self, batch: Any) -> DataLoader[Any, Any]:
+    def _scoped(self, batch: Any, name: str = "") -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> list[Any]:
             caller = self.context.caller
             async with self.context.database() as session:
                 return await batch(session, caller, keys)
 
-        return DataLoader(load_fn=load)
+        return DataLoader(load_fn=self._preloaded(name, load) if name else load)
 
 
 @dataclass
@@ -104,6 +115,9 @@ class Context:
     now: datetime = field(default_factory=models.utcnow)
     _session: AsyncSession | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Rows already read for this request, by (loader, key): a stream event's appeal (read
+    # through the slice) and acting organisation. Loaders answer from these first.
+    preloaded: dict[tuple[str, int], Any] = field(default_factory=dict)
     audit_path: audit.AuditPath = audit.AuditPath.GRAPHQL
 
     @property
@@ -139,6 +153,12 @@ class Context:
     def disclosures(self) -> Disclosures:
         """What this request shows unmasked; audited once, when the request closes."""
         return Disclosures(self.caller, self.audit_path, {"requestId": self.request_id})
+
+    @property
+    def showed_personal_data(self) -> bool:
+        """Whether this request (or this subscription event) showed personal data."""
+        disclosures: Disclosures | None = self.__dict__.get("disclosures")
+        return disclosures is not None and bool(disclosures.petition_ids)
 
     def fork(self) -> Context:
         """A fresh context for one operation of a WebSocket connection (the

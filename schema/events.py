@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Annotated
+import asyncio
+from collections.abc import AsyncGenerator, Awaitable
+from inspect import isawaitable
+from typing import Annotated, Any
 
 import strawberry
+from graphql import ExecutionResult
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from db import models
 from resolvers import metrics
-from resolvers.events.stream import follow_events, starting_point
+from resolvers.events.stream import Delivery, follow_deliveries, starting_point
 from schema.appeals.types import PetitionEvent
 from schema.common import Info
+from schema.context import Context
 from schema.enums import EventKind
 
 
@@ -44,7 +48,7 @@ class Subscription:
         async with context.database() as session:
             start = await starting_point(session=session, caller=caller, after=after)
         await context.next_event()  # hold no session while waiting
-        events = follow_events(
+        events = follow_deliveries(
             context.sessionmaker,
             caller,
             context.services.broker,
@@ -57,14 +61,81 @@ class Subscription:
 
 
 async def _deliver(
-    info: Info, events: AsyncGenerator[models.PetitionEvent, None]
+    info: Info, events: AsyncGenerator[Delivery, None]
 ) -> AsyncGenerator[PetitionEvent, None]:
     metrics.OPEN_SUBSCRIPTIONS.inc()
     try:
         async for row in events:
-            yield PetitionEvent.from_row(row, info)
+            # The stream read the appeal (through the slice) and the acting organisation
+            # with the event, once for every subscriber of the slice: the usual fields
+            # resolve from these, without a read per subscriber.
+            preloaded: dict[tuple[str, int], Any] = {("petition", row.petition.id): row.petition}
+            if row.organisation is not None:
+                preloaded["organisation", row.organisation.id] = row.organisation
+            info.context.preloaded = preloaded
+            event = PetitionEvent.from_row(row.event, info)
+            event.shared_results = row.rendered
+            yield event
             # The event has been resolved and sent: nothing of it stays open or cached.
             await info.context.next_event()
     finally:
         metrics.OPEN_SUBSCRIPTIONS.dec()
         await events.aclose()
+
+
+class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
+    """Executes a stream event once for all the subscribers of a slice that ask the same.
+
+    The event feed hands every subscriber of a slice the same `Delivery`; the first of
+    them to execute a document (with the same variables, organisation, roles and
+    scopes) leaves its result there, and the others send that result instead of
+    resolving every field again. A result with errors, or one that showed personal
+    data (each subscriber's read is audited), is not shared: each executes its own.
+    """
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        shared = getattr(self.root_value, "shared_results", None)
+        context = self.context_value
+        location = self.operation.loc
+        if (shared is None or location is None or not isinstance(context, Context)
+                or context.maybe_caller is None):
+            return super().execute_operation(serially)
+        caller = context.maybe_caller
+        # graphql-core 3.3 keeps the coerced values beside their sources
+        raw: Any = self.variable_values
+        variables: dict[str, Any] = getattr(raw, "coerced", raw)
+        key = (location.source.body, repr(sorted(variables.items())),
+               caller.organisation_id, caller.roles, caller.scopes)
+        entry = shared.get(key)
+        if entry is None:
+            shared[key] = entry = asyncio.get_running_loop().create_future()
+            return self._lead(entry, context, serially)
+        if entry.done() and entry.result() is not None:
+            return entry.result()  # the usual case, without a coroutine
+        return self._follow(entry, serially)
+
+    async def _own(self, serially: bool | None) -> ExecutionResult:
+        result = super().execute_operation(serially)
+        if isawaitable(result):
+            result = await result
+        assert isinstance(result, ExecutionResult)
+        return result
+
+    async def _lead(
+        self, entry: asyncio.Future[ExecutionResult | None], context: Context,
+        serially: bool | None,
+    ) -> ExecutionResult:
+        try:
+            result = await self._own(serially)
+        except BaseException:
+            entry.set_result(None)
+            raise
+        shareable = not result.errors and not context.showed_personal_data
+        entry.set_result(result if shareable else None)
+        return result
+
+    async def _follow(
+        self, entry: Awaitable[ExecutionResult | None], serially: bool | None
+    ) -> ExecutionResult:
+        result = await asyncio.shield(entry)
+        return result if result is not None else await self._own(serially)

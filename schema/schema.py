@@ -26,7 +26,7 @@ from schema.cost import QueryCost
 from schema.directory import Enterprise, Organisation
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
-from schema.events import Subscription
+from schema.events import SharedEventResults, Subscription
 from schema.hygiene import RefuseNulCharacters
 from schema.limits import document_limits
 from schema.workflow import WorkflowMutation
@@ -217,6 +217,7 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
         subscription=Subscription,
         types=[Enterprise, Organisation, Petition],
         federation_version="2.7",
+        execution_context_class=SharedEventResults,
         extensions=[
             CloseSession,
             RefuseNulCharacters,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 from collections.abc import Mapping
@@ -107,6 +108,7 @@ class HubGraphQL(GraphQL):
             # Tracing wants the resolvers' spans; the compiled path has none to give.
             enabled=services.settings.compiled_reads and not services.settings.otlp_endpoint,
         )
+        self._rechecked: dict[str, tuple[float, asyncio.Future[Caller | None]]] = {}
 
     async def parse_http_body(self, request_adapter: Any) -> Any:
         try:
@@ -187,6 +189,21 @@ class HubGraphQL(GraphQL):
             if isinstance(made, Context):
                 await made.close()
 
+    async def recheck(self, header: str) -> Caller | None:
+        """Authenticate a long-lived stream's token again. The streams of one token (a
+        partner's thousand subscriptions) share one check per half poll interval, the
+        ones asking while it runs included."""
+        fresh = self.services.settings.stream_poll_interval / 2
+        now = time.monotonic()
+        checked = self._rechecked.get(header)
+        if checked is None or now - checked[0] >= fresh:
+            if len(self._rechecked) > 10_000:  # forget the long-gone
+                self._rechecked = {k: v for k, v in self._rechecked.items()
+                                   if now - v[0] < fresh}
+            checked = (now, asyncio.ensure_future(self.authenticate(header)))
+            self._rechecked[header] = checked
+        return await asyncio.shield(checked[1])
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
         """Authenticate a WebSocket by its `connection_init` payload
         (`{"Authorization": "Bearer <token>"}`); refuse it (4403) without a valid token."""
@@ -199,7 +216,7 @@ class HubGraphQL(GraphQL):
                     {"message": "invalid token", "extensions": {"code": "UNAUTHENTICATED"}}
                 )
             context.maybe_caller = caller
-            context.reauthenticate = functools.partial(self.authenticate, header)
+            context.reauthenticate = functools.partial(self.recheck, header)
         if context.maybe_caller is None:
             raise ConnectionRejectionError(
                 {"message": "send a bearer token in connection_init",

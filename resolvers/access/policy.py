@@ -64,6 +64,14 @@ def petition_filter(caller: Caller | None, petition: Any = models.Petition) -> C
     return or_(*conditions)
 
 
+def slice_key(caller: Caller) -> tuple[object, ...]:
+    """What `petition_filter(caller)` depends on: callers with equal keys see the same
+    appeals, so one read through either's filter serves both (the event stream's fan-out)."""
+    if caller.organisation_kind in SEES_ALL:
+        return ("all",)
+    return (caller.organisation_id, caller.organisation_kind, caller.region_id)
+
+
 def petition_scope(statement: Select, caller: Caller | None) -> Select:  # type: ignore[type-arg]
     """Keep only the appeals in `caller`'s slice."""
     return statement.where(petition_filter(caller))

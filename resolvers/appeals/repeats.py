@@ -84,6 +84,26 @@ def repeat_filter(caller: Caller, *, whole_district: bool = False) -> ColumnElem
     )
 
 
+async def shown_repeat_data(
+    session: AsyncSession, caller: Caller, rows: Sequence[models.PetitionEvent]
+) -> dict[int, dict[str, object] | None]:
+    """For each `REPEAT_LINKED` event among `rows` that `caller` sees differently from
+    what intake stored: its data as shown (naming and counting only the earlier appeals
+    in the caller's slice), or None where it is not shown at all (no earlier appeal of
+    the caller's slice). Empty for the hall, which sees every repeat."""
+    linked = sorted({r.petition_id for r in rows if r.kind is EventKind.REPEAT_LINKED})
+    if not linked or sees_every_repeat(caller):
+        return {}
+    views = dict(zip(linked, await repeat_views(session, caller, linked), strict=True))
+    shown: dict[int, dict[str, object] | None] = {}
+    for row in rows:
+        if row.kind is EventKind.REPEAT_LINKED:
+            view = views[row.petition_id]
+            shown[row.id] = ({"repeatOf": view.repeat_of_number, "repeatCount": view.count}
+                             if view.count else None)
+    return shown
+
+
 async def disclose_events(
     session: AsyncSession, caller: Caller, rows: list[models.PetitionEvent]
 ) -> list[models.PetitionEvent]:
@@ -93,18 +113,13 @@ async def disclose_events(
     The stored rows are immutable and stay as intake wrote them; the shown data is set
     on these loaded rows without marking them changed (they are read for this caller).
     """
-    linked = sorted({r.petition_id for r in rows if r.kind is EventKind.REPEAT_LINKED})
-    if not linked or sees_every_repeat(caller):
-        return rows
-    views = dict(zip(linked, await repeat_views(session, caller, linked), strict=True))
+    changed = await shown_repeat_data(session, caller, rows)
     shown = []
     for row in rows:
-        if row.kind is EventKind.REPEAT_LINKED:
-            view = views[row.petition_id]
-            if not view.count:
+        if row.id in changed:
+            data = changed[row.id]
+            if data is None:
                 continue
-            set_committed_value(
-                row, "data", {"repeatOf": view.repeat_of_number, "repeatCount": view.count}
-            )
+            set_committed_value(row, "data", data)
         shown.append(row)
     return shown

@@ -1,9 +1,10 @@
 """Wake-ups for event subscribers: in one process (memory) or across many (Redis).
 
 What travels is only "events up to id N exist now", never the events: a woken
-subscriber reads them from the database through its own access scope
-(`resolvers.events.stream`), so a lost or extra wake-up can delay an event, never leak
-or lose one.
+process reads them from the database once, through each slice's access scope
+(`resolvers.events.stream.EventFeed`), so a lost or extra wake-up can delay an event, never
+leak or lose one. A process's listeners are its feeds (one per database), not its
+subscribers: a commit rings a handful of doorbells, whatever the number of subscribers.
 """
 
 from __future__ import annotations
@@ -22,14 +23,18 @@ RECONNECT_DELAY = 1.0  # seconds between attempts to get Redis back
 
 
 class Listener:
-    """One subscriber's doorbell: rung by every wake-up, waited on between reads."""
+    """One doorbell: rung by every wake-up, waited on between reads."""
 
     def __init__(self) -> None:
         self.newest = 0
+        # Rung without an id (Redis came back): whatever happened meanwhile is unknown.
+        self.unknown = False
         self._rung = asyncio.Event()
 
     def wake(self, event_id: int) -> None:
         self.newest = max(self.newest, event_id)
+        if event_id <= 0:
+            self.unknown = True
         self._rung.set()
 
     async def wait(self, seconds: float) -> bool:
@@ -44,10 +49,19 @@ class Listener:
             self._rung.clear()
 
 
+class Follower(Protocol):
+    """What a broker asks of a feed attached to it (`resolvers.stream.EventFeed`)."""
+
+    @property
+    def following(self) -> int: ...
+
+
 class Broker(Protocol):
     """What the app needs of a broker; `create_broker` picks the implementation."""
 
     kind: str
+    # The event feeds of this process, one per sessionmaker (`resolvers.events.stream.feed_for`).
+    feeds: dict[object, Any]
 
     async def start(self) -> None: ...
     async def close(self) -> None: ...
@@ -63,6 +77,7 @@ class MemoryBroker:
 
     def __init__(self) -> None:
         self._listeners: set[Listener] = set()
+        self.feeds: dict[object, Any] = {}
 
     async def start(self) -> None:
         return None
@@ -86,8 +101,9 @@ class MemoryBroker:
 
     @property
     def listening(self) -> int:
-        """How many subscribers of this process are listening now."""
-        return len(self._listeners)
+        """How many subscribers of this process follow the live stream now."""
+        feeds: list[Follower] = list(self.feeds.values())
+        return sum(feed.following for feed in feeds)
 
     def publish_soon(self, event_id: int) -> None:
         """Announce that events up to `event_id` are committed (call after commit)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Self, cast
+from typing import Annotated, Any, Self, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -102,6 +102,9 @@ class PetitionEvent:
     data: JSON = strawberry.field(description="Details of the change, by kind.")
     organisation_id: strawberry.Private[int | None]
     petition_id: strawberry.Private[int]
+    # For the event stream: results rendered of this event for its slice's subscribers
+    # (`schema.events.SharedEventResults`).
+    shared_results: strawberry.Private[dict[Any, Any] | None] = None
 
     @classmethod
     def from_row(cls, row: models.PetitionEvent, info: Info) -> Self:
