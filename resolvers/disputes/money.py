@@ -1,0 +1,31 @@
+"""Amounts of money: yuan as decimals outside, fen (分) as integers inside."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from resolvers.errors import BadUserInput
+
+# Ten billion yuan: more than any wage claim; less than a BIGINT of fen can hold.
+MAX_YUAN = Decimal("10000000000")
+
+
+def to_fen(value: Decimal | str | None, field: str, *, positive: bool = False) -> int | None:
+    """`Decimal("12345.67")` → 1234567; None stays None. At most two decimals."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise BadUserInput("not an amount of money", field=field) from None
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise BadUserInput("an amount has at most two decimals (fen)", field=field)
+    if amount < 0 or (positive and amount == 0) or amount > MAX_YUAN:
+        low = "more than 0" if positive else "at least 0"
+        raise BadUserInput(f"{field} must be {low} and at most {MAX_YUAN} yuan", field=field)
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def to_yuan(fen: int | None) -> Decimal | None:
+    """1234567 → `Decimal("12345.67")`."""
+    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
