@@ -7,6 +7,8 @@ scope (`resolvers.disputes.cases.take_case_step`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 
 from db import models
@@ -52,7 +54,7 @@ def mediation_scope(statement: Select, caller: Caller | None) -> Select:  # type
     return statement.where(mediation_filter(caller))
 
 
-def _in_appeal_slice(petition_id: ColumnElement[int], caller: Caller | None) -> ColumnElement[bool]:
+def _in_appeal_slice(petition_id: Any, caller: Caller | None) -> ColumnElement[bool]:
     return petition_id.in_(select(models.Petition.id).where(petition_filter(caller)))
 
 

@@ -66,9 +66,7 @@ class CaseStep(Generic[Case]):
             raise Forbidden(f"a staff member needs one of the roles {needed} for this step")
 
     def event(self, kind: EventKind, data: dict[str, Any]) -> None:
-        record_case_event(
-            self.session, self.case.petition_id, kind, self.caller, data, self.now
-        )
+        record_case_event(self.session, self.case.petition_id, kind, self.caller, data, self.now)
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.services.tz).date()

@@ -110,9 +110,7 @@ async def open_mediation(
         session.add(case)
         await session.flush()
         for party in await session.scalars(
-            select(models.PetitionParty).where(
-                models.PetitionParty.petition_id == step.petition.id
-            )
+            select(models.PetitionParty).where(models.PetitionParty.petition_id == step.petition.id)
         ):
             session.add(
                 models.MediationParty(
@@ -187,8 +185,9 @@ async def record_session(
         if case.status is not MediationStatus.OPEN:
             raise BadUserInput("the mediation has ended: no more sessions")
         if not case.opened_at - timedelta(days=1) <= held_at <= step.now + timedelta(hours=1):
-            raise BadUserInput("a session is recorded once held, after the case opened",
-                               field="heldAt")
+            raise BadUserInput(
+                "a session is recorded once held, after the case opened", field="heldAt"
+            )
         session.add(
             models.MediationSession(
                 case_id=case.id, held_at=held_at, place_kind=place_kind, place=where,
@@ -296,8 +295,9 @@ async def record_payment(
         if fen > row.amount_fen - row.paid_fen:
             raise BadUserInput("more than the instalment still owes", field="amount")
         if not step.local_day(case.opened_at) <= paid_on <= step.local_day(step.now):
-            raise BadUserInput("a payment is recorded once made, after the case opened",
-                               field="paidOn")
+            raise BadUserInput(
+                "a payment is recorded once made, after the case opened", field="paidOn"
+            )
         session.add(
             models.Payment(instalment_id=row.id, case_id=case.id, amount_fen=fen,
                            paid_on=paid_on, organisation_id=step.caller.organisation_id,
@@ -370,12 +370,9 @@ async def decide_confirmation(
         )
         case.confirmation_decided_at = step.now
         case.confirmation_note = text or None
-        step.event(
-            EventKind.CONFIRMATION_DECIDED, {"case": case.number, "confirmed": confirmed}
-        )
+        step.event(EventKind.CONFIRMATION_DECIDED, {"case": case.number, "confirmed": confirmed})
 
     return await take_case_step(
         session=session, caller=caller, services=services, now=now,
         kind=models.MediationCase, ref=ref, change=change,
     )  # fmt: skip
-

@@ -29,9 +29,7 @@ class PartyInput:
     name: str | None = None
 
 
-async def enterprise_for(
-    session: AsyncSession, party: PartyInput, field: str
-) -> models.Enterprise:
+async def enterprise_for(session: AsyncSession, party: PartyInput, field: str) -> models.Enterprise:
     """The enterprise with the party's credit code (checked, GB 32100); a new one needs a
     name and is registered."""
     code = validation.credit_code(party.uscc, f"{field}.uscc")
