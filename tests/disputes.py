@@ -59,7 +59,8 @@ async def dispute_world(sessionmaker, world) -> DisputeWorld:
                 )  # fmt: skip
                 session.add(known[code])
                 await session.flush()
-        if await session.scalar(select(models.Project).where(models.Project.code == PROJECT)) is None:
+        known_project = select(models.Project).where(models.Project.code == PROJECT)
+        if await session.scalar(known_project) is None:
             project = models.Project(
                 code=PROJECT, name="深圳地铁16号线（坪山段）", kind="METRO",
                 station_id=known[SITE].id, mediation_room_id=known[ROOM].id,
