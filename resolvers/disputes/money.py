@@ -20,9 +20,10 @@ def to_fen(value: Decimal | str | None, field: str, *, positive: bool = False) -
         raise BadUserInput("not an amount of money", field=field) from None
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise BadUserInput("an amount has at most two decimals (fen)", field=field)
-    if amount < 0 or (positive and amount == 0) or amount > MAX_YUAN:
-        low = "more than 0" if positive else "at least 0"
-        raise BadUserInput(f"{field} must be {low} and at most {MAX_YUAN} yuan", field=field)
+    if positive and not 0 < amount <= MAX_YUAN:
+        raise BadUserInput(f"{field} must be more than 0 and at most {MAX_YUAN} yuan", field=field)
+    if not 0 <= amount <= MAX_YUAN:
+        raise BadUserInput(f"{field} must be at least 0 and at most {MAX_YUAN} yuan", field=field)
     return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
