@@ -48,6 +48,8 @@ async def test_forty_workers_wage_claim_at_a_metro_site(
 ):
     site, room, metro = [await client_for(c) for c in (SITE, ROOM, METRO)]
     arbitration, apan, court = [await client_for(c) for c in (ARB, APAN, factories.COURT)]
+    hall = await client_for(factories.HALL)
+    before = await _figures(hall)
 
     # Given forty workers' collective wage claim received at the metro line 16 site station,
     # naming the subcontractor (new to the hub) and the project
@@ -159,9 +161,42 @@ async def test_forty_workers_wage_claim_at_a_metro_site(
         assert kinds.count(kind) == 1, kind
     assert kinds.index("TIER_ESCALATED") < kinds.index("MEDIATION_CONCLUDED")
     assert kinds.index("INSTALMENT_MISSED") < kinds.index("ARBITRATION_OPENED")
+    # The figures gain the stages and what they recovered (the hall: the whole district)
+    assert _delta(before, await _figures(hall)) == {
+        "mediationsOpened": 1, "AGREED": 1, "agreedAmount": 1200000, "tiersEscalated": 1,
+        "recoveredByAgreement": 600000, "arbitrationsFiled": 1, "awardsMade": 1,
+        "awardsPaid": 1, "awardedAmount": 600000, "recoveredByAward": 600000}
     # Partners outside the chain see none of it
     assert (await apan.data(MEDIATION, {"id": case_id}))["mediationCase"] is None
     assert (await court.data(MEDIATION, {"id": case_id}))["mediationCase"] is None
+
+
+FIGURES = """
+query($from: Date!, $to: Date!) {
+  stats(period: {from: $from, to: $to}, groupBy: MATTER) {
+    disputes {
+      mediationsOpened mediationOutcomes { status count } agreedAmount tiersEscalated
+      confirmationsAsked confirmedByCourt recoveredByAgreement arbitrationsFiled awardsMade
+      awardsPaid awardedAmount recoveredByAward lawsuitsFiled judgments
+    }
+  }
+}
+"""
+
+
+async def _figures(client) -> dict:
+    """This week's dispute figures, flattened (outcomes by status)."""
+    today = models.utcnow().astimezone(SHANGHAI).date()
+    period = {"from": (today - timedelta(days=3)).isoformat(),
+              "to": (today + timedelta(days=3)).isoformat()}
+    figures = (await client.data(FIGURES, period))["stats"]["disputes"]
+    outcomes = {o["status"]: o["count"] for o in figures.pop("mediationOutcomes")}
+    return figures | outcomes
+
+
+def _delta(before: dict, after: dict) -> dict:
+    return {k: (float(after[k]) - float(before[k])) for k in after
+            if float(after[k]) != float(before[k])}
 
 
 def _now_iso() -> str:
@@ -172,6 +207,7 @@ async def test_a_family_dispute_at_apan_ends_with_judicial_confirmation(
     client_for, hall, court, dispute_world  # noqa: F811
 ):
     apan = await client_for(APAN)
+    before, apan_before = await _figures(hall), await _figures(apan)
 
     # Given a family dispute received at the hall and referred to 阿潘调解工作室
     appeal = await submit(hall, title="离婚后子女抚养费纠纷", matter="FAMILY",
@@ -225,6 +261,9 @@ async def test_a_family_dispute_at_apan_ends_with_judicial_confirmation(
     assert mediation["judicialConfirmation"]["court"]["code"] == "PS-COURT"
     kinds = [e["kind"] for e in chain["events"]]
     assert kinds.index("CONFIRMATION_ASKED") < kinds.index("CONFIRMATION_DECIDED")
+    change = {"mediationsOpened": 1, "AGREED": 1, "confirmationsAsked": 1, "confirmedByCourt": 1}
+    assert _delta(before, await _figures(hall)) == change
+    assert _delta(apan_before, await _figures(apan)) == change  # its own slice
     # the court decided on the mediation, not the appeal: the appeal stays outside its slice
     assert (await court.data("query($id: ID!) { petition(id: $id) { id } }",
                              {"id": ident}))["petition"] is None

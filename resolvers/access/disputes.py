@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from db import models
 from db.models import ConfirmationStatus, Role
@@ -41,10 +41,12 @@ def mediation_filter(caller: Caller | None) -> ColumnElement[bool]:
         case.mediator_org_id == org,
         case.referring_org_id == org,
         (case.confirmation_court_id == org) & case.confirmation_status.in_(ASKED),
-        # A metro case keeps the tiers that tried it (few rows per case: EXISTS).
-        exists().where(
-            models.MediationTier.case_id == case.id,
-            models.MediationTier.organisation_id == org,
+        # A metro case keeps the tiers that tried it. An uncorrelated IN, as for the
+        # appeals' assignments: it composes with any query, even one over the tiers.
+        case.id.in_(
+            select(models.MediationTier.case_id).where(
+                models.MediationTier.organisation_id == org
+            )
         ),
     )
 
