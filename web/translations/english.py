@@ -192,6 +192,27 @@ ENUMS = {
     "诉源治理非诉纠纷试点基地": "Non-litigation pilot base",
     "区社会心理关爱服务中心": "Psychological care centre",
     "公共信用信息服务中心": "Public credit centre", "职能部门": "Department",
+    # The 访调心裁 chain: EventKind, PolicyStage
+    "明确当事方": "Parties named", "调解立案": "Mediation opened", "调解会": "Mediation session",
+    "调解升级": "Tier escalated", "调解结案": "Mediation concluded",
+    "履行付款": "Payment recorded", "逾期未付": "Instalment missed",
+    "申请司法确认": "Judicial confirmation asked", "司法确认结果": "Judicial confirmation decided",
+    "仲裁立案": "Arbitration opened", "仲裁开庭排期": "Hearing scheduled",
+    "仲裁裁决": "Award made", "裁决履行": "Award paid", "诉讼立案": "Lawsuit filed",
+    "判决": "Judgment", "工地层级调解": "Metro site tier",
+    "地铁集团中心调解": "Metro centre tier", "区监管部门调解": "Regulators' tier",
+    # PartyRole, MediationKind, MediationStatus, MetroTier, SessionPlace
+    "用人单位": "Employer", "总承包单位": "Main contractor", "分包单位": "Subcontractor",
+    "行政调解": "Administrative mediation", "仲裁调解": "Arbitral mediation",
+    "司法调解": "Judicial mediation", "社会化调解": "Social mediation",
+    "调解中": "Being mediated", "达成协议": "Agreed", "调解不成": "No agreement",
+    "撤回": "Withdrawn", "拒绝调解": "Refused", "工地层级": "Site",
+    "地铁集团中心": "Metro centre", "区监管部门": "District regulators",
+    "调解中心": "Mediation centre", "司法在线调解室": "Online judicial mediation room",
+    # ConfirmationStatus, ArbitrationStatus, LitigationStatus
+    "已申请": "Asked", "已确认": "Confirmed", "不予确认": "Refused", "已立案": "Filed",
+    "已排期开庭": "Hearing scheduled", "已裁决": "Awarded", "已判决": "Judged",
+    "已撤诉": "Withdrawn",
 }
 
 
@@ -210,7 +231,9 @@ def enum_values() -> list[str]:
     kinds = [enums.Category, enums.Matter, enums.Channel, enums.Level, enums.PetitionStatus,
              enums.AssignmentRole, enums.AssignmentStatus, enums.Satisfaction,
              enums.Escalation, enums.EventKind, enums.Role, enums.PolicyStage,
-             enums.OrganisationKind, enums.TimeUnit, enums.DeadlineStart]
+             enums.OrganisationKind, enums.TimeUnit, enums.DeadlineStart, enums.PartyRole,
+             enums.MediationKind, enums.MediationStatus, enums.MetroTier, enums.SessionPlace,
+             enums.ConfirmationStatus, enums.ArbitrationStatus, enums.LitigationStatus]
     return list(dict.fromkeys(str(member.value) for kind in kinds for member in kind))
 
 
