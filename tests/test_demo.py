@@ -177,7 +177,7 @@ async def _resume_every_suspended_appeal(settings: Settings, session: AsyncSessi
 
 async def test_the_demo_holds_dispute_chains(tmp_path: Path) -> None:
     # 2,000 appeals: enough for every stage of the chain to occur
-    settings, engine, _ = await _load(tmp_path / "chains.db", appeals=2000)
+    _, engine, _ = await _load(tmp_path / "chains.db", appeals=2000)
     try:
         async with create_sessionmaker(engine)() as session:
             m = models.MediationCase
