@@ -26,7 +26,7 @@ async def apan_mediator(sessionmaker, dispute_world) -> str:  # noqa: F811
         known = await session.scalar(
             select(models.StaffUser).where(models.StaffUser.username == "t.apan.mediator"))
         if known is None:
-            await tokens.create_user(session=session, organisation_code=APAN,
+            await tokens.create_user(session=session, caller=None, organisation_code=APAN,
                                      username="t.apan.mediator", password=staff.PASSWORD,
                                      roles=[Role.MEDIATOR], display_name="阿潘")
     return "t.apan.mediator"

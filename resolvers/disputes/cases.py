@@ -23,7 +23,7 @@ from db.models import EventKind, Role
 from resolvers.access.caller import Caller
 from resolvers.access.disputes import arbitration_scope, litigation_scope, mediation_scope
 from resolvers.deadlines.calendar import deadline
-from resolvers.errors import Conflict, Forbidden, not_found
+from resolvers.errors import Conflict, Forbidden, NotFound
 from resolvers.services import Services
 
 Case = TypeVar("Case", models.MediationCase, models.ArbitrationCase, models.LitigationCase)
@@ -60,10 +60,11 @@ class CaseStep(Generic[Case]):
         """Refuse unless the caller acts for `organisation_id` (a person with one of
         `roles`; an integration acts for its organisation)."""
         if organisation_id != self.caller.organisation_id:
-            raise Forbidden(f"only {who} may take this step")
+            raise Forbidden("only {who} may take this step", params={"who": who})
         if self.caller.user_id is not None and not roles & self.caller.roles:
             needed = ", ".join(sorted(r.name for r in roles))
-            raise Forbidden(f"a staff member needs one of the roles {needed} for this step")
+            raise Forbidden("a staff member needs one of the roles {roles} for this step",
+                            params={"roles": needed})
 
     def event(self, kind: EventKind, data: dict[str, Any]) -> None:
         record_case_event(self.session, self.case.petition_id, kind, self.caller, data, self.now)
@@ -122,11 +123,12 @@ async def take_case_step(
         )
         case = (await session.scalars(statement)).one_or_none()
         if case is None:
-            raise not_found(name)
+            raise NotFound("{kind} not found", params={"kind": name})
         seen = case.version
         if ref.expected_version is not None and ref.expected_version != seen:
             raise Conflict(
-                f"the {name} is at version {seen}, not {ref.expected_version}: reload it",
+                "the {kind} is at version {seen}, not {expected}: reload it",
+                params={"kind": name, "seen": seen, "expected": ref.expected_version},
                 version=seen,
             )
         await change(CaseStep(session, caller, services, now, case))

@@ -29,7 +29,8 @@ async def active_organisation(
     if organisation is None:
         raise BadUserInput("no active organisation with that code", field=field)
     if organisation.kind not in kinds:
-        raise BadUserInput(f"{organisation.code} does not take this step's cases", field=field)
+        raise BadUserInput("{organisation} does not take this step's cases", field=field,
+                           params={"organisation": organisation.code})
     return organisation
 
 

@@ -17,7 +17,7 @@ import strawberry
 
 from resolvers.disputes import adjudication, mediation, parties
 from resolvers.disputes.cases import CaseRef
-from resolvers.errors import not_found
+from resolvers.errors import NotFound
 from schema.appeals.types import Petition
 from schema.common import Info, parse_id
 from schema.disputes.types import (
@@ -59,7 +59,7 @@ class InstalmentInput:
 def _case(id: strawberry.ID, version: int | None, kind: str) -> CaseRef:
     ident = parse_id(id)
     if ident is None:
-        raise not_found(kind)
+        raise NotFound("{kind} not found", params={"kind": kind})
     return CaseRef(id=ident, expected_version=version)
 
 

@@ -20,16 +20,22 @@ from schema.enums import _expose
 if TYPE_CHECKING:
     from schema.appeals.types import Petition
 
-MediationKind = _expose(
-    models.MediationKind, "The four kinds of the four-in-one mediation platform (四位一体)."
-)
-MediationStatus = _expose(models.MediationStatus, "Where a mediation case stands.")
-MetroTier = _expose(models.MetroTier, "A tier of the metro centre's tiered mediation.")
-SessionPlace = _expose(models.SessionPlace, "Where a mediation session was held.")
-ConfirmationStatus = _expose(models.ConfirmationStatus, "司法确认 of a mediation agreement.")
-ArbitrationStatus = _expose(models.ArbitrationStatus, "Where an arbitration case stands.")
-LitigationStatus = _expose(models.LitigationStatus, "Where a lawsuit stands.")
-PartyRole = _expose(models.PartyRole, "An enterprise's part in a dispute or a project.")
+_expose(models.MediationKind, "The four kinds of the four-in-one mediation platform (四位一体).")
+MediationKind = models.MediationKind
+_expose(models.MediationStatus, "Where a mediation case stands.")
+MediationStatus = models.MediationStatus
+_expose(models.MetroTier, "A tier of the metro centre's tiered mediation.")
+MetroTier = models.MetroTier
+_expose(models.SessionPlace, "Where a mediation session was held.")
+SessionPlace = models.SessionPlace
+_expose(models.ConfirmationStatus, "司法确认 of a mediation agreement.")
+ConfirmationStatus = models.ConfirmationStatus
+_expose(models.ArbitrationStatus, "Where an arbitration case stands.")
+ArbitrationStatus = models.ArbitrationStatus
+_expose(models.LitigationStatus, "Where a lawsuit stands.")
+LitigationStatus = models.LitigationStatus
+_expose(models.PartyRole, "An enterprise's part in a dispute or a project.")
+PartyRole = models.PartyRole
 
 
 def loader(info: Info, batch: Callable[..., Any], scoped: bool = False) -> DataLoader[Any, Any]:

@@ -41,6 +41,7 @@ from resolvers.disputes.money import to_yuan
 from resolvers.disputes.rules import MEDIATORS, SITE_TIER
 from resolvers.errors import BadUserInput, HubError, NotFound
 from resolvers.workflow.steps import PetitionRef
+from web import forms
 from web.auth import require_csrf
 from web.pages import PageNotFound, Staff, db, form_status, now, redirect, render, require_staff
 from web.pages import services as hub_services
@@ -103,28 +104,16 @@ async def chain_context(
     }
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _enum(kind: Any, form: FormData, name: str) -> Any:
-    value = _text(form, name)
-    if value not in kind.__members__:
-        raise BadUserInput(f"choose a {name}", field=name)
-    return kind[value]
-
-
-def _day(form: FormData, name: str) -> date:
-    try:
-        return date.fromisoformat(_text(form, name))
-    except ValueError:
-        raise BadUserInput("not a date", field=name) from None
+def _day(form: FormData, name: str, field: str) -> date:
+    day = forms.optional_date(form, name, field=field)
+    if day is None:
+        raise BadUserInput("not a date", field=field)
+    return day
 
 
 def _moment(form: FormData, name: str, request: Request) -> datetime:
     try:
-        moment = datetime.fromisoformat(_text(form, name))
+        moment = datetime.fromisoformat(forms.text(form, name))
     except ValueError:
         raise BadUserInput("not a date and time", field=name) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=hub_services(request).tz)
@@ -133,7 +122,7 @@ def _moment(form: FormData, name: str, request: Request) -> datetime:
 def _plan(form: FormData) -> list[mediation.InstalmentPlan]:
     """Instalments as `YYYY-MM-DD 金额` lines."""
     plan = []
-    for line in _text(form, "instalments").splitlines():
+    for line in forms.text(form, "instalments").splitlines():
         if not line.strip():
             continue
         try:
@@ -149,27 +138,29 @@ def _case_step(action: str, form: FormData, request: Request) -> tuple[Step, dic
         case "session":
             return mediation.record_session, {
                 "held_at": _moment(form, "held_at", request),
-                "place_kind": _enum(SessionPlace, form, "place_kind"),
-                "place": _text(form, "place") or None,
-                "attendees": [a.strip() for a in _text(form, "attendees").split("、") if a.strip()],
-                "minutes": _text(form, "minutes") or None}
+                "place_kind": forms.choice(SessionPlace, form, "place_kind", field="placeKind"),
+                "place": forms.text(form, "place") or None,
+                "attendees": [a.strip() for a in forms.text(form, "attendees").split("、")
+                              if a.strip()],
+                "minutes": forms.text(form, "minutes") or None}
         case "conclude":
-            amount = _text(form, "agreement_amount")
+            amount = forms.text(form, "agreement_amount")
             return mediation.conclude_mediation, {
-                "outcome": _enum(MediationStatus, form, "outcome"),
-                "reason": _text(form, "reason") or None,
-                "agreement_amount": amount or None, "terms": _text(form, "terms") or None,
+                "outcome": forms.choice(MediationStatus, form, "outcome"),
+                "reason": forms.text(form, "reason") or None,
+                "agreement_amount": amount or None, "terms": forms.text(form, "terms") or None,
                 "instalments": _plan(form)}
         case "payment":
-            seq = _text(form, "instalment")
+            seq = forms.text(form, "instalment")
             return mediation.record_payment, {
-                "instalment": int(seq) if seq.isdigit() else 0,
-                "amount": _text(form, "amount"), "paid_on": _day(form, "paid_on")}
+                "instalment": int(seq) if forms.is_whole_number(seq) else 0,
+                "amount": forms.text(form, "amount"), "paid_on": _day(form, "paid_on", "paidOn")}
         case "request_confirmation":
-            return mediation.request_confirmation, {"court_code": _text(form, "court")}
+            return mediation.request_confirmation, {"court_code": forms.text(form, "court")}
         case "decide_confirmation":
             return mediation.decide_confirmation, {
-                "confirmed": form.get("confirmed") == "1", "note": _text(form, "note") or None}
+                "confirmed": forms.flag(form, "confirmed"),
+                "note": forms.text(form, "note") or None}
     raise PageNotFound
 
 
@@ -230,7 +221,7 @@ async def case_act(request: Request) -> Response:
     await require_csrf(request)
     ident, action = request.path_params["id"], request.path_params["action"]
     form = await request.form()
-    version = _text(form, "version")
+    version = forms.text(form, "version")
     error: HubError | None = None
     async with db(request) as session:
         staff = await require_staff(request, session)
@@ -259,7 +250,7 @@ async def open_from_appeal(request: Request) -> Response:
     await require_csrf(request)
     number = request.path_params["number"]
     form = await request.form()
-    version = _text(form, "version")
+    version = forms.text(form, "version")
     async with db(request) as session:
         staff = await require_staff(request, session)
         try:
@@ -267,9 +258,10 @@ async def open_from_appeal(request: Request) -> Response:
                 session=session, caller=staff.caller, services=hub_services(request), now=now(),
                 ref=PetitionRef(number=number,
                                 expected_version=int(version) if version.isdigit() else None),
-                kind=_enum(MediationKind, form, "kind"), mediator_code=_text(form, "mediator"),
-                mediator_name=_text(form, "mediator_name") or None,
-                tiered=form.get("tiered") == "1")
+                kind=forms.choice(MediationKind, form, "kind"),
+                mediator_code=forms.text(form, "mediator"),
+                mediator_name=forms.text(form, "mediator_name") or None,
+                tiered=forms.flag(form, "tiered"))
         except NotFound:
             raise PageNotFound from None
         except HubError as refused:
