@@ -267,3 +267,27 @@ async def test_a_family_dispute_at_apan_ends_with_judicial_confirmation(
     # the court decided on the mediation, not the appeal: the appeal stays outside its slice
     assert (await court.data("query($id: ID!) { petition(id: $id) { id } }",
                              {"id": ident}))["petition"] is None
+
+
+async def test_the_chain_s_steps_are_on_the_event_stream(
+    server, client_for, hall, dispute_world  # noqa: F811
+):
+    from tests.streams import subscription
+    from tests.test_event_stream import listening, token_of
+
+    apan = await client_for(APAN)
+    async with subscription(server.url, token_of(hall)) as stream:
+        await stream.subscribe(kinds=["MEDIATION_OPENED", "MEDIATION_CONCLUDED"])
+        await listening(server)
+        appeal = await submit(hall, title="相邻通行纠纷", matter="OTHER")
+        await step(hall, "acceptPetition", id=appeal["id"])
+        case = await act(hall, "openMediation", id=appeal["id"], kind="SOCIAL",
+                         mediatorCode=APAN)
+        await act(apan, "concludeMediation", id=case["id"], outcome="WITHDRAWN",
+                  reason="双方自行和解")
+
+        opened, concluded = await stream.event(), await stream.event()
+        assert (opened["kind"], opened["data"]["case"]) == ("MEDIATION_OPENED", case["number"])
+        assert concluded["kind"] == "MEDIATION_CONCLUDED"
+        assert concluded["organisation"]["code"] == APAN
+        assert concluded["petition"]["id"] == appeal["id"]
