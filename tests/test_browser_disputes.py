@@ -1,11 +1,11 @@
 """In a real headless Chromium: the chain of a labour dispute at a glance on the appeal
 page — a mediation whose second instalment was missed, then arbitration with its award
-paid — and the mediator's case page. The screenshot is the README's (docs/chain.png)."""
+paid. Its screenshot of the chain (tests/screenshots/chain.png) is the README's
+docs/chain.png, copied by hand when the page changes."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from db import models
@@ -15,8 +15,6 @@ from tests.factories import submit
 from tests.steps import step
 from tests.test_browser import SHOTS, chromium, pytestmark, signed_in_page  # noqa: F401
 from tests.test_disputes_chain import _watch
-
-DOCS = Path(__file__).parent.parent / "docs"
 
 
 async def test_the_chain_at_a_glance_on_the_appeal_page(
@@ -51,6 +49,5 @@ async def test_the_chain_at_a_glance_on_the_appeal_page(
     assert "逾期未付" in text and "已履行" in text
     await chain.scroll_into_view_if_needed()
     await page.screenshot(path=str(SHOTS / "chain-page.png"), full_page=True)
-    DOCS.mkdir(exist_ok=True)
-    await chain.screenshot(path=str(DOCS / "chain.png"))
+    await chain.screenshot(path=str(SHOTS / "chain.png"))
     await page.context.close()

@@ -28,7 +28,6 @@ from db.models import (
     MediationKind,
     MediationStatus,
     MetroTier,
-    Role,
     SessionPlace,
 )
 from resolvers import loaders
@@ -308,7 +307,7 @@ async def case_list(request: Request) -> Response:
     context = {"staff": staff, "cases": page.rows, "total": total, "orgs": orgs,
                "statuses": list(MediationStatus), "confirmations": list(ConfirmationStatus),
                "chosen": {k: v for k, v in request.query_params.items() if v},
-               "yuan": yuan, "is_court": Role.HANDLER in staff.caller.roles}
+               "yuan": yuan}
     return render(request, "disputes/index.html", "disputes/_rows.html", context)
 
 
