@@ -126,7 +126,9 @@ async def load_demo(session: AsyncSession, settings: Settings, *, appeals: int =
             out, chains.places_for(static.organisations, static.projects,
                                    static.project_enterprises, static.enterprises,
                                    {p.site for p in firms.PROJECTS if p.kind == "METRO"}),
-            rng, {t: first[t] for t in chains.TABLES}, world.end, services.shift_deadline)
+            rng, {t: first[t] for t in chains.TABLES}, world.end,
+            # the chain's limits are in working days, as a complaint's
+            lambda at, days: services.shift_deadline(at, days, models.Category.COMPLAINT))
         events = _number_events(out, first["petition_events"])
         tables: list[tuple[Table, Sequence[dict[str, Any]]]] = [
             (_t(models.Region), static.regions), (_t(models.Organisation), static.organisations),

@@ -81,9 +81,8 @@ async def open_arbitration(
         rules.check_may_open_arbitration(earlier)
         year = step.local_day(step.now).year
         number = f"坪劳人仲案〔{year}〕{await next_value(session, f'PS-ZC-{year}')}号"
-        due_at, provisional = step.deadline_after(
-            step.now, await stage_limit(session, PolicyStage.ARBITRATION)
-        )
+        limit = await stage_limit(session, PolicyStage.ARBITRATION)
+        due_at, provisional = step.deadline_after(step.now, limit.days, limit.unit)
         case = models.ArbitrationCase(
             number=number,
             petition_id=step.petition.id,
@@ -251,7 +250,9 @@ async def open_litigation(
             filed_at=step.now,
         )
         session.add(case)
-        due_at, provisional = step.deadline_after(step.now, step.petition.time_limit_days)
+        due_at, provisional = step.deadline_after(
+            step.now, step.petition.time_limit_days, step.petition.time_limit_unit
+        )
         assignment = hand_over(step, court, Escalation.LITIGATION, due_at, provisional)
         await session.flush()
         step.event(

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db import models
 from db.engine import begin_write
-from db.models import EventKind, Role
+from db.models import EventKind, Role, TimeUnit
 from resolvers.access.caller import Caller
 from resolvers.access.disputes import arbitration_scope, litigation_scope, mediation_scope
 from resolvers.deadlines.calendar import deadline
@@ -72,8 +72,10 @@ class CaseStep(Generic[Case]):
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.services.tz).date()
 
-    def deadline_after(self, start: datetime, working_days: int) -> tuple[datetime, bool]:
-        due = deadline(start, working_days, self.services.calendar, self.services.tz)
+    def deadline_after(
+        self, start: datetime, days: int, unit: TimeUnit = TimeUnit.WORKING_DAYS
+    ) -> tuple[datetime, bool]:
+        due = deadline(start, days, self.services.calendar, self.services.tz, unit)
         return due.due_at, due.provisional
 
 

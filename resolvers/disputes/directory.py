@@ -8,7 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import AssignmentRole, AssignmentStatus, Escalation, OrganisationKind, PolicyStage
+from db.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    DeadlineStart,
+    Escalation,
+    OrganisationKind,
+    PolicyStage,
+    TimeUnit,
+)
+from resolvers.deadlines.limits import Limit
+from resolvers.deadlines.policies import limit_of
 from resolvers.disputes.rules import DEFAULT_STAGE_LIMITS
 from resolvers.errors import BadUserInput
 from resolvers.workflow.steps import Step
@@ -34,16 +44,18 @@ async def active_organisation(
     return organisation
 
 
-async def stage_limit(session: AsyncSession, stage: PolicyStage) -> int:
-    """Working days for a stage of the chain: its active policy (time_limit_policies),
-    else the built-in default."""
-    days = await session.scalar(
-        select(models.TimeLimitPolicy.working_days)
+async def stage_limit(session: AsyncSession, stage: PolicyStage) -> Limit:
+    """The time limit of a stage of the chain, counted from when the stage's organisation
+    takes the case: its active policy (time_limit_policies), else the built-in default."""
+    policy = await session.scalar(
+        select(models.TimeLimitPolicy)
         .where(models.TimeLimitPolicy.stage == stage, models.TimeLimitPolicy.active)
         .order_by(models.TimeLimitPolicy.updated_at.desc())
         .limit(1)
     )
-    return days if days is not None else DEFAULT_STAGE_LIMITS[stage]
+    if policy is None:
+        return Limit(DEFAULT_STAGE_LIMITS[stage], TimeUnit.WORKING_DAYS, DeadlineStart.ASSIGNMENT)
+    return limit_of(policy)
 
 
 def hand_over(

@@ -88,9 +88,8 @@ async def open_mediation(
         rules.check_may_open_mediation(rules.MediationFacts(s) for s in earlier)
         year = step.local_day(step.now).year
         number = f"PS-TJ-{year}-{await next_value(session, f'PS-TJ-{year}'):05d}"
-        due_at, provisional = step.deadline_after(
-            step.now, await stage_limit(session, PolicyStage.MEDIATION)
-        )
+        limit = await stage_limit(session, PolicyStage.MEDIATION)
+        due_at, provisional = step.deadline_after(step.now, limit.days, limit.unit)
         case = models.MediationCase(
             number=number,
             petition_id=step.petition.id,
@@ -119,9 +118,8 @@ async def open_mediation(
             )
         lead_due, lead_provisional = due_at, provisional
         if tiered:
-            lead_due, lead_provisional = step.deadline_after(
-                step.now, await stage_limit(session, PolicyStage.METRO_SITE)
-            )
+            site = await stage_limit(session, PolicyStage.METRO_SITE)
+            lead_due, lead_provisional = step.deadline_after(step.now, site.days, site.unit)
             session.add(
                 models.MediationTier(
                     case_id=case.id,

@@ -114,8 +114,8 @@ async def _escalate_tiers(session: AsyncSession, now: datetime, services: Servic
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue  # another watcher took it
-        days = await stage_limit(session, TIER_STAGES[next_tier])
-        due = deadline(now, days, services.calendar, services.tz)
+        limit = await stage_limit(session, TIER_STAGES[next_tier])
+        due = deadline(now, limit.days, services.calendar, services.tz, limit.unit)
         session.add(
             models.MediationTier(
                 case_id=mediation.id, tier=next_tier, organisation_id=target.id,

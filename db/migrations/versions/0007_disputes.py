@@ -1,7 +1,7 @@
 """disputes: the 访调心裁 chain — parties, mediation, arbitration, litigation, metro tiers
 
-Revision ID: 0005_disputes
-Revises: 0004_access
+Revision ID: 0007_disputes
+Revises: 0006_governance
 Create Date: 2026-11-29
 
 `petitions` gains `project_id` by a plain ADD COLUMN (no table rebuild: the immutable
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0005_disputes"
-down_revision: str | None = "0004_access"
+revision: str = "0007_disputes"
+down_revision: str | None = "0006_governance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -27,7 +27,7 @@ OLD_EVENT_KINDS = (
     "EXTENSION_REQUESTED", "EXTENSION_APPROVED", "EXTENSION_REJECTED", "ANSWERED",
     "FEEDBACK_RECORDED", "CLOSED", "REOPENED", "BACKLOG_MARKED", "BACKLOG_CLEARED",
     "ESCALATED", "DEADLINE_APPROACHING", "OVERDUE", "REPEAT_LINKED", "DEADLINE_RECOMPUTED",
-)  # fmt: skip
+)  # fmt: skip  (as 0003_calendar and 0005_days leave them)
 NEW_EVENT_KINDS = (
     *OLD_EVENT_KINDS, "PARTIES_NAMED", "MEDIATION_OPENED", "MEDIATION_SESSION",
     "TIER_ESCALATED", "MEDIATION_CONCLUDED", "PAYMENT_RECORDED", "INSTALMENT_MISSED",
@@ -266,37 +266,44 @@ def upgrade() -> None:
     now = datetime.now(UTC)
     policies = sa.table(
         "time_limit_policies",
-        sa.column("code"), sa.column("category"), sa.column("stage"), sa.column("working_days"),
-        sa.column("description"), sa.column("active"), sa.column("updated_at"),
+        sa.column("code"), sa.column("category"), sa.column("stage"), sa.column("days"),
+        sa.column("unit"), sa.column("counts_from"), sa.column("description"),
+        sa.column("active"), sa.column("updated_at"),
     )  # fmt: skip
     op.bulk_insert(
         policies,
         [
-            {"code": code, "category": None, "stage": stage, "working_days": days,
-             "description": description, "active": True, "updated_at": now}
+            {"code": code, "category": None, "stage": stage, "days": days,
+             "unit": "WORKING_DAYS", "counts_from": "ASSIGNMENT", "description": description,
+             "active": True, "updated_at": now}
             for code, stage, days, description in POLICIES
         ],
     )  # fmt: skip
 
 
+# Policy stages name the policies' stages and the deadline alerts' clocks (0005_days).
+STAGE_COLUMNS = (("time_limit_policies", "stage", "policy_stage"),
+                 ("deadline_alerts", "clock", "alert_clock"))
+
+
 def _widen_stages(new: Sequence[str], old: Sequence[str]) -> None:
-    """Let `time_limit_policies.stage` hold `new` (a CHECK constraint)."""
-    if op.get_bind().dialect.name == "sqlite":
-        with op.batch_alter_table("time_limit_policies", recreate="always") as batch_op:
-            batch_op.alter_column(
-                "stage",
-                existing_type=_enum(old, "policy_stage", 18),
-                type_=_enum(new, "policy_stage", 23),
-                existing_nullable=False,
-            )
-        return
-    values = ", ".join(f"'{v}'" for v in new)
-    op.execute("ALTER TABLE time_limit_policies DROP CONSTRAINT ck_time_limit_policies_policy_stage")
-    op.execute("ALTER TABLE time_limit_policies ALTER COLUMN stage TYPE VARCHAR(23)")
-    op.execute(
-        "ALTER TABLE time_limit_policies ADD CONSTRAINT ck_time_limit_policies_policy_stage "
-        f"CHECK (stage IN ({values}))"
-    )
+    """Let the stage columns hold `new` (CHECK constraints; the names grow longer)."""
+    old_length, new_length = max(map(len, old)) + 8, max(map(len, new)) + 8
+    for table, column, name in STAGE_COLUMNS:
+        if op.get_bind().dialect.name == "sqlite":
+            with op.batch_alter_table(table, recreate="always") as batch_op:
+                batch_op.alter_column(
+                    column,
+                    existing_type=_enum(old, name, old_length),
+                    type_=_enum(new, name, new_length),
+                    existing_nullable=False,
+                )
+            continue
+        values = ", ".join(f"'{v}'" for v in new)
+        op.execute(f"ALTER TABLE {table} DROP CONSTRAINT ck_{table}_{name}")
+        op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR({new_length})")
+        op.execute(f"ALTER TABLE {table} ADD CONSTRAINT ck_{table}_{name} "
+                   f"CHECK ({column} IN ({values}))")
 
 
 def _widen_event_kinds(new: Sequence[str], old: Sequence[str]) -> None:
