@@ -165,7 +165,11 @@ class Mutation(WorkflowMutation, DisputeMutation):
 
 
 # Each entity's keys, in the order they are tried.
-ENTITY_KEYS = {"Petition": ("id",), "Organisation": ("id", "code"), "Enterprise": ("uscc",)}
+ENTITY_KEYS = {"Petition": ("id",), "Organisation": ("id", "code"), "Enterprise": ("uscc",),
+               "MediationCase": ("id",), "ArbitrationCase": ("id",), "LitigationCase": ("id",),
+               "Project": ("code",)}
+# The chain's cases, like appeals, need the read scope (a project is directory data).
+READ_SCOPED = frozenset({"Petition", "MediationCase", "ArbitrationCase", "LitigationCase"})
 
 
 class HubSchema(strawberry.federation.Schema):
@@ -209,12 +213,13 @@ class HubSchema(strawberry.federation.Schema):
                 results.append(
                     BadUserInput(
                         "a representation needs __typename Petition with id, Organisation with "
-                        "id or code, or Enterprise with uscc",
+                        "id or code, Enterprise with uscc, MediationCase, ArbitrationCase or "
+                        "LitigationCase with id, or Project with code",
                         field=f"representations.{index}",
                     )
                 )
                 continue
-            if typename == "Petition" and "petitions:read" not in caller.scopes:
+            if typename in READ_SCOPED and "petitions:read" not in caller.scopes:
                 # as `Query.petition` does: a partner's reference is no way round the scope
                 results.append(
                     Forbidden(
@@ -254,7 +259,8 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Enterprise, Organisation, Petition],
+        types=[Enterprise, Organisation, Petition, MediationCase, ArbitrationCase, LitigationCase,
+               Project],
         federation_version="2.7",
         extensions=[
             CloseSession,

@@ -33,6 +33,8 @@ BY_ID = "query($id: ID!) { mediationCase(id: $id) { number } }"
 LISTED = ("query($p: ID!) { mediationCases(filter: {petition: $p}) "
           "{ totalCount edges { node { number } } } }")
 NESTED = "query($id: ID!) { petition(id: $id) { disputeChain { mediations { number } } } }"
+ENTITIES = ("query($r: [_Any!]!) { _entities(representations: $r) "
+            "{ ... on MediationCase { number } } }")
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +66,11 @@ async def test_every_path_answers_by_the_slice_table(org, mediation, client_for)
     by_id = (await client.data(BY_ID, {"id": case["id"]}))["mediationCase"]
     listed = (await client.data(LISTED, {"p": appeal["id"]}))["mediationCases"]
     nested = (await client.data(NESTED, {"id": appeal["id"]}))["petition"]
+    [entity] = (await client.data(ENTITIES, {"r": [{"__typename": "MediationCase",
+                                                    "id": case["id"]}]}))["_entities"]
 
     assert (by_id is not None) is sees, org
+    assert (entity is not None) is sees, org  # federation's _entities: the same slice
     assert listed["totalCount"] == int(sees), org
     assert [e["node"]["number"] for e in listed["edges"]] == ([case["number"]] if sees else [])
     if org not in SEES_APPEAL:

@@ -13,7 +13,7 @@ from strawberry.dataloader import DataLoader
 from db import models
 from resolvers.disputes import reading
 from resolvers.disputes.money import to_yuan
-from schema.common import Info, local
+from schema.common import Info, local, parse_id
 from schema.directory import Enterprise, Organisation, load_organisation
 from schema.enums import _expose
 
@@ -78,8 +78,9 @@ def parties(rows: list[Any]) -> list[Party]:
     return [Party(role=r.role, enterprise_id=r.enterprise_id) for r in rows]
 
 
-@strawberry.type(
-    description="工程项目: a construction project, its site's station and mediation room."
+@strawberry.federation.type(
+    keys=["code"], tags=["partner"],
+    description="工程项目: a construction project, its site's station and mediation room.",
 )
 class Project:
     code: str = strawberry.field(description="The project's code, e.g. `PRJ-METRO16`.")
@@ -90,6 +91,11 @@ class Project:
     @classmethod
     def from_row(cls, row: models.Project) -> Self:
         return cls(code=row.code, name=row.name, kind=row.kind, row=row)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, code: str) -> Project | None:
+        row = await info.context.call(reading.get_project, code=str(code))
+        return cls.from_row(row) if row else None
 
     @strawberry.field(description="The site's appeals station (群众诉求服务站).")
     async def station(self, info: Info) -> Organisation | None:
@@ -196,7 +202,9 @@ class JudicialConfirmation:
         return await load_organisation(info, self.court_id)
 
 
-@strawberry.type(description="调解案件: a mediation opened from an appeal.")
+@strawberry.federation.type(
+    keys=["id"], tags=["partner"], description="调解案件: a mediation opened from an appeal."
+)
 class MediationCase:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     number: str = strawberry.field(description="e.g. `PS-TJ-2026-00042`.")
@@ -237,6 +245,10 @@ class MediationCase:
             version=row.version,
             row=row,
         )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> MediationCase | None:
+        return await load_mediation(info, _case_id(info, id))
 
     @strawberry.field(description="The mediating organisation (today's tier, if tiered).")
     async def mediator(self, info: Info) -> Organisation:
@@ -298,7 +310,10 @@ class MediationCase:
         )
 
 
-@strawberry.type(description="劳动人事争议仲裁: an arbitration case, after mediation.")
+@strawberry.federation.type(
+    keys=["id"], tags=["partner"],
+    description="劳动人事争议仲裁: an arbitration case, after mediation.",
+)
 class ArbitrationCase:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     number: str = strawberry.field(
@@ -338,6 +353,12 @@ class ArbitrationCase:
             row=row,
         )
 
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> ArbitrationCase | None:
+        ident = _case_id(info, id)
+        row = await info.context.call(reading.get_arbitration_case, id=ident) if ident else None
+        return cls.from_row(row, info) if row else None
+
     @strawberry.field(description="The arbitration institute.")
     async def institute(self, info: Info) -> Organisation:
         return await load_organisation(info, self.row.arbitration_org_id)
@@ -349,7 +370,10 @@ class ArbitrationCase:
         return await load_mediation(info, self.row.mediation_case_id)
 
 
-@strawberry.type(description="诉讼: a lawsuit at the court, after arbitration or mediation.")
+@strawberry.federation.type(
+    keys=["id"], tags=["partner"],
+    description="诉讼: a lawsuit at the court, after arbitration or mediation.",
+)
 class LitigationCase:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     case_number: str | None = strawberry.field(
@@ -377,6 +401,12 @@ class LitigationCase:
             row=row,
         )
 
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> LitigationCase | None:
+        ident = _case_id(info, id)
+        row = await info.context.call(reading.get_litigation_case, id=ident) if ident else None
+        return cls.from_row(row, info) if row else None
+
     @strawberry.field(description="The court station.")
     async def court(self, info: Info) -> Organisation:
         return await load_organisation(info, self.row.court_org_id)
@@ -388,6 +418,13 @@ class LitigationCase:
             return None
         row = await info.context.call(reading.get_arbitration_case, id=ident)
         return ArbitrationCase.from_row(row, info) if row else None
+
+
+def _case_id(info: Info, id: object) -> int | None:
+    """A case's id from a reference; None (not found) for anything else — after the
+    caller is known, as every lookup."""
+    info.context.caller  # noqa: B018 - no caller, no case
+    return parse_id(id)
 
 
 async def load_mediation(info: Info, ident: int | None) -> MediationCase | None:
