@@ -15,8 +15,9 @@ from schema.enums import Category, DeadlineStart, TimeUnit
 
 PolicyStage = strawberry.enum(
     models.PolicyStage,
-    description="The step a time limit applies to (HANDLING 办理; ACCEPTANCE 受理告知; "
-    "EXTENSION 延期).",
+    description="The step a time limit applies to ("
+    + "; ".join(f"{m.name} {m.value}" for m in models.PolicyStage)
+    + ").",
 )
 
 

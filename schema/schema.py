@@ -24,6 +24,14 @@ from schema.appeals.types import Petition
 from schema.context import Context
 from schema.cost import QueryCost
 from schema.directory import Enterprise, Organisation
+from schema.disputes import queries as dispute_fields
+from schema.disputes.mutations import DisputeMutation
+from schema.disputes.types import (
+    ArbitrationCase,
+    LitigationCase,
+    MediationCase,
+    Project,
+)
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
 from schema.events import SharedEventResults, Subscription
@@ -75,6 +83,39 @@ class Query:
         tags=PARTNER,
     )
 
+    mediation_cases: dispute_fields.MediationCaseConnection = strawberry.federation.field(
+        resolver=dispute_fields.mediation_cases,
+        description="The caller's mediation cases (its own as mediator or referrer, and those "
+        "whose judicial confirmation was asked of it), newest opened first.",
+        tags=PARTNER,
+        requires_scopes=READ,
+    )
+    mediation_case: MediationCase | None = strawberry.federation.field(
+        resolver=dispute_fields.mediation_case,
+        description="One mediation case; null when absent or outside the caller's slice.",
+        tags=PARTNER,
+        requires_scopes=READ,
+    )
+    arbitration_case: ArbitrationCase | None = strawberry.federation.field(
+        resolver=dispute_fields.arbitration_case,
+        description="One arbitration case; null when absent or its appeal outside the slice.",
+        tags=PARTNER,
+        requires_scopes=READ,
+    )
+    litigation_case: LitigationCase | None = strawberry.federation.field(
+        resolver=dispute_fields.litigation_case,
+        description="One lawsuit; null when absent or its appeal outside the slice.",
+        tags=PARTNER,
+        requires_scopes=READ,
+    )
+    projects: list[Project] = strawberry.federation.field(
+        resolver=dispute_fields.projects, description="The construction projects (工程项目).",
+        tags=PARTNER,
+    )
+    project: Project | None = strawberry.federation.field(
+        resolver=dispute_fields.project, description="One project by its code.", tags=PARTNER
+    )
+
     @strawberry.federation.field(
         description="The organisations of the hub (the routing directory).", tags=PARTNER
     )
@@ -110,7 +151,7 @@ class Query:
     description="Every change of state; each writes its event in the same transaction.",
     tags=PARTNER,
 )
-class Mutation(WorkflowMutation):
+class Mutation(WorkflowMutation, DisputeMutation):
     submit_petition: Petition = strawberry.federation.mutation(
         resolver=intake.submit_petition,
         requires_scopes=[["petitions:write"]],
@@ -126,7 +167,11 @@ class Mutation(WorkflowMutation):
 
 
 # Each entity's keys, in the order they are tried.
-ENTITY_KEYS = {"Petition": ("id",), "Organisation": ("id", "code"), "Enterprise": ("uscc",)}
+ENTITY_KEYS = {"Petition": ("id",), "Organisation": ("id", "code"), "Enterprise": ("uscc",),
+               "MediationCase": ("id",), "ArbitrationCase": ("id",), "LitigationCase": ("id",),
+               "Project": ("code",)}
+# The chain's cases, like appeals, need the read scope (a project is directory data).
+READ_SCOPED = frozenset({"Petition", "MediationCase", "ArbitrationCase", "LitigationCase"})
 
 
 class HubSchema(strawberry.federation.Schema):
@@ -170,12 +215,13 @@ class HubSchema(strawberry.federation.Schema):
                 results.append(
                     BadUserInput(
                         "a representation needs __typename Petition with id, Organisation with "
-                        "id or code, or Enterprise with uscc",
+                        "id or code, Enterprise with uscc, MediationCase, ArbitrationCase or "
+                        "LitigationCase with id, or Project with code",
                         field=f"representations.{index}",
                     )
                 )
                 continue
-            if typename == "Petition" and "petitions:read" not in caller.scopes:
+            if typename in READ_SCOPED and "petitions:read" not in caller.scopes:
                 # as `Query.petition` does: a partner's reference is no way round the scope
                 results.append(
                     Forbidden(
@@ -215,7 +261,8 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Enterprise, Organisation, Petition],
+        types=[Enterprise, Organisation, Petition, MediationCase, ArbitrationCase, LitigationCase,
+               Project],
         federation_version="2.7",
         execution_context_class=SharedEventResults,
         extensions=[

@@ -9,6 +9,7 @@ import strawberry
 
 from resolvers.stats import figures as stats
 from schema.common import Info
+from schema.disputes.figures import DisputeFigures, dispute_figures
 from schema.enums import Level
 
 StatsGroupBy = strawberry.enum(
@@ -109,6 +110,12 @@ class Stats:
     rows: list[StatsRow] = strawberry.field(description="One row per group, most received first.")
     total: StatsRow = strawberry.field(description="All groups together.")
     pyramid: VisitPyramid = strawberry.field(description="The visit pyramid for the period.")
+
+    @strawberry.field(
+        description="The 访调心裁 chain: mediations and their outcomes, arbitration, lawsuits."
+    )
+    async def disputes(self, info: Info) -> DisputeFigures:
+        return await dispute_figures(info, self.from_, self.to)
 
 
 async def resolve_stats(

@@ -77,7 +77,8 @@ async def test_demo_data_is_valid_and_healthy(demo: tuple[Settings, str, AsyncSe
     assert len(set(numbers)) == APPEALS
     sequences = dict((await session.execute(
         select(models.NumberSequence.name, models.NumberSequence.value))).all())
-    assert sum(sequences.values()) == APPEALS
+    appeal_numbers = {k: v for k, v in sequences.items() if k.count("-") == 1}  # PS-YYYY
+    assert sum(appeal_numbers.values()) == APPEALS
     assert max(numbers) == f"PS-2026-{sequences['PS-2026']:06d}"
 
     closed = await session.scalar(select(func.count()).where(
@@ -172,3 +173,38 @@ async def _resume_every_suspended_appeal(settings: Settings, session: AsyncSessi
         now_day = models.utcnow().astimezone(services.tz).date()
         due_day = resumed.due_at.astimezone(services.tz).date()
         assert services.calendar.count(now_day, left, resumed.time_limit_unit)[0] == due_day
+
+
+async def test_the_demo_holds_dispute_chains(tmp_path: Path) -> None:
+    # 2,000 appeals: enough for every stage of the chain to occur
+    _, engine, _ = await _load(tmp_path / "chains.db", appeals=2000)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            m = models.MediationCase
+            statuses = dict((await session.execute(
+                select(m.status, func.count()).group_by(m.status))).all())
+            appeals = await session.scalar(select(func.count()).select_from(models.Petition))
+            opened = sum(statuses.values())
+            assert 0.08 * appeals < opened < 0.3 * appeals  # a labour third, mostly mediated
+            assert statuses[models.MediationStatus.AGREED] > 0.8 * opened
+            assert statuses.get(models.MediationStatus.NO_AGREEMENT, 0) > 0
+            arbitrations = await session.scalar(
+                select(func.count()).select_from(models.ArbitrationCase))
+            assert 0 < arbitrations < opened * 0.2
+            # mediation first: every arbitration follows a mediation of its appeal that
+            # failed, or whose agreement was not kept
+            unfounded = await session.scalar(
+                select(func.count()).select_from(models.ArbitrationCase).join(
+                    m, m.id == models.ArbitrationCase.mediation_case_id).where(
+                    m.petition_id != models.ArbitrationCase.petition_id))
+            assert unfounded == 0
+            tiered = await session.scalar(select(func.count()).where(m.tier.is_not(None)))
+            confirmed = await session.scalar(select(func.count()).where(
+                m.confirmation_status == models.ConfirmationStatus.CONFIRMED))
+            assert tiered and confirmed
+            # each case's opening is on its appeal's timeline, after its assignment
+            events = await session.scalar(select(func.count()).where(
+                models.PetitionEvent.kind == models.EventKind.MEDIATION_OPENED))
+            assert events == opened
+    finally:
+        await engine.dispose()

@@ -52,3 +52,33 @@ def test_every_caller_facing_read_of_appeals_goes_through_the_policy():
 def test_every_exempted_module_exists():
     missing = [name for name in SYSTEM_READS if not (RESOLVERS / name).is_file()]
     assert missing == [], f"exemptions for modules that are gone: {missing}"
+
+
+# The 访调心裁 chain's cases have their slice beside the appeals' (access/disputes.py).
+CASES = {"MediationCase", "ArbitrationCase", "LitigationCase"}
+CASE_SCOPED = {"mediation_scope", "mediation_filter", "arbitration_scope", "arbitration_filter",
+               "litigation_scope", "litigation_filter", "dispute_stats_filter",
+               "take_case_step", "take_step"}
+CASE_SYSTEM_READS = {
+    "access/disputes.py": "defines the chain's policy",
+    "disputes/tiers.py": "the deadline watcher escalates metro tiers for the system (no caller)",
+}
+
+
+def test_every_caller_facing_read_of_dispute_cases_goes_through_their_policy():
+    unscoped = []
+    for path in sorted(RESOLVERS.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        name = path.relative_to(RESOLVERS).as_posix()
+        mentions = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        takes_caller = any(
+            isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+            and any(a.arg == "caller" for a in node.args.args + node.args.kwonlyargs)
+            for node in ast.walk(tree))
+        if not (mentions & CASES and takes_caller) or name in CASE_SYSTEM_READS:
+            continue
+        names = mentions | {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        if not names & CASE_SCOPED:
+            unscoped.append(name)
+    assert unscoped == [], f"these modules read dispute cases without the policy: {unscoped}"
+    assert all((RESOLVERS / name).is_file() for name in CASE_SYSTEM_READS)

@@ -19,7 +19,17 @@ from typing import Any
 from babel.support import NullTranslations
 from jinja2 import pass_context
 
-from db.models import DeadlineStart, Escalation, PetitionStatus, PolicyStage, Role
+from db.models import (
+    ArbitrationStatus,
+    ConfirmationStatus,
+    DeadlineStart,
+    Escalation,
+    LitigationStatus,
+    MediationStatus,
+    PetitionStatus,
+    PolicyStage,
+    Role,
+)
 from resolvers.errors import HubError
 from web.i18n import DEFAULT, compile_catalogues
 
@@ -53,6 +63,12 @@ def _standings_from(parts: list[str], words: NullTranslations) -> str:
     return " or ".join(parts)
 
 
+# A dispute case's status by its name (the first kind that has it).
+CASE_STATES: dict[str, str] = {}
+for _kind in (MediationStatus, ConfirmationStatus, ArbitrationStatus, LitigationStatus):
+    for _member in _kind:
+        CASE_STATES.setdefault(_member.name, _member.value)
+
 # How a parameter is put into Chinese, by its name; any other stays as raised.
 CONVERTERS: dict[str, Callable[[str, NullTranslations], str]] = {
     "status": lambda name, _: PetitionStatus[name].value,
@@ -64,6 +80,9 @@ CONVERTERS: dict[str, Callable[[str, NullTranslations], str]] = {
     "kind": lambda value, words: words.gettext(value),
     "stage": lambda name, _: PolicyStage[name].value,
     "start": lambda name, _: DeadlineStart[name].value,
+    # the 访调心裁 chain: who may take a case's step, and where a case stands
+    "who": lambda value, words: words.gettext(value),
+    "state": lambda name, _: CASE_STATES[name.upper()],
 }
 
 

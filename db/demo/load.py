@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.config import Settings
-from db.demo import firms, people, places
+from db.demo import chains, firms, people, places
 from db.demo.appeals import Community, Generator, Output, Site, World
 from db.engine import begin_write
 from db.models import AWAITING_ANSWER, PetitionStatus, RegionKind
@@ -30,7 +30,7 @@ from db.models import AWAITING_ANSWER, PetitionStatus, RegionKind
 DEMO_PASSWORD = "pingshan-demo"
 CHUNK = 5_000
 ID_TABLES = ("regions", "organisations", "staff_users", "enterprises", "projects",
-             "petitioners", "petitions", "assignments", "petition_events")
+             "petitioners", "petitions", "assignments", "petition_events", *chains.TABLES)
 
 
 class DemoServices(Protocol):
@@ -122,6 +122,13 @@ async def load_demo(session: AsyncSession, settings: Settings, *, appeals: int =
                   TimeElapsedColumn(), console=console, transient=False) as progress:
         making = progress.add_task("Generating appeals", total=appeals)
         out = generator.run(lambda n: progress.advance(making, n))
+        chain = chains.add_chains(
+            out, chains.places_for(static.organisations, static.projects,
+                                   static.project_enterprises, static.enterprises,
+                                   {p.site for p in firms.PROJECTS if p.kind == "METRO"}),
+            rng, {t: first[t] for t in chains.TABLES}, world.end,
+            # the chain's limits are in working days, as a complaint's
+            lambda at, days: services.shift_deadline(at, days, models.Category.COMPLAINT))
         events = _number_events(out, first["petition_events"])
         tables: list[tuple[Table, Sequence[dict[str, Any]]]] = [
             (_t(models.Region), static.regions), (_t(models.Organisation), static.organisations),
@@ -131,6 +138,7 @@ async def load_demo(session: AsyncSession, settings: Settings, *, appeals: int =
             (_t(models.Petitioner), out.petitioners), (_t(models.Petition), out.petitions),
             (_t(models.PetitionRepeat), out.repeats),
             (_t(models.Assignment), out.assignments), (_t(models.PetitionEvent), events),
+            *((models.Base.metadata.tables[name], chain.rows[name]) for name in chains.TABLES),
         ]
         writing = progress.add_task("Writing rows", total=sum(len(r) for _, r in tables))
         for table, rows in tables:

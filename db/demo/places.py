@@ -137,7 +137,9 @@ PARTNERS: list[OrgSpec] = [
               K.MEDIATION_STUDIO, "apan.mediator", M, H),
     _district("PS-METRO", "市地铁集团项目工地劳资纠纷分级调解中心",
               "Shenzhen Metro Group Construction Sites Tiered Labour Dispute Mediation Centre",
-              K.METRO_DISPUTE_CENTRE, "metro.mediator", M, H),
+              K.METRO_DISPUTE_CENTRE, "metro.mediator", M, H,
+              # the district's regulator above the centre: the metro tiers' last one
+              parent="PS-DEPT-HR"),
     _district("PS-NLB", "市诉源治理非诉纠纷试点基地",
               "Shenzhen Pilot Base for Non-litigation Dispute Resolution (Pingshan)",
               K.NON_LITIGATION_BASE, "nlb.mediator", M, H),
@@ -228,7 +230,7 @@ def street_of(community_pinyin: str) -> str:
 
 def organisations() -> list[OrgSpec]:
     """Every demo organisation, parents before children."""
-    result = list(PARTNERS) + list(DEPARTMENTS)
+    result = [*PARTNERS[:1], *DEPARTMENTS, *PARTNERS[1:]]  # the metro centre's regulator first
     for name, pinyin, _ in STREETS:
         result.append(OrgSpec(
             street_platform_code(pinyin), f"{name}街道综合性群众诉求服务平台",

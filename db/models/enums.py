@@ -173,6 +173,22 @@ class EventKind(enum.Enum):
     REPEAT_LINKED = "关联重复访"
     DEADLINE_RECOMPUTED = "期限重算"
     PETITIONER_UPDATED = "更正信访人信息"
+    # The 访调心裁 chain (resolvers/disputes/): each stage's steps on the appeal's timeline.
+    PARTIES_NAMED = "明确当事方"
+    MEDIATION_OPENED = "调解立案"
+    MEDIATION_SESSION = "调解会"
+    TIER_ESCALATED = "调解升级"
+    MEDIATION_CONCLUDED = "调解结案"
+    PAYMENT_RECORDED = "履行付款"
+    INSTALMENT_MISSED = "逾期未付"
+    CONFIRMATION_ASKED = "申请司法确认"
+    CONFIRMATION_DECIDED = "司法确认结果"
+    ARBITRATION_OPENED = "仲裁立案"
+    HEARING_SCHEDULED = "仲裁开庭排期"
+    AWARD_MADE = "仲裁裁决"
+    AWARD_PAID = "裁决履行"
+    LITIGATION_OPENED = "诉讼立案"
+    JUDGMENT_GIVEN = "判决"
 
 
 class PolicyStage(enum.Enum):
@@ -181,6 +197,73 @@ class PolicyStage(enum.Enum):
     HANDLING = "办理"
     ACCEPTANCE = "受理告知"
     EXTENSION = "延期"
+    MEDIATION = "调解"
+    ARBITRATION = "仲裁"
+    METRO_SITE = "工地层级调解"
+    METRO_CENTRE = "地铁集团中心调解"
+    METRO_REGULATOR = "区监管部门调解"
+
+
+class PartyRole(enum.Enum):
+    """An enterprise's part in an appeal (and in a project)."""
+
+    EMPLOYER = "用人单位"
+    MAIN_CONTRACTOR = "总承包单位"
+    SUBCONTRACTOR = "分包单位"
+
+
+class MediationKind(enum.Enum):
+    """The four kinds of the "four-in-one" labour dispute mediation platform (四位一体)."""
+
+    ADMINISTRATIVE = "行政调解"
+    ARBITRATION = "仲裁调解"
+    JUDICIAL = "司法调解"
+    SOCIAL = "社会化调解"
+
+
+class MediationStatus(enum.Enum):
+    OPEN = "调解中"
+    AGREED = "达成协议"
+    NO_AGREEMENT = "调解不成"
+    WITHDRAWN = "撤回"
+    REFUSED = "拒绝调解"
+
+
+class MetroTier(enum.Enum):
+    """The metro centre's tiers (分级调解): site, the metro group's centre, the regulators."""
+
+    SITE = "工地层级"
+    CENTRE = "地铁集团中心"
+    REGULATOR = "区监管部门"
+
+
+class SessionPlace(enum.Enum):
+    SITE_MEDIATION_ROOM = "工地调解室"
+    STUDIO = "调解工作室"
+    ONLINE_JUDICIAL_ROOM = "司法在线调解室"
+    CENTRE = "调解中心"
+    OTHER = "其他"
+
+
+class ConfirmationStatus(enum.Enum):
+    """司法确认 of a mediation agreement by the court station."""
+
+    REQUESTED = "已申请"
+    CONFIRMED = "已确认"
+    REFUSED = "不予确认"
+
+
+class ArbitrationStatus(enum.Enum):
+    FILED = "已立案"
+    HEARING_SCHEDULED = "已排期开庭"
+    AWARDED = "已裁决"
+    WITHDRAWN = "已撤回"
+
+
+class LitigationStatus(enum.Enum):
+    FILED = "已立案"
+    JUDGED = "已判决"
+    WITHDRAWN = "已撤诉"
 
 
 class TimeUnit(enum.Enum):

@@ -122,6 +122,8 @@ class Petition(Base):
     feedback_comment: Mapped[str | None] = mapped_column(Text)
     escalated_to: Mapped[Escalation | None] = mapped_column(str_enum(Escalation, "escalation"))
     escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # The construction project it concerns (its parties: `PetitionParty`).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     client_request_id: Mapped[str | None] = mapped_column(String(64))
     # A keyed hash of what was submitted with `client_request_id`: a retry must match it.
     client_request_fingerprint: Mapped[str | None] = mapped_column(String(64))

@@ -72,6 +72,12 @@ RULES: dict[Action, Rule] = {
     Action.ESCALATE: _rule({D, L}, DISPATCHING | HANDLING),
     # The person's master record is shared by every slice: only the hall corrects it.
     Action.UPDATE_PETITIONER: _rule({H}, DISPATCHING),
+    # The receiver names parties and may refer to mediation while no one leads (a site
+    # station to its mediation room: "one station, two rooms"); see resolvers/disputes/.
+    Action.NAME_PARTIES: _rule({D, RCV, A}, DISPATCHING | HANDLING),
+    Action.OPEN_MEDIATION: _rule({D, RCV, L}, DISPATCHING | HANDLING),
+    Action.OPEN_ARBITRATION: _rule({D, L}, DISPATCHING | HANDLING),
+    Action.OPEN_LITIGATION: _rule({D, L}, DISPATCHING | HANDLING),
 }
 
 

@@ -16,6 +16,9 @@ from resolvers.deadlines.calendar import MAX_DAYS
 from resolvers.deadlines.limits import DEFAULT_TIME_LIMITS, Limit
 from resolvers.errors import BadUserInput, Forbidden
 
+CHAIN_STAGES = (PolicyStage.MEDIATION, PolicyStage.ARBITRATION, PolicyStage.METRO_SITE,
+                PolicyStage.METRO_CENTRE, PolicyStage.METRO_REGULATOR)
+
 # The events each stage may count from: acceptance is decided from receipt, an extension
 # runs on from the deadline it extends, handling from receipt, acceptance or assignment.
 STARTS: dict[PolicyStage, frozenset[DeadlineStart]] = {
@@ -24,6 +27,8 @@ STARTS: dict[PolicyStage, frozenset[DeadlineStart]] = {
     ),
     PolicyStage.ACCEPTANCE: frozenset({DeadlineStart.RECEIPT}),
     PolicyStage.EXTENSION: frozenset({DeadlineStart.PREVIOUS_DEADLINE}),
+    # the 访调心裁 chain's stages run from when their organisation takes the case
+    **{stage: frozenset({DeadlineStart.ASSIGNMENT}) for stage in CHAIN_STAGES},
 }
 
 
@@ -78,6 +83,7 @@ USUAL_START = {
     PolicyStage.HANDLING: DeadlineStart.RECEIPT,
     PolicyStage.ACCEPTANCE: DeadlineStart.RECEIPT,
     PolicyStage.EXTENSION: DeadlineStart.PREVIOUS_DEADLINE,
+    **{stage: DeadlineStart.ASSIGNMENT for stage in CHAIN_STAGES},
 }
 
 

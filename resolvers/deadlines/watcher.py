@@ -28,6 +28,7 @@ from db.models import EventKind, PolicyStage
 from resolvers import metrics
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
 from resolvers.deadlines import standing
+from resolvers.disputes.tiers import run_dispute_watch
 from resolvers.events.timeline import record_system_event
 from resolvers.services import Services
 
@@ -39,6 +40,8 @@ log = logging.getLogger("petition_hub.watcher")
 class WatchResult:
     approaching: int = 0
     overdue: int = 0
+    tiers_escalated: int = 0
+    instalments_missed: int = 0
 
 
 async def run_watch(session: AsyncSession, now: datetime, services: Services) -> WatchResult:
@@ -75,6 +78,13 @@ async def run_watch(session: AsyncSession, now: datetime, services: Services) ->
                 result.approaching += raised
             if raised == 0:  # nothing left, or another watcher took the rest
                 break
+    # The dispute chain's clocks: metro tiers whose limit passed, instalments missed.
+    while True:
+        disputes = await run_dispute_watch(session, now, services)
+        result.tiers_escalated += disputes.tiers_escalated
+        result.instalments_missed += disputes.instalments_missed
+        if not (disputes.tiers_escalated or disputes.instalments_missed):
+            break
     return result
 
 
@@ -180,9 +190,8 @@ async def watch_forever(sessionmaker: async_sessionmaker[AsyncSession], services
             metrics.WATCHER_PASSES.inc()
             metrics.WATCHER_ALERTS.labels("DEADLINE_APPROACHING").inc(result.approaching)
             metrics.WATCHER_ALERTS.labels("OVERDUE").inc(result.overdue)
-            if result.approaching or result.overdue:
-                log.info("deadline watcher raised alerts", extra={
-                    "approaching": result.approaching, "overdue": result.overdue})
+            if any(vars(result).values()):
+                log.info("deadline watcher raised alerts", extra=vars(result))
         except asyncio.CancelledError:
             raise
         except Exception:  # a failed pass is retried by the next one

@@ -37,6 +37,10 @@ class Action(enum.Enum):
     CLEAR_BACKLOG = "clear backlog"
     ESCALATE = "escalate"
     UPDATE_PETITIONER = "correct the petitioner's record"
+    NAME_PARTIES = "name parties"
+    OPEN_MEDIATION = "open a mediation"
+    OPEN_ARBITRATION = "open an arbitration"
+    OPEN_LITIGATION = "open a lawsuit"
 
 
 class Previous(enum.Enum):
@@ -108,7 +112,15 @@ TRANSITIONS: dict[tuple[S, Action], Target] = {
     (S.CLOSED, Action.REOPEN): S.REOPENED,
     # escalation to mediation, arbitration or litigation
     **{(s, Action.ESCALATE): S.ESCALATED for s in (*HANDLING, S.FEEDBACK)},
+    # the 访调心裁 chain (resolvers/disputes/): each stage escalates, also from a stage
+    # before it (mediation → arbitration → litigation)
+    **{
+        (s, a): S.ESCALATED
+        for s in (*HANDLING, S.FEEDBACK, S.ESCALATED)
+        for a in (Action.OPEN_MEDIATION, Action.OPEN_ARBITRATION, Action.OPEN_LITIGATION)
+    },
     # steps that record without moving
+    **_keep(Action.NAME_PARTIES, OPEN),
     **_keep(Action.ADD_NOTE, S),
     **_keep(Action.CLASSIFY, (S.RECEIVED, *HANDLING)),
     **_keep(Action.MARK_BACKLOG, OPEN),

@@ -11,10 +11,12 @@ from strawberry.scalars import JSON
 from db import models
 from resolvers.access import disclosure, policy
 from resolvers.deadlines.standing import on_acceptance_clock
+from resolvers.disputes import reading as dispute_reading
 from resolvers.pagination import encode_cursor
 from schema.common import Info, local, parse_id, selected
 from schema.deadlines import PolicyStage
 from schema.directory import Organisation, Region, load_organisation
+from schema.disputes import types as disputes
 from schema.enums import (
     AssignmentRole,
     AssignmentStatus,
@@ -307,6 +309,27 @@ class Petition:
         rows = await info.context.loaders.events.load(self.row.id)
         wanted = set(kinds or [])
         return [PetitionEvent.from_row(r, info) for r in rows if not wanted or r.kind in wanted]
+
+    @strawberry.field(description="The enterprises it is about (employer, contractors).")
+    async def parties(self, info: Info) -> list[disputes.Party]:
+        rows = await disputes.loader(info, dispute_reading.parties_by_petition).load(self.row.id)
+        return disputes.parties(rows)
+
+    @strawberry.field(description="The construction project it concerns, if named.")
+    async def project(self, info: Info) -> disputes.Project | None:
+        return await disputes.load_project(info, self.row.project_id)
+
+    @strawberry.field(
+        description="访调心裁: the dispute's mediations, arbitration and lawsuit, oldest first, "
+        "as far as the caller's slice reaches (a mediation: its mediator, the referring "
+        "organisation, the court station once confirmation is asked)."
+    )
+    async def dispute_chain(self, info: Info) -> disputes.DisputeChain:
+        info.context.caller.require_scope("petitions:read")
+        chain = await disputes.loader(info, dispute_reading.chains_by_petition, scoped=True).load(
+            self.row.id
+        )
+        return disputes.DisputeChain.from_chain(chain, info)
 
     @strawberry.field(
         description="The newest earlier appeal this one repeats, among those in the caller's "

@@ -21,6 +21,8 @@ TEMPLATES = HERE.parent / "templates"
 PO = HERE / "en" / "LC_MESSAGES" / "messages.po"
 
 PLURALS = {
+    "%(num)d名工人": ("%(num)d worker", "%(num)d workers"),
+    "共%(num)d件": ("%(num)d case", "%(num)d cases"),
     "已超期%(num)d个工作日": ("%(num)d working day overdue", "%(num)d working days overdue"),
     "剩余%(num)d个工作日": ("%(num)d working day left", "%(num)d working days left"),
     "%(num)d个工作日": ("%(num)d working day", "%(num)d working days"),
@@ -138,6 +140,37 @@ EN = {
     "按月": "Monthly", "连接中断，正在重连": "Connection lost, reconnecting",
 }
 
+# The 访调心裁 chain's pages (web/templates/disputes/).
+EN |= {
+    "调解案件": "Mediation cases", "此案件刚被他人更改，请确认后再操作。":
+    "Someone else just changed this case; check it and try again.",
+    "调解组织": "Mediator", "转入单位": "Referred by", "立案": "Opened",
+    "请求金额": "Amount claimed", "协议金额": "Amount agreed", "协议内容": "Terms",
+    "司法确认": "Judicial confirmation", "当事方": "Parties", "分级调解": "Tiered mediation",
+    "层级": "Tier", "结果": "Outcome", "超期升级": "Escalated when its limit passed",
+    "已结束": "Ended", "进行中": "Under way", "参加人员": "Attendees",
+    "尚无调解会记录。": "No session recorded yet.", "分期履行": "Instalments",
+    "期次": "Instalment", "到期日": "Due on", "金额": "Amount", "已付": "Paid",
+    "付款记录": "Payments", "记录调解会": "Record a session", "调解时间": "Held at",
+    "地点类型": "Kind of place", "地点": "Place",
+    "参加人员（用、分隔）": "Attendees (separated by 、)",
+    "调解笔录": "Minutes", "调解结果": "Outcome", "协议金额（元）": "Amount agreed (yuan)",
+    "分期（每行：日期 金额）": "Instalments (one a line: date amount)",
+    "理由（未达成协议时必填）": "Reason (needed without an agreement)",
+    "记录付款": "Record a payment", "金额（元）": "Amount (yuan)", "付款日期": "Paid on",
+    "决定": "Decision", "确认有效": "Confirm", "您在此案件上没有可执行的操作。":
+    "You have no step to take on this case.", "访调心裁": "Petition, mediation, care, arbitration",
+    "元": "yuan", "已付清": "Paid", "待付": "Due", "开庭": "Hearing",
+    "裁决金额": "Amount awarded", "已履行": "Paid", "未履行": "Unpaid",
+    "诉讼（待编案号）": "Lawsuit (no case number yet)",
+    "尚未转入调解、仲裁或诉讼。": "Not yet in mediation, arbitration or court.",
+    "转入调解": "Refer to mediation", "调解类型": "Kind of mediation",
+    "地铁项目分级调解（先由工地层级调解）": "Metro tiered mediation (the site tier first)",
+    "案号": "Case number", "没有符合条件的调解案件。": "No mediation case matches.",
+    "地铁项目分级调解看板": "Metro tier board", "待司法确认": "Awaiting judicial confirmation",
+    "本层级期限": "This tier's limit", "暂无案件": "No cases",
+}
+
 # The enums' values (what the pages show for a status, a category…).
 ENUMS = {
     # Category, Matter, Channel, Level
@@ -193,6 +226,27 @@ ENUMS = {
     "诉源治理非诉纠纷试点基地": "Non-litigation pilot base",
     "区社会心理关爱服务中心": "Psychological care centre",
     "公共信用信息服务中心": "Public credit centre", "职能部门": "Department",
+    # The 访调心裁 chain: EventKind, PolicyStage
+    "明确当事方": "Parties named", "调解立案": "Mediation opened", "调解会": "Mediation session",
+    "调解升级": "Tier escalated", "调解结案": "Mediation concluded",
+    "履行付款": "Payment recorded", "逾期未付": "Instalment missed",
+    "申请司法确认": "Judicial confirmation asked", "司法确认结果": "Judicial confirmation decided",
+    "仲裁立案": "Arbitration opened", "仲裁开庭排期": "Hearing scheduled",
+    "仲裁裁决": "Award made", "裁决履行": "Award paid", "诉讼立案": "Lawsuit filed",
+    "判决": "Judgment", "工地层级调解": "Metro site tier",
+    "地铁集团中心调解": "Metro centre tier", "区监管部门调解": "Regulators' tier",
+    # PartyRole, MediationKind, MediationStatus, MetroTier, SessionPlace
+    "用人单位": "Employer", "总承包单位": "Main contractor", "分包单位": "Subcontractor",
+    "行政调解": "Administrative mediation", "仲裁调解": "Arbitral mediation",
+    "司法调解": "Judicial mediation", "社会化调解": "Social mediation",
+    "调解中": "Being mediated", "达成协议": "Agreed", "调解不成": "No agreement",
+    "撤回": "Withdrawn", "拒绝调解": "Refused", "工地层级": "Site",
+    "地铁集团中心": "Metro centre", "区监管部门": "District regulators",
+    "调解中心": "Mediation centre", "司法在线调解室": "Online judicial mediation room",
+    # ConfirmationStatus, ArbitrationStatus, LitigationStatus
+    "已申请": "Asked", "已确认": "Confirmed", "不予确认": "Refused", "已立案": "Filed",
+    "已排期开庭": "Hearing scheduled", "已裁决": "Awarded", "已判决": "Judged",
+    "已撤诉": "Withdrawn",
 }
 
 
@@ -211,7 +265,9 @@ def enum_values() -> list[str]:
     kinds = [enums.Category, enums.Matter, enums.Channel, enums.Level, enums.PetitionStatus,
              enums.AssignmentRole, enums.AssignmentStatus, enums.Satisfaction,
              enums.Escalation, enums.EventKind, enums.Role, enums.PolicyStage,
-             enums.OrganisationKind, enums.TimeUnit, enums.DeadlineStart]
+             enums.OrganisationKind, enums.TimeUnit, enums.DeadlineStart, enums.PartyRole,
+             enums.MediationKind, enums.MediationStatus, enums.MetroTier, enums.SessionPlace,
+             enums.ConfirmationStatus, enums.ArbitrationStatus, enums.LitigationStatus]
     return list(dict.fromkeys(str(member.value) for kind in kinds for member in kind))
 
 

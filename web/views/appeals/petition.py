@@ -22,6 +22,7 @@ from resolvers.directory.organisations import list_organisations
 from resolvers.events.stream import newest_event_id
 from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
 from web.views.appeals.worklist import follow
+from web.views.disputes import chain_context
 
 
 async def visible_petition(session: AsyncSession, staff: Staff, number: str) -> models.Petition:
@@ -55,7 +56,8 @@ async def petition_context(session: AsyncSession, request: Request, staff: Staff
     if any(a.name.startswith(("ASSIGN", "ESCALATE")) for a in actions):
         pickers = [o for o in await list_organisations(session=session, caller=staff.caller)
                    if o.kind not in (OrganisationKind.APPEALS_HALL,)]
-    return {
+    chain = await chain_context(session, staff.caller, petition, {a.name for a in actions})
+    return chain | {
         "staff": staff, "p": petition, "assignments": assignments, "events": events,
         "organisations": organisations, "users": users, "community": community,
         "petitioner": petitioner, "repeat": repeat, "actions": {a.name for a in actions},

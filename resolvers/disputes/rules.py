@@ -1,0 +1,148 @@
+"""What may follow what in a dispute's chain. Pure: facts in, a refusal or an answer out.
+
+Labour disputes go mediation first (调解前置, 劳动争议调解仲裁法): arbitration opens
+only after a mediation of the same appeal ended without agreement, was refused, or
+ended in an agreement the employer then failed to keep (an instalment missed). A
+labour case reaches the court after an arbitral award; other disputes (family,
+neighbours) may go to court from a mediation or directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from db.models import (
+    ArbitrationStatus,
+    ConfirmationStatus,
+    Matter,
+    MediationStatus,
+    MetroTier,
+    OrganisationKind,
+    PolicyStage,
+)
+from resolvers.errors import BadUserInput
+
+LABOUR_MATTERS = frozenset({Matter.LABOUR_WAGES, Matter.LABOUR_CONTRACT})
+ENDED_WITHOUT_AGREEMENT = frozenset({MediationStatus.NO_AGREEMENT, MediationStatus.REFUSED})
+# Who may mediate, and who tries the metro tiers' first one.
+MEDIATORS = frozenset(
+    {
+        OrganisationKind.LABOUR_MEDIATION_COMMITTEE,
+        OrganisationKind.MEDIATION_STUDIO,
+        OrganisationKind.SITE_MEDIATION_ROOM,
+        OrganisationKind.METRO_DISPUTE_CENTRE,
+        OrganisationKind.NON_LITIGATION_BASE,
+        OrganisationKind.SOCIAL_GOVERNANCE_CENTRE,
+        OrganisationKind.GOVERNANCE_CENTRE,
+        OrganisationKind.COURT_STATION,  # 司法调解 in the online judicial mediation room
+        OrganisationKind.LABOUR_ARBITRATION,  # 仲裁调解
+    }
+)
+SITE_TIER = frozenset({OrganisationKind.SITE_MEDIATION_ROOM, OrganisationKind.SITE_STATION})
+TIER_STAGES = {
+    MetroTier.SITE: PolicyStage.METRO_SITE,
+    MetroTier.CENTRE: PolicyStage.METRO_CENTRE,
+    MetroTier.REGULATOR: PolicyStage.METRO_REGULATOR,
+}
+NEXT_TIER = {MetroTier.SITE: MetroTier.CENTRE, MetroTier.CENTRE: MetroTier.REGULATOR}
+# Working days when no policy says otherwise (policies are data: time_limit_policies).
+DEFAULT_STAGE_LIMITS = {
+    PolicyStage.MEDIATION: 10,
+    PolicyStage.ARBITRATION: 30,
+    PolicyStage.METRO_SITE: 3,
+    PolicyStage.METRO_CENTRE: 5,
+    PolicyStage.METRO_REGULATOR: 10,
+}
+
+
+@dataclass(frozen=True)
+class MediationFacts:
+    """What the chain's rules need to know of one mediation case."""
+
+    status: MediationStatus
+    instalment_missed: bool = False
+
+
+def check_may_open_mediation(cases: Iterable[MediationFacts]) -> None:
+    if any(c.status is MediationStatus.OPEN for c in cases):
+        raise BadUserInput("the appeal already has a mediation under way")
+
+
+def arbitration_basis(matter: Matter, cases: list[MediationFacts]) -> int:
+    """Which mediation (index into `cases`, oldest first) opens the way to arbitration;
+    `BadUserInput` when none does (mediation first)."""
+    if matter not in LABOUR_MATTERS:
+        raise BadUserInput("arbitration takes labour disputes only", field="matter")
+    for index in range(len(cases) - 1, -1, -1):
+        case = cases[index]
+        if case.status in ENDED_WITHOUT_AGREEMENT or (
+            case.status is MediationStatus.AGREED and case.instalment_missed
+        ):
+            return index
+    raise BadUserInput(
+        "mediation comes first: arbitration opens after a mediation ended without "
+        "agreement, was refused, or its agreement was not kept"
+    )
+
+
+def check_may_open_arbitration(statuses: Iterable[ArbitrationStatus]) -> None:
+    if any(s is not ArbitrationStatus.WITHDRAWN for s in statuses):
+        raise BadUserInput("the appeal already has an arbitration case")
+
+
+def litigation_basis(matter: Matter, arbitrations: list[ArbitrationStatus]) -> int | None:
+    """Which arbitration case (index) a lawsuit follows: for labour disputes an award is
+    needed first (仲裁前置); other disputes may go to court directly (None)."""
+    for index in range(len(arbitrations) - 1, -1, -1):
+        if arbitrations[index] is ArbitrationStatus.AWARDED:
+            return index
+    if matter in LABOUR_MATTERS:
+        raise BadUserInput("a labour dispute goes to court after the arbitral award")
+    return None
+
+
+def check_may_conclude(status: MediationStatus) -> None:
+    if status is not MediationStatus.OPEN:
+        raise BadUserInput("the mediation has already ended ({state})",
+                           params={"state": status.name})
+
+
+def check_instalments(schedule: list[tuple[date, int]], total: int | None, opened: date) -> None:
+    """Instalments fall on increasing days from the case's opening and add up to the
+    agreed amount."""
+    days = [day for day, _ in schedule]
+    if days != sorted(days) or len(set(days)) != len(days):
+        raise BadUserInput("instalments fall on increasing days", field="instalments")
+    if days and days[0] < opened:
+        raise BadUserInput(
+            "an instalment cannot fall before the mediation began", field="instalments"
+        )
+    if any(amount <= 0 for _, amount in schedule):
+        raise BadUserInput("every instalment is more than 0", field="instalments")
+    if schedule and total is None:
+        raise BadUserInput("instalments need the agreed amount", field="agreementAmount")
+    if schedule and sum(amount for _, amount in schedule) != total:
+        raise BadUserInput("the instalments must add up to the agreed amount", field="instalments")
+
+
+def check_may_request_confirmation(
+    status: MediationStatus, confirmation: ConfirmationStatus | None
+) -> None:
+    if status is not MediationStatus.AGREED:
+        raise BadUserInput("only a mediation agreement can be judicially confirmed")
+    if confirmation in (ConfirmationStatus.REQUESTED, ConfirmationStatus.CONFIRMED):
+        raise BadUserInput("judicial confirmation is already {state}",
+                           params={"state": confirmation.name.lower()})
+
+
+def check_may_decide_confirmation(confirmation: ConfirmationStatus | None) -> None:
+    if confirmation is not ConfirmationStatus.REQUESTED:
+        raise BadUserInput("no judicial confirmation awaits a decision")
+
+
+def check_award(status: ArbitrationStatus) -> None:
+    if status not in (ArbitrationStatus.FILED, ArbitrationStatus.HEARING_SCHEDULED):
+        raise BadUserInput("the arbitration case is {state}: no award can be made",
+                           params={"state": status.name})
