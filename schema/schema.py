@@ -27,7 +27,7 @@ from schema.directory import Enterprise, Organisation
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
 from schema.events import Subscription
-from schema.hygiene import RefuseNulCharacters
+from schema.hygiene import RefuseUnstorableText
 from schema.limits import document_limits
 from schema.workflow import WorkflowMutation
 
@@ -217,7 +217,7 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
         federation_version="2.7",
         extensions=[
             CloseSession,
-            RefuseNulCharacters,
+            RefuseUnstorableText,
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             *document_limits(

@@ -1,6 +1,6 @@
 """All tables, importable as one module: `from db import models`."""
 
-from db.models.access import AuditEntry, SignInFailure
+from db.models.access import AuditEntry, SignInFailure, StaffSession
 from db.models.base import Base, utcnow
 from db.models.calendar import CalendarDay, CalendarYear, DeadlineAlert, TimeLimitPolicy
 from db.models.enterprises import Enterprise, Project, ProjectEnterprise
@@ -70,6 +70,7 @@ __all__ = [
     "Satisfaction",
     "SignInFailure",
     "SiteKind",
+    "StaffSession",
     "StaffUser",
     "TimeLimitPolicy",
     "TimeUnit",

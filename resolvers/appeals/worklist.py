@@ -17,7 +17,7 @@ from resolvers.access.policy import petition_scope
 from resolvers.appeals.reading import PetitionFilter, scoped_petitions
 from resolvers.deadlines import standing
 from resolvers.errors import BadUserInput
-from resolvers.pagination import Page, decode_cursor, encode_cursor
+from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
 from resolvers.services import Services
 from resolvers.workflow.steps import caller_standing
 from resolvers.workflow.transitions import Action, allowed_actions
@@ -54,7 +54,10 @@ async def list_worklist(
     statement = _narrowed(caller, services, worklist, now)
     key = p.received_at if worklist.order is Order.RECEIVED else p.due_at
     if after:
-        at, ident = _cursor(after)
+        try:
+            at, ident = decode_time_id_cursor(after)
+        except BadUserInput:
+            raise BadUserInput("not a cursor this page gave out", field="after") from None
         if worklist.order is Order.RECEIVED:
             statement = statement.where(tuple_(key, p.id) < tuple_(at, ident))
         else:
@@ -86,15 +89,6 @@ async def count_worklist(
     ids = _narrowed(caller, services, worklist, now).with_only_columns(models.Petition.id)
     return int((await session.execute(
         select(func.count()).select_from(ids.subquery()))).scalar_one())
-
-
-def _cursor(after: str) -> tuple[datetime, int]:
-    parts = decode_cursor(after)
-    try:
-        at, ident = parts
-        return datetime.fromisoformat(at), int(ident)
-    except ValueError:
-        raise BadUserInput("not a cursor this page gave out", field="after") from None
 
 
 async def earlier_appeals(
