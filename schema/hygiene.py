@@ -15,8 +15,7 @@ from graphql import ArgumentNode, ObjectFieldNode, StringValueNode, VariableNode
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
-from resolvers.errors import BadUserInput
-from resolvers.validation import unstorable
+from resolvers.validation import storable, unstorable
 
 
 def _holder(ancestors: Any) -> str | None:
@@ -30,14 +29,13 @@ def _holder(ancestors: Any) -> str | None:
 class _FindUnstorable(Visitor):
     def __init__(self) -> None:
         super().__init__()
-        self.found: tuple[str, str | None] | None = None
+        self.found: tuple[str, str] | None = None  # (the text, its argument or field)
         self.bound: dict[str, str] = {}  # variable → the argument or field it is given for
 
     def enter_string_value(self, node: StringValueNode, _key: Any, parent: Any, _path: Any,
                            ancestors: Any) -> None:
-        reason = unstorable(node.value)
-        if reason is not None and self.found is None:
-            self.found = (reason, _holder([*ancestors, parent]))
+        if unstorable(node.value) is not None and self.found is None:
+            self.found = (node.value, _holder([*ancestors, parent]) or "query")
 
     def enter_variable(self, node: VariableNode, _key: Any, parent: Any, _path: Any,
                        ancestors: Any) -> None:
@@ -47,14 +45,13 @@ class _FindUnstorable(Visitor):
 
 
 def _in_value(value: Any, field: str) -> tuple[str, str] | None:
-    """(reason, field) for the first unstorable string in a variable's value."""
+    """(the text, its field) for the first unstorable string in a variable's value."""
     if isinstance(value, str):
-        reason = unstorable(value)
-        return (reason, field) if reason is not None else None
+        return (value, field) if unstorable(value) is not None else None
     if isinstance(value, dict):
         for key, item in value.items():
-            reason = unstorable(key) if isinstance(key, str) else None
-            found = (reason, field) if reason is not None else _in_value(item, str(key))
+            bad_key = isinstance(key, str) and unstorable(key) is not None
+            found = (key, field) if bad_key else _in_value(item, str(key))
             if found is not None:
                 return found
     if isinstance(value, list | tuple):
@@ -74,10 +71,9 @@ class RefuseUnstorableText(SchemaExtension):
         if context.graphql_document is not None:
             visit(context.graphql_document, finder)
         if finder.found is not None:
-            reason, field = finder.found
-            raise BadUserInput(reason, field=field)
+            storable(*finder.found)  # refuses it, naming the field
         for name, value in (context.variables or {}).items():
             found = _in_value(value, finder.bound.get(name, name))
             if found is not None:
-                raise BadUserInput(found[0], field=found[1])
+                storable(*found)
         yield

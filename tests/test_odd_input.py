@@ -129,7 +129,7 @@ async def test_an_odd_version_is_a_form_error(sign_in_as, window):
     for version in ("²", "9" * 30):
         answer = await hall.post(f"{page}/act/accept", {"version": version})
         assert answer.status_code == 400, answer.text
-        assert "版本须为整数" in answer.text
+        assert "版本须在0至" in answer.text  # forms.whole_number: between 0 and 10⁹
 
 
 async def test_an_odd_head_count_is_a_form_error(sign_in_as):
@@ -137,15 +137,15 @@ async def test_an_odd_head_count_is_a_form_error(sign_in_as):
     for count in ("²", "٣"):
         answer = await hall.post("/petitions/new", form(people_count=count))
         assert answer.status_code == 400
-        assert "人数须为整数" in answer.text
+        assert "人数须在" in answer.text  # forms.whole_number
 
 
 async def test_odd_working_days_are_a_form_error(sign_in_as):
     admin = await sign_in_as("hall_admin")
     answer = await admin.post("/admin/policies", {
         "code": "COMPLAINT.HANDLING", "stage": "HANDLING", "category": "COMPLAINT",
-        "working_days": "²", "active": "1"})
-    assert answer.status_code == 400 and "工作日数须为整数" in answer.text
+        "days": "²", "unit": "WORKING_DAYS", "active": "1"})
+    assert answer.status_code == 400 and "须在" in answer.text  # forms.whole_number
 
 
 @pytest.mark.parametrize("path", ["/petitions?q=%00", "/petitions?community=%00",

@@ -8,8 +8,6 @@ whose name they guess, who can still sign in from the counter.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +18,7 @@ from db import models
 from db.engine import begin_write
 from resolvers import metrics
 from resolvers.access.caller import Caller
+from resolvers.access.sessions import end_session, end_sessions_of, open_session, token_hash
 from resolvers.access.tokens import hash_password, staff_caller, verify_password
 from resolvers.errors import BadUserInput, NotFound, RateLimited, Unauthenticated
 
@@ -34,7 +33,6 @@ _DUMMY_HASH = hash_password("no-such-user-placeholder")
 
 
 SEEN_RESOLUTION = timedelta(minutes=1)  # refresh a session's "last seen" at most this often
-SESSION_LIFETIME = timedelta(hours=13)  # past the cookie's 12 hours: forgotten at a sign-in
 
 
 @dataclass
@@ -100,18 +98,9 @@ async def sign_in(*, session: AsyncSession, username: str, password: str, ip: st
         models.SignInFailure.username == username, models.SignInFailure.ip == ip))
     await session.execute(update(models.StaffUser).where(models.StaffUser.id == user.id)
                           .values(last_login_at=now))
-    # Sessions nobody can present any more (the cookie lasts 12 hours from its last use).
-    await session.execute(delete(models.StaffSession)
-                          .where(models.StaffSession.seen_at < now - SESSION_LIFETIME))
-    token = secrets.token_urlsafe(32)
-    session.add(models.StaffSession(token_hash=_token_hash(token), user_id=user.id,
-                                    created_at=now, seen_at=now))
+    token = await open_session(session, user_id=user.id, now=now)
     await session.commit()
     return SignedIn(user, staff_caller(user, organisation), token)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def session_caller(session: AsyncSession, *, token: str, now: datetime,
@@ -123,7 +112,7 @@ async def session_caller(session: AsyncSession, *, token: str, now: datetime,
         select(models.StaffSession, models.StaffUser, models.Organisation)
         .join(models.StaffUser, models.StaffUser.id == models.StaffSession.user_id)
         .join(models.Organisation, models.Organisation.id == models.StaffUser.organisation_id)
-        .where(models.StaffSession.token_hash == _token_hash(token))
+        .where(models.StaffSession.token_hash == token_hash(token))
     )).one_or_none()
     if row is None:
         return None
@@ -140,22 +129,6 @@ async def session_caller(session: AsyncSession, *, token: str, now: datetime,
                               .values(seen_at=now))
         await session.commit()
     return staff_caller(user, organisation)
-
-
-async def end_session(session: AsyncSession, *, token: str) -> None:
-    """Sign one session out: its token works nowhere from now on."""
-    await begin_write(session)
-    await session.execute(delete(models.StaffSession)
-                          .where(models.StaffSession.token_hash == _token_hash(token)))
-    await session.commit()
-
-
-async def end_sessions_of(session: AsyncSession, user_id: int) -> None:
-    """End every session of a person, inside the caller's write transaction (the
-    deactivation or password change that needs it); open event streams notice at
-    their next check and end too."""
-    await session.execute(delete(models.StaffSession)
-                          .where(models.StaffSession.user_id == user_id))
 
 
 async def set_password(*, session: AsyncSession, username: str, password: str

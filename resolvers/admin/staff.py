@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.engine import begin_write
 from resolvers.access.caller import Caller
-from resolvers.access.signin import end_sessions_of
+from resolvers.access.sessions import end_sessions_of
 from resolvers.errors import BadUserInput, Forbidden, NotFound
 
 

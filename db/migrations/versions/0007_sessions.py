@@ -1,7 +1,7 @@
 """sessions: staff sessions kept on the server, so signing out ends them
 
-Revision ID: 0005_sessions
-Revises: 0004_access
+Revision ID: 0007_sessions
+Revises: 0006_governance
 Create Date: 2026-11-29
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005_sessions'
-down_revision: str | None = '0004_access'
+revision: str = '0007_sessions'
+down_revision: str | None = '0006_governance'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
