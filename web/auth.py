@@ -2,7 +2,7 @@
 
 The cookie is Starlette's signed session (HttpOnly, SameSite=Lax, Secure behind
 TLS); it holds the CSRF token, the language, and the token of a session kept on the
-server (`resolvers.signin`): signing out, deactivation and a password change delete
+server (`resolvers.access.sessions`): signing out, deactivation and a password change delete
 that session, so a copy of the cookie taken before is worth nothing after.
 """
 
