@@ -21,6 +21,7 @@ from db.demo.load import DemoAlreadyLoaded
 from db.engine import create_engine, create_sessionmaker
 from db.models import Role, utcnow
 from resolvers import loaders
+from resolvers.access import signin
 from resolvers.access import tokens as auth
 from resolvers.access.caller import DEFAULT_TOKEN_SCOPES
 from resolvers.errors import HubError
@@ -265,6 +266,24 @@ def user_create(
             display_name=display_name,
         )
         return f"created user {user.username} ({', '.join(user.roles)}) of {org}"
+
+    typer.echo(run_with_session(work))
+
+
+@user_app.command("password")
+def user_password(
+    username: Annotated[str, typer.Option(help="Sign-in name.")],
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
+) -> None:
+    """Set a staff user's password; every session of theirs ends at once."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    async def work(session: AsyncSession, _: Settings) -> str:
+        user = await signin.set_password(session=session, username=username, password=password)
+        return f"set the password of {user.username}; their sessions have ended"
 
     typer.echo(run_with_session(work))
 

@@ -78,6 +78,19 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: int = Field(
         default=10, description="On SIGTERM, how long in-flight requests and live streams may "
         "finish before they are cut")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed; none by default",
+    )
+    max_body_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        description="Requests with a larger body are refused (413) before authentication",
+    )
+    max_calendar_import_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        description="The calendar import page's own, larger body limit",
+    )
     watch_interval: float = Field(
         default=60, description="Seconds between deadline watcher passes; 0 turns it off"
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from resolvers import validation
 from resolvers.errors import BadUserInput
 
 T = TypeVar("T")
@@ -27,11 +28,15 @@ def decode_cursor(cursor: str, field: str = "after") -> list[str]:
 
 
 def decode_time_id_cursor(cursor: str, field: str = "after") -> tuple[datetime, int]:
+    """(time, id) from a cursor `encode_cursor` made; anything else, a forged one with an
+    id past BIGINT or a time in year 1 or 9999 included, is `BAD_USER_INPUT`."""
     parts = decode_cursor(cursor, field)
     try:
         at, ident = parts
-        return datetime.fromisoformat(at), int(ident)
-    except ValueError:
+        moment = datetime.fromisoformat(at)
+        validation.moment(moment, field)
+        return moment, validation.digits(ident, field)
+    except (ValueError, BadUserInput):
         raise BadUserInput("not a cursor this API gave out", field=field) from None
 
 

@@ -35,7 +35,7 @@ from schema.disputes.types import (
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
 from schema.events import SharedEventResults, Subscription
-from schema.hygiene import RefuseNulCharacters
+from schema.hygiene import RefuseUnstorableText
 from schema.limits import document_limits
 from schema.workflow import WorkflowMutation
 
@@ -267,7 +267,7 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
         execution_context_class=SharedEventResults,
         extensions=[
             CloseSession,
-            RefuseNulCharacters,
+            RefuseUnstorableText,
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             *document_limits(

@@ -192,7 +192,7 @@ def serve(settings: Settings) -> Iterator[LiveServer]:
     port = _free_port()
     config = HubConfig(
         app, header_timeout=settings.header_timeout, host="127.0.0.1", port=port,
-        log_level="warning", lifespan="on", ws="websockets-sansio",
+        log_level="warning", lifespan="on", ws="websockets-sansio", proxy_headers=False,
     )
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)

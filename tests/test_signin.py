@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 
 import httpx
 import pytest
+from sqlalchemy import delete
 
 from db import models
-from resolvers.access import tokens
+from resolvers.access import signin, tokens
 from tests import factories
+from tests.conftest import serve
 from web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -84,16 +87,70 @@ async def test_a_wrong_password_says_no_more_than_wrong(browser, lmc_mediator):
     assert all("用户名或密码错误" in r.text for r in (wrong, nobody))
 
 
-async def test_repeated_failures_lock_that_address_but_not_the_person(browser, lmc_mediator):
+@pytest.fixture
+async def forget_failures(sessionmaker):
+    """Tests that fail sign-ins from 127.0.0.1 clear them after, so that the
+    address's own lock (twenty failures) never spills into other tests."""
+    names: list[str] = []
+    yield names.append
+    async with sessionmaker() as session:
+        await session.execute(delete(models.SignInFailure)
+                              .where(models.SignInFailure.username.in_(names)))
+        await session.commit()
+
+
+@pytest.fixture(scope="module")
+def behind_a_proxy(settings):
+    """The app served with 127.0.0.1 named as its reverse proxy."""
+    with serve(settings.model_copy(update={"trusted_proxies": "127.0.0.1, 10.0.0.0/8"})) as live:
+        yield live
+
+
+async def test_repeated_failures_lock_that_address_but_not_the_person(behind_a_proxy,
+                                                                      lmc_mediator):
     attacker = {"X-Forwarded-For": "203.0.113.9"}
-    for _ in range(5):
-        assert (await sign_in(browser, lmc_mediator, "guess", **attacker)).status_code == 401
+    async with httpx.AsyncClient(base_url=behind_a_proxy.url, timeout=30) as browser:
+        for _ in range(5):
+            assert (await sign_in(browser, lmc_mediator, "guess", **attacker)).status_code == 401
 
-    locked = await sign_in(browser, lmc_mediator, PASSWORD, **attacker)
-    assert locked.status_code == 429
+        locked = await sign_in(browser, lmc_mediator, PASSWORD, **attacker)
+        assert locked.status_code == 429
 
-    counter = {"X-Forwarded-For": "198.51.100.7"}
-    assert (await sign_in(browser, lmc_mediator, PASSWORD, **counter)).status_code == 303
+        counter = {"X-Forwarded-For": "198.51.100.7"}
+        assert (await sign_in(browser, lmc_mediator, PASSWORD, **counter)).status_code == 303
+
+
+async def test_x_forwarded_for_is_not_believed_from_an_unlisted_peer(browser, lmc_mediator,
+                                                                     forget_failures):
+    """Given the default (no trusted proxies), rotating X-Forwarded-For does not give
+    an attacker a fresh address for every five guesses."""
+    forget_failures(lmc_mediator)
+    for n in range(5):
+        spoofed = {"X-Forwarded-For": f"203.0.113.{n + 1}"}
+        assert (await sign_in(browser, lmc_mediator, "guess", **spoofed)).status_code == 401
+
+    still_locked = await sign_in(browser, lmc_mediator, PASSWORD,
+                                 **{"X-Forwarded-For": "198.51.100.99"})
+
+    assert still_locked.status_code == 429
+
+
+async def test_parallel_wrong_passwords_get_exactly_five_checks(server, lmc_mediator,
+                                                                forget_failures):
+    """40 wrong passwords for one name at once: the count is kept in the database
+    before each check, so exactly `LOCK_USER_AT` are checked and the rest refused."""
+    forget_failures(lmc_mediator)
+    async with httpx.AsyncClient(base_url=server.url, timeout=60,
+                                 limits=httpx.Limits(max_connections=40)) as client:
+        token = csrf_of(await client.get("/login"))
+        answers = await asyncio.gather(*(
+            client.post("/login", data={"username": lmc_mediator, "password": f"guess {n}",
+                                        "csrf_token": token, "next": "/"})
+            for n in range(40)))
+
+    codes = sorted(a.status_code for a in answers)
+    assert codes.count(401) == signin.LOCK_USER_AT
+    assert codes.count(429) == 40 - signin.LOCK_USER_AT
 
 
 async def test_signing_out_ends_the_session(browser, lmc_mediator):

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db import migrate
 from db.config import Settings
@@ -31,8 +32,11 @@ from resolvers.services import Services
 from schema.schema import build_schema
 from web import observability
 from web.auth import SESSION_COOKIE, csrf_token
+from web.body_limit import BodyLimit, BodyTooLarge, body_too_large
 from web.errors import template_error_text
 from web.graphql import HubGraphQL
+from web.headers import SecurityHeaders
+from web.hygiene import RefuseNul, UnstorableInput, unstorable_input
 from web.i18n import Translator
 from web.pages import (
     PageNotFound,
@@ -49,6 +53,14 @@ from web.views.appeals import exports, intake, petition, worklist
 
 HERE = Path(__file__).parent
 log = logging.getLogger("petition_hub")
+
+
+def proxy_headers(settings: Settings) -> list[Middleware]:
+    """Believe `X-Forwarded-For` (and `-Proto`) only from the proxies named in
+    `PETITION_HUB_TRUSTED_PROXIES`; by default from no one, so a client cannot pick
+    the address its sign-in failures are counted against."""
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)] if trusted else []
 
 
 def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
@@ -149,16 +161,23 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
         ],
         lifespan=lifespan,
         exception_handlers={
+            BodyTooLarge: body_too_large,
+            UnstorableInput: unstorable_input,
             SignInRequired: sign_in_required,
             PageNotFound: page_not_found,
             404: page_not_found,
         },
         middleware=[
+            Middleware(SecurityHeaders),
+            *proxy_headers(settings),
             Middleware(observability.RequestLog),
+            Middleware(BodyLimit, limit=settings.max_body_bytes, by_path={
+                "/admin/calendar": settings.max_calendar_import_bytes}),
             Middleware(BodyTimeout, seconds=settings.body_timeout),
             Middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie=SESSION_COOKIE, same_site="lax",
                        https_only=settings.secure_cookies, max_age=12 * 3600),
+            Middleware(RefuseNul),
         ],
     )
     app.state.engine = engine

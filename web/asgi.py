@@ -40,5 +40,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
             # streams still open after the grace period are cut, and EventSource
             # resumes with Last-Event-ID.
             timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+            # The app decides whom to believe (PETITION_HUB_TRUSTED_PROXIES), not
+            # uvicorn, whose default trusts X-Forwarded-For from 127.0.0.1.
+            proxy_headers=False,
         )
     )

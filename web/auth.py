@@ -1,26 +1,28 @@
 """Staff sessions on the pages: who is signed in, idle sign-out, and CSRF tokens.
 
-The session is Starlette's signed cookie (HttpOnly, SameSite=Lax, Secure behind
-TLS); it holds the user's id, when they were last seen, and their CSRF token.
+The cookie is Starlette's signed session (HttpOnly, SameSite=Lax, Secure behind
+TLS); it holds the CSRF token, the language, and the token of a session kept on the
+server (`resolvers.access.sessions`): signing out, deactivation and a password change delete
+that session, so a copy of the cookie taken before is worth nothing after.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import time
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 
+from db import models
+from resolvers.access import signin
 from resolvers.access.caller import Caller
-from resolvers.access.signin import caller_for_user
 
 SESSION_COOKIE = "phub_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-SEEN_RESOLUTION = 60  # seconds: refresh "last seen" at most once a minute
 
 
 def csrf_token(connection: HTTPConnection) -> str:
@@ -48,14 +50,28 @@ async def require_csrf(request: Request) -> None:
         raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
 
 
-def start_session(connection: HTTPConnection, user_id: int) -> None:
-    """Sign a user in: a fresh session (no fixation), a fresh CSRF token."""
+def start_session(connection: HTTPConnection, session_token: str) -> None:
+    """Sign a user in: a fresh cookie session (no fixation) holding the server-side
+    session's token, and a fresh CSRF token."""
+    language = connection.session.get("lang")
     connection.session.clear()
-    connection.session.update(uid=user_id, seen=int(time.time()),
-                              csrf=secrets.token_urlsafe(32))
+    connection.session.update(sid=session_token, csrf=secrets.token_urlsafe(32))
+    if language:
+        connection.session["lang"] = language
 
 
-def end_session(connection: HTTPConnection) -> None:
+def session_token(connection: HTTPConnection) -> str | None:
+    token = connection.session.get("sid")
+    return token if isinstance(token, str) else None
+
+
+async def end_session(connection: HTTPConnection,
+                      sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Sign out: the server forgets the session, so a copy of the cookie is worthless."""
+    token = session_token(connection)
+    if token is not None:
+        async with sessionmaker() as session:
+            await signin.end_session(session, token=token)
     connection.session.clear()
 
 
@@ -67,16 +83,13 @@ async def staff_caller(connection: HTTPConnection,
     if not isinstance(cached, bool):
         return cached
     caller = None
-    user_id, seen = connection.session.get("uid"), connection.session.get("seen", 0)
-    now = int(time.time())
-    if user_id is not None and now - int(seen) > idle_minutes * 60:
-        end_session(connection)
-    elif user_id is not None:
+    token = session_token(connection)
+    if token is not None:
         async with sessionmaker() as session:
-            caller = await caller_for_user(session, int(user_id))
+            caller = await signin.session_caller(
+                session, token=token, now=models.utcnow(),
+                idle=timedelta(minutes=idle_minutes))
         if caller is None:
-            end_session(connection)
-        elif now - int(seen) >= SEEN_RESOLUTION:
-            connection.session["seen"] = now
+            connection.session.pop("sid", None)
     connection.state.staff_caller = caller
     return caller

@@ -1,6 +1,6 @@
 """All tables, importable as one module: `from db import models`."""
 
-from db.models.access import AuditEntry, SignInFailure
+from db.models.access import AuditEntry, SignInFailure, StaffSession
 from db.models.base import Base, utcnow
 from db.models.calendar import CalendarDay, CalendarYear, DeadlineAlert, TimeLimitPolicy
 from db.models.disputes import (
@@ -116,6 +116,7 @@ __all__ = [
     "SignInFailure",
     "SiteKind",
     "SliceCount",
+    "StaffSession",
     "StaffUser",
     "TimeLimitPolicy",
     "TimeUnit",

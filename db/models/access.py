@@ -1,4 +1,4 @@
-"""Traces of access: failed sign-ins (for throttling) and the audit log."""
+"""Traces of access: failed sign-ins (for throttling), staff sessions, the audit log."""
 
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ class SignInFailure(Base):
     username: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffSession(Base):
+    """A signed-in staff session, kept on the server so that it can be ended: the
+    cookie carries a random token, the table only its SHA-256. Signing out deletes
+    the row; deactivation and a password change delete all of the person's rows."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.engine import begin_write
 from resolvers.access.caller import Caller
+from resolvers.access.sessions import end_sessions_of
 from resolvers.errors import BadUserInput, Forbidden, NotFound
 
 
@@ -62,7 +63,8 @@ def require_administers(caller: Caller | None, organisation: models.Organisation
 async def set_user_active(
     *, session: AsyncSession, caller: Caller, user_id: int, active: bool
 ) -> models.StaffUser:
-    """Deactivate (or reactivate) a staff account; a deactivated one cannot sign in."""
+    """Deactivate (or reactivate) a staff account; a deactivated one cannot sign in,
+    and its sessions (and so its open event streams) end."""
     ids = administered_ids(caller)
     await begin_write(session)
     user = await session.get(models.StaffUser, user_id)
@@ -73,6 +75,8 @@ async def set_user_active(
         await session.rollback()
         raise Forbidden("you cannot deactivate your own account")
     user.active = active
+    if not active:
+        await end_sessions_of(session, user.id)
     await session.commit()
     return user
 

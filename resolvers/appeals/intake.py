@@ -117,6 +117,7 @@ def clean(submission: Submission, now: datetime) -> CleanSubmission:
     received_at = s.received_at or now
     if received_at.tzinfo is None:
         raise BadUserInput("receivedAt needs a time zone offset", field="receivedAt")
+    validation.moment(received_at, "receivedAt")
     if received_at > now + timedelta(minutes=1):
         raise BadUserInput("receivedAt may not be in the future", field="receivedAt")
     if received_at < now - timedelta(days=366):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.models import Category, Level, Matter, PetitionStatus
+from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.access.policy import SEES_ALL, petition_scope
 from resolvers.appeals.repeats import repeat_filter
@@ -101,8 +102,10 @@ def filter_conditions(
             )
         )
     if f.received_from:
+        validation.moment(f.received_from, "receivedFrom")
         conditions.append(p.received_at >= f.received_from)
     if f.received_to:
+        validation.moment(f.received_to, "receivedTo")
         conditions.append(p.received_at < f.received_to)
     if f.overdue is not None:
         condition = standing.overdue(now)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.engine import begin_write
 from db.models import CalendarSource
+from resolvers import validation
 from resolvers.deadlines.calendar import WorkingCalendar, statutory_holidays
 from resolvers.deadlines.recompute import recompute_provisional_deadlines
 from resolvers.errors import BadUserInput
@@ -57,7 +58,10 @@ def parse_schedule(text: str) -> YearSchedule:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BadUserInput("not JSON: {error}", params={"error": str(error)}) from None
+        raise BadUserInput("not JSON: {error}", field="file",
+                           params={"error": str(error)}) from None
+    except RecursionError:  # "[[[[…" thousands deep: no schedule looks like that
+        raise BadUserInput("the file is nested too deeply to be a schedule", field="file") from None
     if not isinstance(raw, dict):
         raise BadUserInput("the file must hold one JSON object")
     year = raw.get("year")
@@ -109,7 +113,7 @@ def _name(item: dict[str, Any], where: str) -> str:
     if not isinstance(name, str) or not name.strip() or len(name) > 32:
         raise BadUserInput("{where}.name: give the holiday's name (1–32 characters)",
                            params={"where": where})
-    return name.strip()
+    return validation.storable(name.strip(), f"{where}.name")
 
 
 def _date(value: Any, where: str, year: int) -> date:

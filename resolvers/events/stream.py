@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.models import EventKind
+from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_filter, slice_key
 from resolvers.appeals.repeats import shown_repeat_data
@@ -103,9 +104,11 @@ async def starting_point(
     if after is None:
         return await newest_event_id(session)
     parts = decode_cursor(after, field)
-    if len(parts) != 1 or not parts[0].isdigit():
-        raise BadUserInput("not a cursor this API gave out", field=field)
-    event_id = int(parts[0])
+    try:
+        (raw,) = parts
+        event_id = validation.digits(raw, field)
+    except (ValueError, BadUserInput):
+        raise BadUserInput("not a cursor this API gave out", field=field) from None
     known = await session.scalar(
         select(models.PetitionEvent.id)
         .join(models.Petition, models.Petition.id == models.PetitionEvent.petition_id)

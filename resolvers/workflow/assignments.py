@@ -60,6 +60,7 @@ def _new_assignment(
     due_at: datetime | None,
     instructions: str,
 ) -> models.Assignment:
+    validation.moment(due_at, "dueAt")
     p = step.petition
     if due_at is None:
         due_at, provisional = step.deadline_after(step.now, p.time_limit_days, p.time_limit_unit)

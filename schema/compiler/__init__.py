@@ -32,11 +32,12 @@ from strawberry.extensions import AddValidationRules
 
 from db.config import Settings
 from resolvers.access.caller import Caller
+from resolvers.validation import unstorable
 from schema.compiler.compile import CannotCompile, Compiler
 from schema.compiler.dialect import Dialect, fixed_offset
 from schema.context import Context
 from schema.cost import estimate_cost
-from schema.hygiene import NUL, _contains_nul, _FindNul
+from schema.hygiene import _FindUnstorable, _in_value
 from schema.limits import document_limits
 
 log = logging.getLogger("petition_hub.compiled")
@@ -81,7 +82,7 @@ class CompiledReads:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError:
             return None
-        finder = _FindNul()  # a string literal may spell U+0000 as an escape
+        finder = _FindUnstorable()  # a string literal may spell U+0000 as an escape
         visit(document, finder)
         if finder.found or validate(self.schema, document, self.rules):
             return None
@@ -93,9 +94,9 @@ class CompiledReads:
     ) -> Answer | None:
         """The answer's `data` as JSON, or None for the resolvers."""
         caller = context.maybe_caller
-        if not self.enabled or caller is None or not query or NUL in query:
-            return None
-        if variables and _contains_nul(variables):
+        if not self.enabled or caller is None or not query or unstorable(query) is not None:
+            return None  # the resolvers refuse text no database stores, naming the field
+        if variables and _in_value(variables, "variables") is not None:
             return None
         document = self._document(query)
         if document is None:

@@ -71,6 +71,10 @@ EN = {
     "未找到": "Not found",
     "没有这个页面或诉求，或者它不在您单位的办理范围内。":
         "There is no such page or appeal, or it is outside your organisation's slice.",
+    "无法处理的输入": "Input that cannot be handled",
+    "请求中含有无法保存的字符（如NUL字符 U+0000）。请删除后重试。":
+        "The request contains a character that cannot be stored (such as NUL, U+0000). "
+        "Remove it and try again.",
     "返回工作台": "Back to the worklist", "期限": "Due", "暂定": "provisional",
     "集体访": "Collective", "重复访提示": "Repeat appeal", "无法登记：": "Not registered: ",
     "信访人": "Petitioner", "身份证号": "Resident ID", "电话": "Phone", "地址": "Address",

@@ -60,13 +60,13 @@ async def login(request: Request) -> Response:
                 {"next": next_url, "error": error, "username": username},
                 status_code=status,
             )
-    start_session(request, signed_in.user.id)
+    start_session(request, signed_in.session_token)
     return RedirectResponse(next_url, status_code=303)
 
 
 async def logout(request: Request) -> Response:
     await require_csrf(request)
-    end_session(request)
+    await end_session(request, request.app.state.sessionmaker)
     return RedirectResponse(request.url_for("login").path, status_code=303)
 
 

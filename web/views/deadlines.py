@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db.models import Category, DeadlineStart, PolicyStage, TimeUnit
+from resolvers import validation
 from resolvers.deadlines import calendars, policies
 from resolvers.errors import BadUserInput, HubError
 from web import forms
@@ -32,8 +33,8 @@ async def _calendar_page(request: Request, session: AsyncSession, staff: Staff, 
 async def calendar(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_admin(request, session)
-        raw = request.query_params.get("year", "")
-        year = int(raw) if raw.isdigit() and 1900 <= int(raw) <= 2200 else \
+        asked = validation.whole(request.query_params.get("year"), high=2200)
+        year = asked if asked is not None and asked >= 1900 else \
             now().astimezone(services(request).tz).year
         if request.method == "GET":
             return await _calendar_page(request, session, staff, year)

@@ -97,9 +97,11 @@ async def act(request: Request) -> Response:
         staff = await require_staff(request, session)
         try:
             step, arguments = _arguments(action, form, services(request).tz)
+            # An odd version ("²", or past any count) is the form's mistake, not "no check".
+            expected = forms.whole_number(form, "version") if version else None
             await step(session=session, caller=staff.caller, services=services(request),
-                       now=now(), ref=PetitionRef(number=number, expected_version=int(
-                           version) if forms.is_whole_number(version) else None), **arguments)
+                       now=now(), ref=PetitionRef(number=number, expected_version=expected),
+                       **arguments)
         except NotFound:
             raise PageNotFound from None
         except HubError as refused:

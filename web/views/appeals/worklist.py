@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -12,9 +13,9 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from db.models import Category, Matter, PetitionStatus, Role
-from resolvers import metrics
+from resolvers import metrics, validation
 from resolvers.access.caller import Caller
-from resolvers.access.signin import caller_for_user
+from resolvers.access.signin import session_caller
 from resolvers.appeals.reading import (
     PetitionFilter,
     PetitionOrder,
@@ -22,8 +23,9 @@ from resolvers.appeals.reading import (
     list_petitions,
 )
 from resolvers.directory.organisations import list_communities
-from resolvers.errors import BadUserInput
+from resolvers.errors import BadUserInput, Unauthenticated
 from resolvers.events.stream import follow_events, newest_event_id
+from web.auth import session_token
 from web.errors import error_text
 from web.i18n import choose_language
 from web.pages import db, now, render, require_staff, services
@@ -72,8 +74,8 @@ def chosen_filters(params: Any) -> dict[str, str]:
 async def _worklist_page(request: Request, *, backlog: bool) -> Response:
     params = request.query_params
     template = "appeals/worklist/backlog.html" if backlog else "appeals/worklist/index.html"
-    size = params.get("size", "")
-    first = min(int(size), MAX_PAGE_SIZE) if size.isdigit() and int(size) > 0 else PAGE_SIZE
+    size = validation.whole(params.get("size"))
+    first = min(size, MAX_PAGE_SIZE) if size else PAGE_SIZE
     async with db(request) as session:
         staff = await require_staff(request, session)
         worklist = worklist_from(params, backlog=backlog)
@@ -136,13 +138,17 @@ async def follow(request: Request, event: str, petition_id: int | None) -> Strea
     async with db(request) as session:
         staff = await require_staff(request, session)
         raw = request.headers.get("last-event-id") or request.query_params.get("after")
-        last = int(raw) if raw and raw.isdigit() else await newest_event_id(session)
+        known = validation.whole(raw)
+        last = known if known is not None else await newest_event_id(session)
     app = request.app
-    user_id = staff.caller.user_id
+    token = session_token(request)
+    idle = timedelta(minutes=app.state.settings.session_idle_minutes)
 
     async def still_signed_in() -> Caller | None:
+        # The session itself, not just the person: signing out ends the stream too.
         async with app.state.sessionmaker() as session:
-            return await caller_for_user(session, user_id) if user_id is not None else None
+            return await session_caller(session, token=token, now=now(), idle=idle,
+                                        touch=False) if token else None
 
     async def stream() -> AsyncIterator[str]:
         yield f"retry: 3000\nid: {last}\n\n"
@@ -156,6 +162,8 @@ async def follow(request: Request, event: str, petition_id: int | None) -> Strea
         try:
             async for new in events:
                 yield sse(event, new.id)
+        except Unauthenticated:
+            return  # signed out, deactivated, or idle: the stream ends
         finally:
             metrics.OPEN_STREAMS.dec()
 
