@@ -13,6 +13,8 @@ from strawberry.types import ExecutionResult
 
 from db.config import Settings
 from resolvers.errors import BadUserInput, Forbidden
+from schema import backlog as backlog_fields
+from schema import care as care_fields
 from schema import deadlines as policy_fields
 from schema import directory as organisation_fields
 from schema import stats as stats_fields
@@ -21,6 +23,8 @@ from schema.access import me as me_fields
 from schema.appeals import intake
 from schema.appeals import queries as petition_fields
 from schema.appeals.types import Petition
+from schema.backlog import BacklogMutation
+from schema.care import CareMutation
 from schema.context import Context
 from schema.cost import QueryCost
 from schema.directory import Enterprise, Organisation
@@ -74,6 +78,33 @@ class Query:
     stats: stats_fields.Stats = strawberry.federation.field(
         resolver=stats_fields.resolve_stats,
         description="The figures leaders watch for a period, over the caller's slice only.",
+        tags=PARTNER,
+        requires_scopes=READ,
+    )
+    screenings: care_fields.ScreeningConnection = strawberry.federation.field(
+        resolver=care_fields.screenings,
+        description="Screenings, newest first: the psychological care centre's (psych:read); "
+        "empty for everyone else.",
+        tags=PARTNER,
+    )
+    care_sessions: care_fields.CareSessionConnection = strawberry.federation.field(
+        resolver=care_fields.care_sessions,
+        description="Care sessions and home visits, newest first: the care centre's only.",
+        tags=PARTNER,
+    )
+    counselling_plans: list[care_fields.CounsellingPlan] = strawberry.federation.field(
+        resolver=care_fields.counselling_plans,
+        description="A person's counselling plans: the care centre's only.",
+        tags=PARTNER,
+    )
+    crisis_records: list[care_fields.CrisisRecord] = strawberry.federation.field(
+        resolver=care_fields.crisis_records,
+        description="A person's crisis records: the care centre's only.",
+        tags=PARTNER,
+    )
+    backlog_cases: backlog_fields.BacklogCaseConnection = strawberry.federation.field(
+        resolver=backlog_fields.backlog_cases,
+        description="Backlog cases (积案) whose appeals the caller sees, oldest first.",
         tags=PARTNER,
         requires_scopes=READ,
     )
@@ -151,7 +182,7 @@ class Query:
     description="Every change of state; each writes its event in the same transaction.",
     tags=PARTNER,
 )
-class Mutation(WorkflowMutation, DisputeMutation):
+class Mutation(WorkflowMutation, DisputeMutation, CareMutation, BacklogMutation):
     submit_petition: Petition = strawberry.federation.mutation(
         resolver=intake.submit_petition,
         requires_scopes=[["petitions:write"]],
