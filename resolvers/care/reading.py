@@ -147,7 +147,7 @@ async def people_under_care(*, session: AsyncSession,
             tally[2] += n if refused else 0
     names = dict((await session.execute(select(
         models.Petitioner.id, models.Petitioner.name).where(
-        models.Petitioner.id.in_(latest)))).tuples().all())
+        models.Petitioner.id.in_(latest)))).all())
     order = list(RiskLevel)
     people = [PersonUnderCare(person, names.get(person, ""), row.risk_level, row.screened_at,
                               *counts.get(person, [0, 0, 0]))

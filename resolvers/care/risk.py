@@ -51,7 +51,7 @@ async def risk_by_petition(
     flags = dict((await session.execute(
         select(models.RiskFlag.petition_id, func.count())
         .where(models.RiskFlag.petition_id.in_(wanted))
-        .group_by(models.RiskFlag.petition_id))).tuples().all())
+        .group_by(models.RiskFlag.petition_id))).all())
     views: dict[int, RiskView] = {}
     for row in appeals:
         level = levels.get(row.petitioner_id) if row.petitioner_id else None
