@@ -195,7 +195,7 @@ async def test_the_story_of_li(client_for, server, staff_users, sessionmaker, wo
     today = date.fromisoformat(case["nextReviewDue"]) - timedelta(days=30)
     not_a_leader = await hall.error(OPEN_CASE, {"p": first["id"], "leader": "t.lmc.handler"})
     assert not_a_leader["extensions"] == {"code": "BAD_USER_INPUT", "field": "leaderUsername"}
-    for month in range(3):
+    for _month in range(3):
         case = (await hall.data(REVIEW, {"id": case["id"], "v": case["version"]}))[
             "reviewBacklogCase"]
         assert date.fromisoformat(case["nextReviewDue"]) == today + timedelta(days=30)

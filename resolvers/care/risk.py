@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db import models
 from db.models import RiskLevel
@@ -39,43 +41,40 @@ async def risk_by_petition(
     session: AsyncSession, caller: Caller, petition_ids: Sequence[int]
 ) -> list[RiskView | None]:
     """For each appeal, its risk as `caller` sees it; None where the appeal is not in the
-    caller's slice."""
-    wanted = set(petition_ids)
-    appeals = list(await session.execute(
-        petition_scope(select(models.Petition.id, models.Petition.petitioner_id,
-                              models.Petition.repeat_count, models.Petition.repeat_of_id,
-                              models.Petition.collective), caller)
-        .where(models.Petition.id.in_(wanted))))
-    people = {row.petitioner_id for row in appeals if row.petitioner_id is not None}
-    levels = await _levels(session, people)
-    flags = dict((await session.execute(
-        select(models.RiskFlag.petition_id, func.count())
-        .where(models.RiskFlag.petition_id.in_(wanted))
-        .group_by(models.RiskFlag.petition_id))).all())
+    caller's slice. One statement (a page's cost must not grow with its rows)."""
+    p, s, c, f = models.Petition, models.Screening, models.CrisisRecord, models.RiskFlag
+    n = aliased(models.Screening)
+    newest = (select(n.id).where(n.petitioner_id == p.petitioner_id)
+              .order_by(n.screened_at.desc(), n.id.desc()).limit(1)
+              .correlate(p).scalar_subquery())
+    rows = await session.execute(petition_scope(select(
+        p.id, p.repeat_count, p.repeat_of_id, p.collective,
+        select(s.risk_level).where(s.id == newest).scalar_subquery().label("level"),
+        select(s.screened_at).where(s.id == newest).scalar_subquery().label("screened_at"),
+        select(func.max(c.recorded_at)).where(c.petitioner_id == p.petitioner_id)
+        .scalar_subquery().label("crisis_at"),
+        select(func.count()).where(f.petition_id == p.id).scalar_subquery().label("flags"),
+    ), caller).where(p.id.in_(set(petition_ids))))
     views: dict[int, RiskView] = {}
-    for row in appeals:
-        level = levels.get(row.petitioner_id) if row.petitioner_id else None
-        count = int(flags.get(row.id, 0))
-        views[row.id] = RiskView(level, count, screening_suggested(
+    for row in rows:
+        level = current_level(row.level, row.screened_at, row.crisis_at)
+        views[row.id] = RiskView(level, int(row.flags), screening_suggested(
             repeat=bool(row.repeat_count or row.repeat_of_id), collective=row.collective,
-            flags=count, screened=level is not None))
+            flags=int(row.flags), screened=level is not None))
     return [views.get(i) for i in petition_ids]
 
 
-async def _levels(session: AsyncSession, people: set[int]) -> dict[int, RiskLevel]:
-    """Each person's current level: the newest screening or crisis record."""
-    if not people:
-        return {}
-    latest: dict[int, tuple[object, RiskLevel]] = {}
-    screenings = await session.execute(
-        select(models.Screening.petitioner_id, models.Screening.screened_at,
-               models.Screening.risk_level)
-        .where(models.Screening.petitioner_id.in_(people)))
-    crises = await session.execute(
-        select(models.CrisisRecord.petitioner_id, models.CrisisRecord.recorded_at)
-        .where(models.CrisisRecord.petitioner_id.in_(people)))
-    found = [(p, at, level) for p, at, level in screenings]
-    found += [(p, at, RiskLevel.CRISIS) for p, at in crises]
-    for person, at, level in sorted(found, key=lambda r: (r[0], r[1])):
-        latest[person] = (at, level)
-    return {person: level for person, (_, level) in latest.items()}
+def current_level(screened: RiskLevel | str | None, screened_at: datetime | None,
+                  crisis_at: datetime | None) -> RiskLevel | None:
+    """The newest screening's level, unless a crisis was recorded after it. Pure."""
+    level = RiskLevel[screened] if isinstance(screened, str) else screened
+    if crisis_at is not None and (screened_at is None or _utc(crisis_at) >= _utc(screened_at)):
+        return RiskLevel.CRISIS
+    return level
+
+
+def _utc(moment: datetime) -> datetime:
+    # A scalar subquery loses the column type: SQLite hands back naive UTC text.
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
