@@ -68,7 +68,7 @@ async def test_the_care_pages_show_notes_to_the_centre_alone(
     # Then the person is listed at high risk, with the score, the notes and the visit log
     assert listing.status_code == 200 and "高风险" in listing.text
     assert person.status_code == 200
-    assert SCREENING_NOTE in person.text and str(SCORE) in person.text
+    assert SCREENING_NOTE in person.text and f"<td>{SCORE}</td>" in person.text
     assert "拒访" in person.text
     # And the page's read is audited as psychological data
     async with sessionmaker() as session:
@@ -85,7 +85,7 @@ async def test_the_care_pages_show_notes_to_the_centre_alone(
     # Then it sees the risk badge, never the score or the notes; the care pages do not exist
     assert "高风险" in worklist.text and "高风险" in page.text
     for text in (worklist.text, page.text):
-        assert SCREENING_NOTE not in text and str(SCORE) not in text
+        assert SCREENING_NOTE not in text and f">{SCORE}<" not in text
     assert (await handler.get("/care")).status_code == 404
     assert (await handler.get(f"/care/people/{screened['personId']}")).status_code == 404
 
