@@ -59,7 +59,10 @@ async def risk_by_petition(
     for row in rows:
         level = current_level(row.level, row.screened_at, row.crisis_at)
         views[row.id] = RiskView(level, int(row.flags), screening_suggested(
-            repeat=bool(row.repeat_count or row.repeat_of_id), collective=row.collective,
+            # Only the hall sees every earlier appeal: for anyone else a repeat outside
+            # their slice must not show through the prompt (resolvers/appeals/repeats.py).
+            repeat=caller.is_hall and bool(row.repeat_count or row.repeat_of_id),
+            collective=row.collective,
             flags=int(row.flags), screened=level is not None))
     return [views.get(i) for i in petition_ids]
 
