@@ -30,9 +30,11 @@ class BacklogReview:
     note: str = strawberry.field(description="What the review found and decided.")
 
 
-@strawberry.type(description="信访积案: a long-running appeal with a leader in charge (包案领导), "
-                 "a plan, reviews on a cadence, the hall's supervision (督办) and, once settled, "
-                 "its closing assessment (销号).")
+@strawberry.federation.type(
+    keys=["id"], tags=["partner"],
+    description="信访积案: a long-running appeal with a leader in charge (包案领导), a plan, "
+    "reviews on a cadence, the hall's supervision (督办) and, once settled, its closing "
+    "assessment (销号).")
 class BacklogCase:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     leader_name: str = strawberry.field(description="The leader in charge.")
@@ -71,6 +73,13 @@ class BacklogCase:
             supervision_overdue=standing.supervision_overdue,
             closed_at=local(info, row.closed_at), assessment=row.assessment,
             version=row.version, row=row)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> BacklogCase | None:
+        ident = parse_id(id)
+        row = (await info.context.call(cases.backlog_case_by_id, ident=ident)
+               if ident else None)
+        return (await wrap(info, [row]))[0] if row else None
 
     @strawberry.field(description="The appeal.")
     async def petition(self, info: Info) -> Petition | None:

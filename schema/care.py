@@ -36,7 +36,9 @@ def _person(value: strawberry.ID | None) -> int | None:
     return parse_id(value) if value is not None else None
 
 
-@strawberry.type(description="A screening (心理筛查) of a person by the care centre.")
+@strawberry.federation.type(
+    keys=["id"], tags=["partner"],
+    description="A screening (心理筛查) of a person by the care centre (its alone).")
 class Screening:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     person_id: strawberry.ID = strawberry.field(
@@ -51,6 +53,12 @@ class Screening:
         return cls(id=strawberry.ID(str(row.id)), person_id=strawberry.ID(str(row.petitioner_id)),
                    instrument=row.instrument, risk_level=row.risk_level,
                    screened_at=local(info, row.screened_at), row=row)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Screening | None:
+        ident = parse_id(id)
+        row = await info.context.call(reading.screening_by_id, ident=ident) if ident else None
+        return cls.from_row(row, info) if row else None
 
     @strawberry.field(description="The score (sensitive: every read is audited).")
     def score(self, info: Info) -> int:
@@ -69,8 +77,10 @@ class Screening:
         return await load_organisation(info, self.row.organisation_id)
 
 
-@strawberry.type(description="A care session: on site, a home visit (走访, perhaps refused: "
-                 "拒访) or a hotline call.")
+@strawberry.federation.type(
+    keys=["id"], tags=["partner"],
+    description="A care session: on site, a home visit (走访, perhaps refused: 拒访) or a "
+    "hotline call (the care centre's alone).")
 class CareSession:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     person_id: strawberry.ID = strawberry.field(description="The person cared for.")
@@ -89,6 +99,12 @@ class CareSession:
                    kind=row.kind, refused=row.refused, counsellor=row.counsellor,
                    minutes=row.minutes, participants=list(row.participants),
                    held_at=local(info, row.held_at), row=row)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> CareSession | None:
+        ident = parse_id(id)
+        row = await info.context.call(reading.care_session_by_id, ident=ident) if ident else None
+        return cls.from_row(row, info) if row else None
 
     @strawberry.field(description="The notes (sensitive: every read is audited).")
     def notes(self, info: Info) -> str:

@@ -23,8 +23,8 @@ from schema.access import me as me_fields
 from schema.appeals import intake
 from schema.appeals import queries as petition_fields
 from schema.appeals.types import Petition
-from schema.backlog import BacklogMutation
-from schema.care import CareMutation
+from schema.backlog import BacklogCase, BacklogMutation
+from schema.care import CareMutation, CareSession, Screening
 from schema.context import Context
 from schema.cost import QueryCost
 from schema.directory import Enterprise, Organisation
@@ -200,9 +200,12 @@ class Mutation(WorkflowMutation, DisputeMutation, CareMutation, BacklogMutation)
 # Each entity's keys, in the order they are tried.
 ENTITY_KEYS = {"Petition": ("id",), "Organisation": ("id", "code"), "Enterprise": ("uscc",),
                "MediationCase": ("id",), "ArbitrationCase": ("id",), "LitigationCase": ("id",),
-               "Project": ("code",)}
-# The chain's cases, like appeals, need the read scope (a project is directory data).
-READ_SCOPED = frozenset({"Petition", "MediationCase", "ArbitrationCase", "LitigationCase"})
+               "Project": ("code",), "Screening": ("id",), "CareSession": ("id",),
+               "BacklogCase": ("id",)}
+# The chain's cases and backlog cases, like appeals, need the read scope (a project is
+# directory data; screenings and sessions answer through the care policy).
+READ_SCOPED = frozenset({"Petition", "MediationCase", "ArbitrationCase", "LitigationCase",
+                         "BacklogCase"})
 
 
 class HubSchema(strawberry.federation.Schema):
@@ -245,9 +248,10 @@ class HubSchema(strawberry.federation.Schema):
             if key is None:
                 results.append(
                     BadUserInput(
-                        "a representation needs __typename Petition with id, Organisation with "
-                        "id or code, Enterprise with uscc, MediationCase, ArbitrationCase or "
-                        "LitigationCase with id, or Project with code",
+                        "a representation needs __typename Petition, MediationCase, "
+                        "ArbitrationCase, LitigationCase, Screening, CareSession or BacklogCase "
+                        "with id, Organisation with id or code, Enterprise with uscc, or Project "
+                        "with code",
                         field=f"representations.{index}",
                     )
                 )
@@ -293,7 +297,7 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
         mutation=Mutation,
         subscription=Subscription,
         types=[Enterprise, Organisation, Petition, MediationCase, ArbitrationCase, LitigationCase,
-               Project],
+               Project, Screening, CareSession, BacklogCase],
         federation_version="2.7",
         execution_context_class=SharedEventResults,
         extensions=[

@@ -296,6 +296,7 @@ ORGANISATIONS = [factories.HALL, factories.WINDOW, factories.STREET, factories.L
 # received by the Liulian window and assigned to LMC (lead) and PSY (assisting).
 SEES_APPEAL = {factories.HALL, factories.WINDOW, factories.STREET, factories.LMC, factories.PSY}
 READS_NOTES = {factories.PSY}
+SCREENING_IDS: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -309,8 +310,9 @@ async def screened(client_for) -> str:
                role="LEAD")
     await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.PSY,
                role="ASSISTING")
-    await psy.data(SCREEN, {"p": appeal["id"], "input": {
+    made = await psy.data(SCREEN, {"p": appeal["id"], "input": {
         "instrument": "PHQ-9", "score": SCORE, "riskLevel": "HIGH", "notes": SCREENING_NOTE}})
+    SCREENING_IDS[str(appeal["id"])] = made["recordScreening"]["id"]
     return str(appeal["id"])
 
 
@@ -322,6 +324,9 @@ async def test_the_care_rows_of_the_access_matrix(org, screened, client_for):
         'query($r: [_Any!]!) { _entities(representations: $r) { ... on Petition { riskLevel } } }',
         {"r": [{"__typename": "Petition", "id": screened}]}))["_entities"][0]
     listed = (await client.data(SCREENINGS, {"p": screened}))["screenings"]
+    screening_entity = (await client.data(
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Screening { score } } }',
+        {"r": [{"__typename": "Screening", "id": SCREENING_IDS[screened]}]}))["_entities"][0]
     everything = (await client.data(SCREENINGS, {"p": None}))["screenings"]
     if org in SEES_APPEAL:
         assert seen["riskLevel"] == "HIGH" and entity == {"riskLevel": "HIGH"}, org
@@ -331,8 +336,10 @@ async def test_the_care_rows_of_the_access_matrix(org, screened, client_for):
     if org in READS_NOTES:
         assert listed["edges"][0]["node"] == {"riskLevel": "HIGH", "score": SCORE,
                                               "notes": SCREENING_NOTE}
+        assert screening_entity == {"score": SCORE}
     else:
         assert listed["totalCount"] == 0 and everything["totalCount"] == 0, org
+        assert screening_entity is None, org
 
 
 def test_a_review_or_a_supervision_past_its_day_is_overdue():

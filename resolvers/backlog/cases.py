@@ -247,3 +247,10 @@ async def backlog_case_of(*, session: AsyncSession, caller: Caller,
     """The appeal's backlog case, if it has one and the caller sees it."""
     return await session.scalar(backlog_scope(select(models.BacklogCase), caller).where(
         models.BacklogCase.petition_id == petition_id))
+
+
+async def backlog_case_by_id(*, session: AsyncSession, caller: Caller,
+                             ident: int) -> models.BacklogCase | None:
+    """One backlog case, None when absent or outside the caller's slice."""
+    return await session.scalar(backlog_scope(select(models.BacklogCase), caller).where(
+        models.BacklogCase.id == ident))

@@ -153,3 +153,17 @@ async def people_under_care(*, session: AsyncSession,
                               *counts.get(person, [0, 0, 0]))
               for person, row in latest.items()]
     return sorted(people, key=lambda p: (-order.index(p.risk_level), p.person_id))
+
+
+async def screening_by_id(*, session: AsyncSession, caller: Caller,
+                          ident: int) -> models.Screening | None:
+    """One screening, None when absent or not the caller's to read."""
+    s = models.Screening
+    return await session.scalar(care_scope(select(s), caller).where(s.id == ident))
+
+
+async def care_session_by_id(*, session: AsyncSession, caller: Caller,
+                             ident: int) -> models.CareSession | None:
+    """One care session, None when absent or not the caller's to read."""
+    c = models.CareSession
+    return await session.scalar(care_scope(select(c), caller).where(c.id == ident))
