@@ -1,8 +1,8 @@
 """care: screenings, risk flags, care sessions, counselling plans, crisis records, and
 backlog cases (信访积案) with their leader, reviews and supervision; the care events
 
-Revision ID: 0010_care
-Revises: 0009_disputes
+Revision ID: 0011_care
+Revises: 0010_sessions
 Create Date: 2026-11-29
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from db.models.base import JsonData
 
-revision: str = "0010_care"
-down_revision: str | None = "0009_disputes"
+revision: str = "0011_care"
+down_revision: str | None = "0010_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
