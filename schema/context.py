@@ -20,6 +20,7 @@ from resolvers.access import audit
 from resolvers.access.caller import Caller
 from resolvers.access.disclosure import Disclosures
 from resolvers.appeals.repeats import RepeatView, repeat_views
+from resolvers.care.risk import RiskView, risk_by_petition
 from resolvers.errors import Unauthenticated
 from resolvers.services import Services
 
@@ -85,6 +86,11 @@ class Loaders:
     def petition(self) -> DataLoader[int, models.Petition | None]:
         """Appeals by id within the caller's slice."""
         return self._scoped(loaders.visible_petitions_by_id, "petition")
+
+    @cached_property
+    def risk(self) -> DataLoader[int, RiskView | None]:
+        """Each appeal's risk as the caller sees it (the level, never a score)."""
+        return self._scoped(risk_by_petition)
 
     @cached_property
     def personal_data_visible(self) -> DataLoader[int, bool]:
@@ -190,7 +196,7 @@ class Context:
         """
         async with self._lock:
             disclosures: Disclosures | None = self.__dict__.get("disclosures")
-            if disclosures is not None and disclosures.petition_ids:
+            if disclosures is not None and disclosures.pending:
                 async with self.sessionmaker() as session:
                     await disclosures.record(session)
             if self._session is not None:

@@ -56,3 +56,13 @@ _expose(
     models.DeadlineStart, "The event a time limit counts from; that day itself is not counted"
 )
 DeadlineStart = models.DeadlineStart
+_expose(
+    models.RiskLevel,
+    "A person's psychological risk; HIGH and CRISIS alert the organisations handling their "
+    "appeals",
+)
+RiskLevel = models.RiskLevel
+_expose(models.RiskFlagKind, "A risk a handler saw on an appeal")
+RiskFlagKind = models.RiskFlagKind
+_expose(models.CareSessionKind, "How a care session was held")
+CareSessionKind = models.CareSessionKind

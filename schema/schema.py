@@ -13,6 +13,8 @@ from strawberry.types import ExecutionResult
 
 from db.config import Settings
 from resolvers.errors import BadUserInput, Forbidden
+from schema import backlog as backlog_fields
+from schema import care as care_fields
 from schema import deadlines as policy_fields
 from schema import directory as organisation_fields
 from schema import stats as stats_fields
@@ -21,6 +23,8 @@ from schema.access import me as me_fields
 from schema.appeals import intake
 from schema.appeals import queries as petition_fields
 from schema.appeals.types import Petition
+from schema.backlog import BacklogCase, BacklogMutation
+from schema.care import CareMutation, CareSession, Screening
 from schema.context import Context
 from schema.cost import QueryCost
 from schema.directory import Enterprise, Organisation
@@ -74,6 +78,33 @@ class Query:
     stats: stats_fields.Stats = strawberry.federation.field(
         resolver=stats_fields.resolve_stats,
         description="The figures leaders watch for a period, over the caller's slice only.",
+        tags=PARTNER,
+        requires_scopes=READ,
+    )
+    screenings: care_fields.ScreeningConnection = strawberry.federation.field(
+        resolver=care_fields.screenings,
+        description="Screenings, newest first: the psychological care centre's (psych:read); "
+        "empty for everyone else.",
+        tags=PARTNER,
+    )
+    care_sessions: care_fields.CareSessionConnection = strawberry.federation.field(
+        resolver=care_fields.care_sessions,
+        description="Care sessions and home visits, newest first: the care centre's only.",
+        tags=PARTNER,
+    )
+    counselling_plans: list[care_fields.CounsellingPlan] = strawberry.federation.field(
+        resolver=care_fields.counselling_plans,
+        description="A person's counselling plans: the care centre's only.",
+        tags=PARTNER,
+    )
+    crisis_records: list[care_fields.CrisisRecord] = strawberry.federation.field(
+        resolver=care_fields.crisis_records,
+        description="A person's crisis records: the care centre's only.",
+        tags=PARTNER,
+    )
+    backlog_cases: backlog_fields.BacklogCaseConnection = strawberry.federation.field(
+        resolver=backlog_fields.backlog_cases,
+        description="Backlog cases (积案) whose appeals the caller sees, oldest first.",
         tags=PARTNER,
         requires_scopes=READ,
     )
@@ -151,7 +182,7 @@ class Query:
     description="Every change of state; each writes its event in the same transaction.",
     tags=PARTNER,
 )
-class Mutation(WorkflowMutation, DisputeMutation):
+class Mutation(WorkflowMutation, DisputeMutation, CareMutation, BacklogMutation):
     submit_petition: Petition = strawberry.federation.mutation(
         resolver=intake.submit_petition,
         requires_scopes=[["petitions:write"]],
@@ -169,9 +200,12 @@ class Mutation(WorkflowMutation, DisputeMutation):
 # Each entity's keys, in the order they are tried.
 ENTITY_KEYS = {"Petition": ("id",), "Organisation": ("id", "code"), "Enterprise": ("uscc",),
                "MediationCase": ("id",), "ArbitrationCase": ("id",), "LitigationCase": ("id",),
-               "Project": ("code",)}
-# The chain's cases, like appeals, need the read scope (a project is directory data).
-READ_SCOPED = frozenset({"Petition", "MediationCase", "ArbitrationCase", "LitigationCase"})
+               "Project": ("code",), "Screening": ("id",), "CareSession": ("id",),
+               "BacklogCase": ("id",)}
+# The chain's cases and backlog cases, like appeals, need the read scope (a project is
+# directory data; screenings and sessions answer through the care policy).
+READ_SCOPED = frozenset({"Petition", "MediationCase", "ArbitrationCase", "LitigationCase",
+                         "BacklogCase"})
 
 
 class HubSchema(strawberry.federation.Schema):
@@ -214,9 +248,10 @@ class HubSchema(strawberry.federation.Schema):
             if key is None:
                 results.append(
                     BadUserInput(
-                        "a representation needs __typename Petition with id, Organisation with "
-                        "id or code, Enterprise with uscc, MediationCase, ArbitrationCase or "
-                        "LitigationCase with id, or Project with code",
+                        "a representation needs __typename Petition, MediationCase, "
+                        "ArbitrationCase, LitigationCase, Screening, CareSession or BacklogCase "
+                        "with id, Organisation with id or code, Enterprise with uscc, or Project "
+                        "with code",
                         field=f"representations.{index}",
                     )
                 )
@@ -262,7 +297,7 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
         mutation=Mutation,
         subscription=Subscription,
         types=[Enterprise, Organisation, Petition, MediationCase, ArbitrationCase, LitigationCase,
-               Project],
+               Project, Screening, CareSession, BacklogCase],
         federation_version="2.7",
         execution_context_class=SharedEventResults,
         extensions=[

@@ -7,6 +7,7 @@ from typing import Annotated, Self
 
 import strawberry
 
+from resolvers.backlog import figures as backlog_figures
 from resolvers.stats import figures as stats
 from schema.common import Info
 from schema.disputes.figures import DisputeFigures, dispute_figures
@@ -103,6 +104,18 @@ class VisitPyramid:
     )
 
 
+@strawberry.type(description="Backlog cases (积案) in the period, in the caller's slice.")
+class BacklogStats:
+    opened: int = strawberry.field(description="Cases opened in the period.")
+    reviews: int = strawberry.field(description="Reviews held in the period.")
+    reviewed_on_time: int = strawberry.field(
+        description="Of those reviews, held on or before the day they were due.")
+    settled: int = strawberry.field(description="Cases closed (销号) in the period.")
+    open_now: int = strawberry.field(description="Cases open now.")
+    overdue_now: int = strawberry.field(
+        description="Open cases whose review or supervision is overdue now.")
+
+
 @strawberry.type(description="The figures leaders watch, for the caller's slice only.")
 class Stats:
     from_: date = strawberry.field(name="from", description="The period's first day.")
@@ -116,6 +129,17 @@ class Stats:
     )
     async def disputes(self, info: Info) -> DisputeFigures:
         return await dispute_figures(info, self.from_, self.to)
+
+    @strawberry.field(description="Backlog cases opened, reviewed (on time) and settled.")
+    async def backlog_cases(self, info: Info) -> BacklogStats:
+        tz = info.context.services.tz
+        figures = await info.context.call(
+            backlog_figures.backlog_figures, start=self.from_, end=self.to,
+            today=info.context.now.astimezone(tz).date(), tz=tz)
+        return BacklogStats(
+            opened=figures.opened, reviews=figures.reviews,
+            reviewed_on_time=figures.reviewed_on_time, settled=figures.settled,
+            open_now=figures.open_now, overdue_now=figures.overdue_now)
 
 
 async def resolve_stats(

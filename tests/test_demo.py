@@ -98,6 +98,19 @@ async def test_demo_data_is_valid_and_healthy(demo: tuple[Settings, str, AsyncSe
     versions = dict((await session.execute(select(p.id, p.version))).all())
     assert versions == counts
 
+    # backlog cases: one for every appeal ever marked, each with a leader in charge; a few
+    # people under care, screened, with home visits mostly refused when at high risk
+    cases = await _scalars(session, select(models.BacklogCase))
+    marked = await _scalars(session, select(models.PetitionEvent.petition_id).where(
+        models.PetitionEvent.kind == models.EventKind.BACKLOG_MARKED))
+    assert cases and {c.petition_id for c in cases} == set(marked)
+    assert all(c.leader_id and c.plan and c.review_every_days for c in cases)
+    screened = await _scalars(session, select(models.Screening))
+    assert 1 <= len({s.petitioner_id for s in screened}) <= 6
+    alerts = await _scalars(session, select(models.PetitionEvent).where(
+        models.PetitionEvent.kind == models.EventKind.RISK_ALERT))
+    assert all(set(a.data) == {"riskLevel", "source"} for a in alerts)
+
     # formal petitions: 15 日 to decide on acceptance, then 60 日 from acceptance (民法典 rule)
     formal = await _scalars(session, select(p).where(p.category == models.Category.PETITION))
     assert formal

@@ -123,4 +123,4 @@ async def test_a_page_of_fifty_costs_what_a_page_of_five_costs(server, sign_in_a
         assert len(numbers_in(page.text)) == size
 
     assert counts[5] == counts[50], counts
-    assert counts[50] <= 12, counts
+    assert counts[50] <= 13, counts  # 12, and one for the risk badges (care/risk.py)

@@ -22,6 +22,15 @@ SYSTEM_READS = {
                  "history by design (the handler sees the count, not the appeals)",
     "deadlines/recompute.py": "the calendar import recomputes every open deadline (no caller)",
     "deadlines/watcher.py": "the deadline watcher runs for the system (no caller)",
+    "care/alerts.py": "raises the early-warning alert on every open appeal of the person, "
+                      "which the care centre need not see; it returns nothing of them",
+}
+CARE_RECORDS = {"Screening", "CareSession", "CounsellingPlan", "CrisisRecord"}
+CARE_SCOPED = {"care_scope", "care_filter"}
+CARE_SYSTEM_READS = {
+    "access/care_policy.py": "defines the policy",
+    "care/risk.py": "reads only the risk level, of appeals read through petition_scope",
+    "care/records.py": "writes the care centre's records (require_care_centre)",
 }
 
 
@@ -49,8 +58,33 @@ def test_every_caller_facing_read_of_appeals_goes_through_the_policy():
     assert unscoped == [], f"these modules read appeals without the policy: {unscoped}"
 
 
+def _reads_care_records_for_a_caller(tree: ast.Module) -> bool:
+    mentions = any(isinstance(node, ast.Attribute) and node.attr in CARE_RECORDS
+                   for node in ast.walk(tree))
+    takes_caller = any(
+        isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+        and any(a.arg == "caller" for a in node.args.args + node.args.kwonlyargs)
+        for node in ast.walk(tree))
+    return mentions and takes_caller
+
+
+def test_every_caller_facing_read_of_care_records_goes_through_the_care_policy():
+    unscoped = []
+    for path in sorted(RESOLVERS.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        name = path.relative_to(RESOLVERS).as_posix()
+        if not _reads_care_records_for_a_caller(tree) or name in CARE_SYSTEM_READS:
+            continue
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        if not names & CARE_SCOPED:
+            unscoped.append(name)
+    assert unscoped == [], f"these modules read care records without the policy: {unscoped}"
+
+
 def test_every_exempted_module_exists():
-    missing = [name for name in SYSTEM_READS if not (RESOLVERS / name).is_file()]
+    missing = [name for name in {**SYSTEM_READS, **CARE_SYSTEM_READS}
+               if not (RESOLVERS / name).is_file()]
     assert missing == [], f"exemptions for modules that are gone: {missing}"
 
 

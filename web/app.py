@@ -48,7 +48,7 @@ from web.pages import (
 from web.timeouts import BodyTimeout
 from web.tracing import tracing_extensions
 from web.views import access as auth_views
-from web.views import admin, deadlines, disputes, governance, stats, workflow
+from web.views import admin, backlog, care, deadlines, disputes, governance, stats, workflow
 from web.views.appeals import exports, intake, petition, worklist
 
 HERE = Path(__file__).parent
@@ -155,6 +155,8 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             *governance.routes,
             *stats.routes,
             *disputes.routes,
+            *care.routes,
+            *backlog.routes,
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

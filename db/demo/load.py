@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.config import Settings
-from db.demo import chains, firms, people, places
+from db.demo import care, chains, firms, people, places
 from db.demo.appeals import Community, Generator, Output, Site, World
 from db.engine import begin_write
 from db.models import AWAITING_ANSWER, PetitionStatus, RegionKind
@@ -152,6 +152,7 @@ async def load_demo(session: AsyncSession, settings: Settings, *, appeals: int =
             await session.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                 f"(SELECT max(id) FROM {name}))"))
+    await care.load_care(session, rng=rng, tz=tz, end=world.end)
     await session.commit()
     return _summary(static, out, len(events), world.end, clock.perf_counter() - started)
 

@@ -11,24 +11,32 @@ and the person has a value there — writes one audit entry naming those appeals
 Masked reads, and reads that show no personal field, are not audited: there was
 nothing to disclose.
 
-Psychological notes and restricted credit records go through the same collector
-(`Disclosures`) with their own audit action when they land.
+Psychological notes and scores go through the same collector (`Disclosures.show_care`):
+every care record whose score or notes a request shows is named in one READ_PSYCH_DATA
+entry; restricted credit records will follow with their own action.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from resolvers import loaders
-from resolvers.access.audit import AuditPath, record_unmasked
+from resolvers.access.audit import (
+    AuditAction,
+    AuditPath,
+    audit_entry,
+    record_reads,
+    record_unmasked,
+)
 from resolvers.access.caller import Caller
 from resolvers.access.policy import mask_id_number, mask_phone
 
+T = TypeVar("T")
 PERSONAL_FIELDS: frozenset[str] = frozenset({"id_number", "phone"})
 
 
@@ -76,6 +84,7 @@ class Disclosures:
     path: AuditPath
     detail: dict[str, Any] | None = None
     petition_ids: set[int] = field(default_factory=set)
+    care_records: dict[str, set[int]] = field(default_factory=dict)
 
     def show(self, petition: models.Petition, person: models.Petitioner, *, unmasked: bool,
              shown: Iterable[str] = PERSONAL_FIELDS) -> DisclosedPetitioner:
@@ -84,11 +93,28 @@ class Disclosures:
             self.petition_ids.add(petition.id)
         return disclose(petition, person, unmasked=unmasked)
 
+    def show_care(self, object_kind: str, record_id: int, value: T) -> T:
+        """A care record's score or notes (`value`), noting that they were shown. The
+        caller has read the record through `care_policy.care_scope`."""
+        self.care_records.setdefault(object_kind, set()).add(record_id)
+        return value
+
+    @property
+    def pending(self) -> bool:
+        """Whether something shown is not yet audited."""
+        return bool(self.petition_ids or self.care_records)
+
     async def record(self, session: AsyncSession) -> None:
-        """Write the audit entry for what was shown (none if nothing was), in its own
+        """Write the audit entries for what was shown (none if nothing was), in their own
         transaction, and start afresh."""
         ids, self.petition_ids = self.petition_ids, set()
+        care, self.care_records = self.care_records, {}
         await record_unmasked(session, self.caller, ids, self.path, self.detail)
+        await record_reads(session, [
+            audit_entry(self.caller, action=AuditAction.READ_PSYCH_DATA, path=self.path,
+                        object_kind=kind, ids=record_ids, at=models.utcnow(),
+                        detail=self.detail)
+            for kind, record_ids in sorted(care.items()) if record_ids])
 
 
 async def disclose_petitioners(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self, cast
+from typing import TYPE_CHECKING, Annotated, Any, Self, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 from db import models
 from resolvers.access import disclosure, policy
+from resolvers.backlog import cases as backlog_cases
+from resolvers.care import flags
 from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.disputes import reading as dispute_reading
 from resolvers.pagination import encode_cursor
@@ -28,9 +30,14 @@ from schema.enums import (
     Level,
     Matter,
     PetitionStatus,
+    RiskLevel,
     Satisfaction,
     TimeUnit,
 )
+
+if TYPE_CHECKING:
+    from schema.backlog import BacklogCase
+    from schema.care import RiskFlag
 
 # The GraphQL names of the personal fields, and the domain's.
 PERSONAL_FIELDS = {"idNumber": "id_number", "phone": "phone"}
@@ -342,6 +349,37 @@ class Petition:
         if view.repeat_of_id is None:
             return None
         return await Petition.resolve_reference(info, strawberry.ID(str(view.repeat_of_id)))
+
+    @strawberry.field(description="The petitioner's psychological risk level, for those who "
+                      "see the appeal (never a score or a note); null when never screened.")
+    async def risk_level(self, info: Info) -> RiskLevel | None:
+        view = await info.context.loaders.risk.load(self.row.id)
+        return view.level if view else None
+
+    @strawberry.field(description="Prompt to screen: repeated or collective appeals, or a risk "
+                      "flag, and the person has not been screened.")
+    async def screening_suggested(self, info: Info) -> bool:
+        view = await info.context.loaders.risk.load(self.row.id)
+        return bool(view and view.screening_suggested)
+
+    @strawberry.field(description="Risks handlers recorded on it, oldest first.")
+    async def risk_flags(
+        self, info: Info
+    ) -> list[Annotated[RiskFlag, strawberry.lazy("schema.care")]]:
+        from schema.care import RiskFlag as RiskFlagType
+
+        rows = await info.context.call(flags.risk_flags, petition_id=self.row.id)
+        return [RiskFlagType(kind=r.kind, note=r.note, flagged_at=local(info, r.flagged_at),
+                             row=r) for r in rows]
+
+    @strawberry.field(description="Its backlog case (积案), if it has one.")
+    async def backlog_case(
+        self, info: Info
+    ) -> Annotated[BacklogCase, strawberry.lazy("schema.backlog")] | None:
+        from schema.backlog import wrap
+
+        row = await info.context.call(backlog_cases.backlog_case_of, petition_id=self.row.id)
+        return (await wrap(info, [row]))[0] if row else None
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Petition | None:

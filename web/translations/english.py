@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
-from db.models import enums
+from db.models import care, enums
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE.parent / "templates"
@@ -39,6 +39,21 @@ PLURALS = {
 }
 
 EN = {
+    # psychological care and backlog cases
+    "心理风险": "Psychological risk", "建议心理筛查": "Screening suggested",
+    "下次评估": "Next review", "督办期限": "Supervision due", "已销号": "Closed (销号)",
+    "积案看板": "Backlog board", "心理关爱": "Psychological care",
+    "心理数据仅本中心可见，每次查看均记入审计日志。":
+        "Psychological data is seen by this centre only; every view is audited.",
+    "关爱对象": "People under care", "风险等级": "Risk level", "最近筛查": "Last screened",
+    "疏导次数": "Sessions", "拒访": "Refused visits", "暂无关爱对象": "No one under care",
+    "关爱档案": "Care record", "量表": "Instrument", "得分": "Score",
+    "记录": "Notes", "疏导方案": "Counselling plans", "评估日期": "Review dates",
+    "暂无": "None", "疏导与走访": "Sessions and home visits", "方式": "Kind",
+    "咨询师": "Counsellor", "参与人": "Participants", "时长（分钟）": "Minutes",
+    "包案领导": "Leader in charge", "案龄（天）": "Age (days)",
+    "按期评估": "Reviews on time", "督办": "Supervision", "评估逾期": "Review overdue",
+    "督办逾期": "Supervision overdue", "化解中": "Being settled", "暂无积案": "No backlog cases",
     "今天到期": "due today", "计时暂停": "clock paused",
     "坪山群众诉求服务": "Pingshan appeals service", "跳到正文": "Skip to content",
     "坪山区群众诉求服务综合体 · 信访超市": "Pingshan Appeals Service Complex · Petition Hub",
@@ -177,6 +192,13 @@ EN |= {
 
 # The enums' values (what the pages show for a status, a category…).
 ENUMS = {
+    # psychological care (RiskLevel, RiskFlagKind, CareSessionKind) and its events
+    "低风险": "Low risk", "中风险": "Medium risk", "高风险": "High risk", "危机": "Crisis",
+    "扬言自伤自杀": "Threat of self-harm", "堵门缠访": "Blocking offices",
+    "言辞过激": "Extreme words", "现场疏导": "On-site counselling", "上门走访": "Home visit",
+    "热线": "Hotline", "风险标记": "Risk flagged", "心理筛查": "Screening",
+    "风险预警": "Risk alert", "危机干预": "Crisis intervention",
+    "积案评估": "Backlog case reviewed", "积案督办": "Backlog case supervised",
     # Category, Matter, Channel, Level
     "咨询": "Consultation", "建议": "Suggestion", "投诉": "Complaint", "举报": "Report",
     "求助": "Assistance", "信访事项": "Petition", "劳资欠薪": "Unpaid wages",
@@ -271,7 +293,8 @@ def enum_values() -> list[str]:
              enums.Escalation, enums.EventKind, enums.Role, enums.PolicyStage,
              enums.OrganisationKind, enums.TimeUnit, enums.DeadlineStart, enums.PartyRole,
              enums.MediationKind, enums.MediationStatus, enums.MetroTier, enums.SessionPlace,
-             enums.ConfirmationStatus, enums.ArbitrationStatus, enums.LitigationStatus]
+             enums.ConfirmationStatus, enums.ArbitrationStatus, enums.LitigationStatus,
+             care.RiskLevel, care.RiskFlagKind, care.CareSessionKind]
     return list(dict.fromkeys(str(member.value) for kind in kinds for member in kind))
 
 

@@ -17,6 +17,9 @@ from resolvers.access import disclosure
 from resolvers.access.audit import AuditPath
 from resolvers.appeals.reading import get_petition
 from resolvers.appeals.worklist import available_actions
+from resolvers.backlog import cases as backlog_cases
+from resolvers.care import flags
+from resolvers.care.risk import risk_by_petition
 from resolvers.deadlines import standing
 from resolvers.directory.organisations import list_organisations
 from resolvers.events.stream import newest_event_id
@@ -57,7 +60,14 @@ async def petition_context(session: AsyncSession, request: Request, staff: Staff
         pickers = [o for o in await list_organisations(session=session, caller=staff.caller)
                    if o.kind not in (OrganisationKind.APPEALS_HALL,)]
     chain = await chain_context(session, staff.caller, petition, {a.name for a in actions})
+    (risk,) = await risk_by_petition(session, staff.caller, [petition.id])
     return chain | {
+        "risk": risk,
+        "risk_flags": await flags.risk_flags(session=session, caller=staff.caller,
+                                             petition_id=petition.id),
+        "backlog_case": await backlog_cases.backlog_case_of(
+            session=session, caller=staff.caller, petition_id=petition.id),
+        "flag_kinds": list(models.RiskFlagKind),
         "staff": staff, "p": petition, "assignments": assignments, "events": events,
         "organisations": organisations, "users": users, "community": community,
         "petitioner": petitioner, "repeat": repeat, "actions": {a.name for a in actions},

@@ -22,6 +22,7 @@ from resolvers.appeals.reading import (
     count_petitions,
     list_petitions,
 )
+from resolvers.care.risk import risk_by_petition
 from resolvers.directory.organisations import list_communities
 from resolvers.errors import BadUserInput, Unauthenticated
 from resolvers.events.stream import follow_events, newest_event_id
@@ -95,6 +96,8 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
                                       services=services(request), where=worklist.where,
                                       now=now())
         rows = await rows_for(session, staff.caller, page.rows, services(request), now())
+        risks = dict(zip([p.id for p in page.rows], await risk_by_petition(
+            session, staff.caller, [p.id for p in page.rows]), strict=True))
         communities = await list_communities(session=session)
     filters = chosen_filters(params)
     here = request.url_for("backlog" if backlog else "petitions").path
@@ -107,7 +110,7 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
         "paged": bool(params.get("after")), "current_url": current, "error": error,
         "communities": communities, "statuses": list(PetitionStatus),
         "categories": list(Category), "matters": list(Matter), "backlog": backlog,
-        "export_query": urlencode(filters),
+        "export_query": urlencode(filters), "risks": risks,
     })
 
 
