@@ -32,6 +32,7 @@ test: $(TEST_STAMP) services browser federation-install lint test-sqlite test-po
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

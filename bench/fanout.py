@@ -40,14 +40,22 @@ class Subscriber:
 
     async def run(self, url: str, token: str, stop: asyncio.Event) -> None:
         """Subscribe, then note every event until `stop`."""
-        async with websockets.connect(url, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-                                      max_queue=None, ping_interval=None) as ws:
-            await ws.send(json.dumps({"type": "connection_init",
-                                      "payload": {"Authorization": f"Bearer {token}"}}))
+        async with websockets.connect(
+            url,
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+            max_queue=None,
+            ping_interval=None,
+        ) as ws:
+            await ws.send(
+                json.dumps(
+                    {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+                )
+            )
             ack = json.loads(await ws.recv())
             assert ack["type"] == "connection_ack", ack
-            await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                                      "payload": {"query": SUBSCRIBE}}))
+            await ws.send(
+                json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
+            )
             self.ready.set()
             while not stop.is_set():
                 try:
@@ -67,8 +75,9 @@ class Subscriber:
 
 async def mutate(http: httpx.AsyncClient, appeal: str, text: str) -> float:
     started = time.perf_counter()
-    response = await http.post("/graphql", json={"query": NOTE,
-                                                 "variables": {"id": appeal, "text": text}})
+    response = await http.post(
+        "/graphql", json={"query": NOTE, "variables": {"id": appeal, "text": text}}
+    )
     body = response.json()
     assert response.status_code == 200 and "errors" not in body, body
     return started
@@ -79,8 +88,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-async def measure(url: str, token: str, appeal: str, subscribers: int, events: int,
-                  rate: float) -> dict[str, Any]:
+async def measure(
+    url: str, token: str, appeal: str, subscribers: int, events: int, rate: float
+) -> dict[str, Any]:
     ws_url = url.replace("http", "ws", 1) + "/graphql"
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
@@ -96,13 +106,12 @@ async def measure(url: str, token: str, appeal: str, subscribers: int, events: i
         for sub in subs:  # connect in small waves: the server's accept queue is finite
             tasks.append(asyncio.create_task(sub.run(ws_url, token, stop)))
             if len(tasks) % 50 == 0:
-                await asyncio.gather(*(s.ready.wait() for s in subs[:len(tasks)]))
+                await asyncio.gather(*(s.ready.wait() for s in subs[: len(tasks)]))
         await asyncio.wait_for(asyncio.gather(*(s.ready.wait() for s in subs)), 120)
         # Every subscription past its start: each has received a first note.
         await mutate(http, appeal, "warm-up")
         deadline = time.perf_counter() + 120
-        while (any(not s.received for s in subs)  # noqa: ASYNC110 - a deadline
-               and time.perf_counter() < deadline):
+        while any(not s.received for s in subs) and time.perf_counter() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.2)
         for sub in subs:
             sub.received.clear()
@@ -118,8 +127,7 @@ async def measure(url: str, token: str, appeal: str, subscribers: int, events: i
             round_trips.append((time.perf_counter() - started) * 1000)
             await asyncio.sleep(max(0.0, 1 / rate - (time.perf_counter() - started)))
         deadline = time.perf_counter() + 30
-        while (any(len(s.received) < events for s in subs)  # noqa: ASYNC110 - a deadline
-               and time.perf_counter() < deadline):
+        while any(len(s.received) < events for s in subs) and time.perf_counter() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.2)
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -133,9 +141,12 @@ async def measure(url: str, token: str, appeal: str, subscribers: int, events: i
             exact += 1
         latencies += [(when - sent[t]) * 1000 for _, t, when in sub.received if t in sent]
     return {
-        "subscribers": subscribers, "events": events, "rate": rate,
+        "subscribers": subscribers,
+        "events": events,
+        "rate": rate,
         "exactly_once_in_order": exact,
-        "deliveries": len(latencies), "expected": subscribers * events,
+        "deliveries": len(latencies),
+        "expected": subscribers * events,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p99_ms": round(percentile(latencies, 0.99), 1) if latencies else None,
         "max_ms": round(max(latencies), 1) if latencies else None,
@@ -154,8 +165,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--rate", type=float, default=20, help="mutations per second")
     args = parser.parse_args()
-    result = asyncio.run(measure(args.url, args.token, args.appeal, args.subscribers,
-                                 args.events, args.rate))
+    result = asyncio.run(
+        measure(args.url, args.token, args.appeal, args.subscribers, args.events, args.rate)
+    )
     print(json.dumps(result))
 
 

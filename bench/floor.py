@@ -27,8 +27,10 @@ from starlette.routing import Route
 
 # The hall sees everything; another organisation what it received or was ever assigned
 # (the slice of `resolvers.access.petition_filter` for a partner that is not a street).
-SLICE = "($1::bigint IS NULL OR p.received_by_id = $1 OR p.id IN " \
-        "(SELECT petition_id FROM assignments WHERE organisation_id = $1))"
+SLICE = (
+    "($1::bigint IS NULL OR p.received_by_id = $1 OR p.id IN "
+    "(SELECT petition_id FROM assignments WHERE organisation_id = $1))"
+)
 
 LIST = f"""
 SELECT json_build_object('data', json_build_object('petitions', json_build_object(
@@ -70,8 +72,9 @@ def create_floor(dsn: str) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        pool = await asyncpg.create_pool(dsn, min_size=2, max_size=16, ssl=False,
-                                         server_settings={"timezone": "Asia/Shanghai"})
+        pool = await asyncpg.create_pool(
+            dsn, min_size=2, max_size=16, ssl=False, server_settings={"timezone": "Asia/Shanghai"}
+        )
         async with pool.acquire() as connection:
             rows = await connection.fetch("SELECT code, id FROM organisations")
         state.update(pool=pool, organisations={r["code"]: r["id"] for r in rows})
@@ -90,8 +93,9 @@ def create_floor(dsn: str) -> Starlette:
     async def petition(request: Request) -> Response:
         return await answer(DETAIL, int(request.query_params["id"]))
 
-    return Starlette(routes=[Route("/list", petitions), Route("/detail", petition)],
-                     lifespan=lifespan)
+    return Starlette(
+        routes=[Route("/list", petitions), Route("/detail", petition)], lifespan=lifespan
+    )
 
 
 def main() -> None:
@@ -100,8 +104,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8102)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    uvicorn.run(create_floor(args.dsn), host="127.0.0.1", port=args.port, loop="uvloop",
-                http="httptools", log_level="warning")
+    uvicorn.run(
+        create_floor(args.dsn),
+        host="127.0.0.1",
+        port=args.port,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+    )
 
 
 if __name__ == "__main__":

@@ -32,26 +32,37 @@ PASSWORD = "pingshan-demo"
 
 def load_demo(database: Path, appeals: int) -> float:
     database.unlink(missing_ok=True)
-    env = os.environ | {"PETITION_HUB_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-                        "PETITION_HUB_SECRET_KEY": "bench"}
+    env = os.environ | {
+        "PETITION_HUB_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "PETITION_HUB_SECRET_KEY": "bench",
+    }
     tool = Path(sys.executable).parent / "petition-hub"
     started = time.perf_counter()
     subprocess.run([tool, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([tool, "demo", "--appeals", str(appeals)], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [tool, "demo", "--appeals", str(appeals)], env=env, check=True, capture_output=True
+    )
     return time.perf_counter() - started
 
 
 async def sign_in(client: httpx.AsyncClient, username: str) -> None:
     page = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    response = await client.post("/login", data={"username": username, "password": PASSWORD,
-                                                  "csrf_token": token, "next": "/petitions"})
+    response = await client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/petitions",
+        },
+    )
     assert response.status_code == 303, response.text
 
 
-async def timed(client: httpx.AsyncClient, url: str, runs: int,
-                headers: dict[str, str] | None = None) -> list[float]:
+async def timed(
+    client: httpx.AsyncClient, url: str, runs: int, headers: dict[str, str] | None = None
+) -> list[float]:
     for _ in range(3):
         assert (await client.get(url, headers=headers)).status_code == 200, url
     times = []
@@ -64,34 +75,53 @@ async def timed(client: httpx.AsyncClient, url: str, runs: int,
 
 
 async def measure(database: Path, runs: int) -> list[tuple[str, str, list[float]]]:
-    settings = load_settings(database_url=f"sqlite+aiosqlite:///{database}",
-                             secret_key="bench", var_dir=database.parent, watch_interval=0)
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{database}",
+        secret_key="bench",
+        var_dir=database.parent,
+        watch_interval=0,
+    )
     app = create_app(settings)
     results = []
     async with app.router.lifespan_context(app):
         async with app.state.engine.connect() as connection:
-            busiest = (await connection.execute(text(
-                "SELECT p.number FROM petitions p JOIN petition_events e ON e.petition_id = p.id"
-                " WHERE p.status <> 'CLOSED' GROUP BY p.number ORDER BY count(*) DESC LIMIT 1"
-            ))).scalar_one()
-            lmc_case = (await connection.execute(text(
-                "SELECT p.number FROM petitions p JOIN assignments a ON a.petition_id = p.id"
-                " JOIN organisations o ON o.id = a.organisation_id WHERE o.code = 'PS-LMC'"
-                " ORDER BY p.received_at DESC LIMIT 1"))).scalar_one()
+            busiest = (
+                await connection.execute(
+                    text(
+                        "SELECT p.number FROM petitions p JOIN petition_events e ON e.petition_id = p.id"
+                        " WHERE p.status <> 'CLOSED' GROUP BY p.number ORDER BY count(*) DESC LIMIT 1"
+                    )
+                )
+            ).scalar_one()
+            lmc_case = (
+                await connection.execute(
+                    text(
+                        "SELECT p.number FROM petitions p JOIN assignments a ON a.petition_id = p.id"
+                        " JOIN organisations o ON o.id = a.organisation_id WHERE o.code = 'PS-LMC'"
+                        " ORDER BY p.received_at DESC LIMIT 1"
+                    )
+                )
+            ).scalar_one()
         transport = httpx.ASGITransport(app=app)
         for username, pages in (
-            ("hall.dispatcher", [
-                ("worklist (25 of 25,000)", "/petitions", None),
-                ("worklist, htmx partial", "/petitions", {"HX-Request": "true"}),
-                ("worklist, search 工资, by deadline", "/petitions?q=工资&sort=due", None),
-                ("worklist, overdue", "/petitions?due=overdue", None),
-                (f"appeal page {busiest}", f"/petitions/{busiest}", None),
-                ("intake form", "/petitions/new", None),
-            ]),
-            ("lmc.handler", [
-                ("worklist (its slice)", "/petitions", None),
-                (f"appeal page {lmc_case}", f"/petitions/{lmc_case}", None),
-            ]),
+            (
+                "hall.dispatcher",
+                [
+                    ("worklist (25 of 25,000)", "/petitions", None),
+                    ("worklist, htmx partial", "/petitions", {"HX-Request": "true"}),
+                    ("worklist, search 工资, by deadline", "/petitions?q=工资&sort=due", None),
+                    ("worklist, overdue", "/petitions?due=overdue", None),
+                    (f"appeal page {busiest}", f"/petitions/{busiest}", None),
+                    ("intake form", "/petitions/new", None),
+                ],
+            ),
+            (
+                "lmc.handler",
+                [
+                    ("worklist (its slice)", "/petitions", None),
+                    (f"appeal page {lmc_case}", f"/petitions/{lmc_case}", None),
+                ],
+            ),
         ):
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
                 await sign_in(client, username)
@@ -117,8 +147,10 @@ def main() -> None:
     for username, label, times in results:
         ordered = sorted(times)
         p90 = ordered[int(len(ordered) * 0.9) - 1]
-        print(f"| {username} | {label} | **{statistics.median(times):.1f} ms** | "
-              f"{p90:.1f} ms | {ordered[0]:.1f} ms |")
+        print(
+            f"| {username} | {label} | **{statistics.median(times):.1f} ms** | "
+            f"{p90:.1f} ms | {ordered[0]:.1f} ms |"
+        )
 
 
 if __name__ == "__main__":

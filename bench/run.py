@@ -76,12 +76,22 @@ PG_DETAIL = """query($id: BigInt!) { petitionByRowId(rowId: $id) { number title 
 
 
 def submission() -> dict[str, Any]:
-    return {"input": {
-        "title": "工地拖欠工资", "description": "某项目工地拖欠三个月工资。",
-        "category": "COMPLAINT", "matter": "LABOUR_WAGES", "channel": "WALK_IN",
-        "communityCode": "PS-C-LIULIAN",
-        "petitioner": {"name": "李某", "idNumber": "360502198503120011",
-                       "phone": "13800138000", "address": "坪山区六联社区"}}}
+    return {
+        "input": {
+            "title": "工地拖欠工资",
+            "description": "某项目工地拖欠三个月工资。",
+            "category": "COMPLAINT",
+            "matter": "LABOUR_WAGES",
+            "channel": "WALK_IN",
+            "communityCode": "PS-C-LIULIAN",
+            "petitioner": {
+                "name": "李某",
+                "idNumber": "360502198503120011",
+                "phone": "13800138000",
+                "address": "坪山区六联社区",
+            },
+        }
+    }
 
 
 @dataclass
@@ -95,8 +105,12 @@ class Request:
 
 
 def graphql(query: str, token: str, variables: dict[str, Any] | None = None) -> Request:
-    return Request("/graphql", "POST", json.dumps({"query": query, "variables": variables or {}}),
-                   {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    return Request(
+        "/graphql",
+        "POST",
+        json.dumps({"query": query, "variables": variables or {}}),
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
 
 
 # --- setting up -------------------------------------------------------------------------
@@ -122,8 +136,10 @@ def pg_url(name: str, driver: str = "postgresql+asyncpg", port: int | None = Non
 
 def hub_env(database_url: str) -> dict[str, str]:
     return os.environ | {
-        "PETITION_HUB_DATABASE_URL": database_url, "PETITION_HUB_SECRET_KEY": "bench",
-        "PETITION_HUB_WATCH_INTERVAL": "0", "PETITION_HUB_BROKER_URL": "memory://",
+        "PETITION_HUB_DATABASE_URL": database_url,
+        "PETITION_HUB_SECRET_KEY": "bench",
+        "PETITION_HUB_WATCH_INTERVAL": "0",
+        "PETITION_HUB_BROKER_URL": "memory://",
         "PETITION_HUB_VAR_DIR": str(OUT / "var"),
         # The fan-out runs a thousand subscriptions on one token.
         "PETITION_HUB_MAX_SUBSCRIPTIONS_PER_TOKEN": "100000",
@@ -132,16 +148,18 @@ def hub_env(database_url: str) -> dict[str, str]:
 
 def upgrade(database_url: str) -> None:
     """Bring a kept database up to the code's migrations."""
-    subprocess.run([TOOL, "db", "upgrade"], env=hub_env(database_url), check=True,
-                   capture_output=True)
+    subprocess.run(
+        [TOOL, "db", "upgrade"], env=hub_env(database_url), check=True, capture_output=True
+    )
 
 
 def load(database_url: str, appeals: int) -> float:
     started = time.perf_counter()
     env = hub_env(database_url)
     subprocess.run([TOOL, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([TOOL, "demo", "--appeals", str(appeals)], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [TOOL, "demo", "--appeals", str(appeals)], env=env, check=True, capture_output=True
+    )
     return time.perf_counter() - started
 
 
@@ -175,8 +193,13 @@ def load_sqlite(path: Path, appeals: int, reuse: bool) -> float | None:
 
 
 def token(database_url: str, org: str) -> str:
-    done = subprocess.run([TOOL, "token", "create", "--org", org, "--name", "bench"],
-                          env=hub_env(database_url), check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [TOOL, "token", "create", "--org", org, "--name", "bench"],
+        env=hub_env(database_url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return done.stdout.strip().split()[-1]
 
 
@@ -212,8 +235,15 @@ def process_tree_rss(root: int) -> int:
 class Server:
     """A server process on a loopback port, for one block."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], port: int,
-                 ready: str, cwd: Path = ROOT) -> None:
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        port: int,
+        ready: str,
+        cwd: Path = ROOT,
+    ) -> None:
         self.name, self.command, self.env, self.port = name, command, env, port
         self.ready, self.cwd = ready, cwd
         self.url = f"http://127.0.0.1:{port}"
@@ -221,9 +251,14 @@ class Server:
         self.log = OUT / f"{name}.log"
 
     def __enter__(self) -> Server:
-        self.process = subprocess.Popen(self.command, env=self.env, cwd=self.cwd,
-                                        stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command,
+            env=self.env,
+            cwd=self.cwd,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 90
         while True:
             if self.process.poll() is not None:
@@ -254,24 +289,41 @@ class Server:
 def hub(name: str, database_url: str, workers: int, source: Path = ROOT) -> Server:
     port = free_port()
     env = hub_env(database_url) | {"PYTHONPATH": str(source)}
-    command = [sys.executable, "-m", "cli", "serve", "--port", str(port),
-               "--workers", str(workers)]
+    command = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers)]
     return Server(name, command, env, port, "/healthz", cwd=source)
 
 
 def postgraphile(database: str, port_of_db: int | None = None) -> Server:
     port = free_port()
-    command = [str(NODE), str(POSTGRAPHILE), "-P", "postgraphile/presets/amber",
-               "-c", pg_url(database, "postgres", port_of_db), "-s", "public",
-               "-p", str(port), "-n", "127.0.0.1"]
+    command = [
+        str(NODE),
+        str(POSTGRAPHILE),
+        "-P",
+        "postgraphile/presets/amber",
+        "-c",
+        pg_url(database, "postgres", port_of_db),
+        "-s",
+        "public",
+        "-p",
+        str(port),
+        "-n",
+        "127.0.0.1",
+    ]
     env = os.environ | {"NODE_ENV": "production", "GRAPHILE_ENV": "production"}
     return Server("postgraphile", command, env, port, "/graphql", cwd=PG)
 
 
 def floor(database: str, port_of_db: int | None = None) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "bench.floor", "--dsn",
-               pg_url(database, "postgresql", port_of_db), "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.floor",
+        "--dsn",
+        pg_url(database, "postgresql", port_of_db),
+        "--port",
+        str(port),
+    ]
     return Server("floor", command, dict(os.environ), port, "/detail?id=1")
 
 
@@ -327,27 +379,49 @@ def wrk(server: Server, request: Request, connections: int, seconds: int) -> dic
     script = lua(request)
     try:
         url = server.url + request.path
-        subprocess.run(["wrk", "-t1", "-c4", "-d1s", "-s", script, url], check=True,
-                       capture_output=True)  # warm-up
+        subprocess.run(
+            ["wrk", "-t1", "-c4", "-d1s", "-s", script, url], check=True, capture_output=True
+        )  # warm-up
         with peak_memory(server.pid) as peak:
             done = subprocess.run(
-                ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                 "-s", script, url], check=True, capture_output=True, text=True)
+                [
+                    "wrk",
+                    "-t1",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    script,
+                    url,
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
     finally:
         script.unlink()
     line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH "))
     requests, duration, p50, p99, bad = (int(x) for x in line.split()[1:])
-    return {"rps": round(requests / (duration / 1e6), 1), "p50_ms": round(p50 / 1000, 2),
-            "p99_ms": round(p99 / 1000, 2), "requests": requests, "errors": bad,
-            "peak_mb": round(peak[0] / 2**20)}
+    return {
+        "rps": round(requests / (duration / 1e6), 1),
+        "p50_ms": round(p50 / 1000, 2),
+        "p99_ms": round(p99 / 1000, 2),
+        "requests": requests,
+        "errors": bad,
+        "peak_mb": round(peak[0] / 2**20),
+    }
 
 
-def count_statements(counter: StatementCounter, base: str, request: Request,
-                     times: int = 20) -> float:
+def count_statements(
+    counter: StatementCounter, base: str, request: Request, times: int = 20
+) -> float:
     with httpx.Client(base_url=base, timeout=30) as client:
+
         def send() -> None:
-            response = client.request(request.method, request.path, content=request.body,
-                                      headers=request.headers)
+            response = client.request(
+                request.method, request.path, content=request.body, headers=request.headers
+            )
             assert response.status_code == 200, response.text[:300]
 
         send()
@@ -392,48 +466,72 @@ async def pick(database_url: str) -> dict[str, Any]:
     try:
         busiest = await connection.fetchrow(
             "SELECT p.id, p.number FROM petitions p JOIN petition_events e"
-            " ON e.petition_id = p.id GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1")
+            " ON e.petition_id = p.id GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1"
+        )
         newest = await connection.fetchval("SELECT max(id) FROM petitions")
     finally:
         await connection.close()
-    return {"detail_id": busiest["id"], "detail_number": busiest["number"],
-            "note_id": newest}
+    return {"detail_id": busiest["id"], "detail_number": busiest["number"], "note_id": newest}
 
 
-def workloads(kind: str, tokens: dict[str, str], picked: dict[str, Any],
-              cookies: dict[str, str]) -> dict[str, Request]:
+def workloads(
+    kind: str, tokens: dict[str, str], picked: dict[str, Any], cookies: dict[str, str]
+) -> dict[str, Request]:
     """The requests each workload sends to a server of this kind."""
     if kind == "postgraphile":
         return {
-            "list (hall)": Request("/graphql", "POST", json.dumps({"query": PG_LIST}),
-                                   {"Content-Type": "application/json"}),
-            "detail": Request("/graphql", "POST", json.dumps(
-                {"query": PG_DETAIL, "variables": {"id": str(picked["detail_id"])}}),
-                {"Content-Type": "application/json"}),
+            "list (hall)": Request(
+                "/graphql",
+                "POST",
+                json.dumps({"query": PG_LIST}),
+                {"Content-Type": "application/json"},
+            ),
+            "detail": Request(
+                "/graphql",
+                "POST",
+                json.dumps({"query": PG_DETAIL, "variables": {"id": str(picked["detail_id"])}}),
+                {"Content-Type": "application/json"},
+            ),
         }
     if kind == "floor":
-        return {"list (hall)": Request("/list"), "list (PS-LMC)": Request("/list?org=PS-LMC"),
-                "detail": Request(f"/detail?id={picked['detail_id']}")}
+        return {
+            "list (hall)": Request("/list"),
+            "list (PS-LMC)": Request("/list?org=PS-LMC"),
+            "detail": Request(f"/detail?id={picked['detail_id']}"),
+        }
     return {
         "list (hall)": graphql(LIST, tokens["PS-HALL"]),
         "list (PS-LMC)": graphql(LIST, tokens["PS-LMC"]),
         "detail": graphql(DETAIL, tokens["PS-HALL"], {"id": str(picked["detail_id"])}),
-        "worklist page (hall.dispatcher)": Request("/petitions",
-                                                   headers={"Cookie": cookies["hall"]}),
-        "appeal page (hall.dispatcher)": Request(f"/petitions/{picked['detail_number']}",
-                                                 headers={"Cookie": cookies["hall"]}),
+        "worklist page (hall.dispatcher)": Request(
+            "/petitions", headers={"Cookie": cookies["hall"]}
+        ),
+        "appeal page (hall.dispatcher)": Request(
+            f"/petitions/{picked['detail_number']}", headers={"Cookie": cookies["hall"]}
+        ),
         # Last: it adds appeals.
         "submitPetition": graphql(SUBMIT, tokens["PS-HALL"], submission()),
     }
 
 
-def drive(server: Server, kind: str, requests: dict[str, Request], seconds: int,
-          results: list[dict[str, Any]], concurrency: tuple[int, ...] = (1, 16)) -> None:
+def drive(
+    server: Server,
+    kind: str,
+    requests: dict[str, Request],
+    seconds: int,
+    results: list[dict[str, Any]],
+    concurrency: tuple[int, ...] = (1, 16),
+) -> None:
     for workload, request in requests.items():
         for connections in concurrency:
             figures = wrk(server, request, connections, seconds)
-            row = {"server": server.name, "kind": kind, "workload": workload,
-                   "concurrency": connections, **figures}
+            row = {
+                "server": server.name,
+                "kind": kind,
+                "workload": workload,
+                "concurrency": connections,
+                **figures,
+            }
             print(json.dumps(row), flush=True)
             results.append(row)
 
@@ -441,11 +539,15 @@ def drive(server: Server, kind: str, requests: dict[str, Request], seconds: int,
 def statements(kind: str, make: Any, requests: dict[str, Request]) -> dict[str, float]:
     """Statements per request for each workload, on a server started through the proxy."""
     with counting_proxy() as counter, make(counter.port) as server:
-        return {w: count_statements(counter, server.url, r) for w, r in requests.items()
-                if w != "submitPetition"} | (
-            {"submitPetition": count_statements(counter, server.url,
-                                                requests["submitPetition"], 5)}
-            if "submitPetition" in requests else {})
+        return {
+            w: count_statements(counter, server.url, r)
+            for w, r in requests.items()
+            if w != "submitPetition"
+        } | (
+            {"submitPetition": count_statements(counter, server.url, requests["submitPetition"], 5)}
+            if "submitPetition" in requests
+            else {}
+        )
 
 
 # --- the report -------------------------------------------------------------------------
@@ -497,26 +599,39 @@ def render(results: dict[str, Any]) -> str:
                     f"{row['p50_ms']} | {row['p99_ms']} | {spr.get(workload, '—')} | "
                     f"{row['peak_mb']} | {row['errors']} | "
                     f"{ratio(row['rps'], anchor and anchor['rps']) if is_hub else ''} | "
-                    f"{ratio(row['rps'], floor_row and floor_row['rps']) if is_hub else ''} |")
+                    f"{ratio(row['rps'], floor_row and floor_row['rps']) if is_hub else ''} |"
+                )
     if results.get("fanout"):
-        lines += ["", "## Subscription fan-out (`bench/fanout.py`)", "",
-                  "| server | subscribers | events | exactly once, in order | delivered "
-                  "| delivery p50 ms | p99 ms | max ms | mutation alone p50 ms "
-                  "| mutation with subscribers p50 / p99 ms |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Subscription fan-out (`bench/fanout.py`)",
+            "",
+            "| server | subscribers | events | exactly once, in order | delivered "
+            "| delivery p50 ms | p99 ms | max ms | mutation alone p50 ms "
+            "| mutation with subscribers p50 / p99 ms |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for name, f in results["fanout"].items():
             lines.append(
                 f"| {name} | {f['subscribers']} | {f['events']} | "
                 f"{f['exactly_once_in_order']}/{f['subscribers']} | "
                 f"{f['deliveries']:,}/{f['expected']:,} | {f['p50_ms']} | {f['p99_ms']} | "
                 f"{f['max_ms']} | {f['mutation_alone_p50_ms']} | "
-                f"{f['mutation_p50_ms']} / {f['mutation_p99_ms']} |")
+                f"{f['mutation_p50_ms']} / {f['mutation_p99_ms']} |"
+            )
     if results.get("stats"):
-        lines += ["", "## `stats` for a year by street on 1,000,000 appeals (`bench/stats.py`)",
-                  "", results["stats"].strip()]
+        lines += [
+            "",
+            "## `stats` for a year by street on 1,000,000 appeals (`bench/stats.py`)",
+            "",
+            results["stats"].strip(),
+        ]
     if any(v is not None for v in results.get("loads", {}).values()):
-        lines += ["", "Loading: " + "; ".join(f"{k} {v:.0f} s" for k, v in
-                                               results["loads"].items() if v is not None)]
+        lines += [
+            "",
+            "Loading: "
+            + "; ".join(f"{k} {v:.0f} s" for k, v in results["loads"].items() if v is not None),
+        ]
     lines.append(END)
     return "\n".join(lines)
 
@@ -533,9 +648,14 @@ def write_report(text: str) -> None:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               "?")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
     load = os.getloadavg()[0]
     return f"{os.cpu_count()} vCPU ({cpu}), load average {load:.1f} at the start"
 
@@ -550,19 +670,22 @@ async def postgres_version() -> str:
 
 def main() -> None:
     global DATABASE
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--appeals", type=int, default=100_000)
     parser.add_argument("--database", default=DATABASE, help="the PostgreSQL database")
     parser.add_argument("--seconds", type=int, default=5, help="per wrk figure")
     parser.add_argument("--reuse", action="store_true", help="keep the loaded databases")
-    parser.add_argument("--skip-big", action="store_true",
-                        help="skip the 1,000,000-appeal stats load")
+    parser.add_argument(
+        "--skip-big", action="store_true", help="skip the 1,000,000-appeal stats load"
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--events", type=int, default=100)
-    parser.add_argument("--before", metavar="GIT_REF",
-                        help="also run the fan-out on this commit's hub (e.g. main)")
+    parser.add_argument(
+        "--before", metavar="GIT_REF", help="also run the fan-out on this commit's hub (e.g. main)"
+    )
     parser.add_argument("--only", choices=["wrk", "fanout"], help="run one part")
     args = parser.parse_args()
     DATABASE = args.database
@@ -571,15 +694,25 @@ def main() -> None:
     ensure_tools()
     flags = "".join(f" {a}" for a in sys.argv[1:])
     results: dict[str, Any] = {
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "flags": flags,
-        "machine": machine(), "postgresql": asyncio.run(postgres_version()),
-        "appeals": args.appeals, "seconds": args.seconds, "wrk": [], "statements": {},
-        "servers": [], "fanout": {}, "loads": {},
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "flags": flags,
+        "machine": machine(),
+        "postgresql": asyncio.run(postgres_version()),
+        "appeals": args.appeals,
+        "seconds": args.seconds,
+        "wrk": [],
+        "statements": {},
+        "servers": [],
+        "fanout": {},
+        "loads": {},
     }
     saved = OUT / "results.json"
     if args.only and saved.exists():  # keep the other part's figures
-        results |= {k: v for k, v in json.loads(saved.read_text()).items()
-                    if k in ("wrk", "statements", "servers", "fanout", "stats", "loads")}
+        results |= {
+            k: v
+            for k, v in json.loads(saved.read_text()).items()
+            if k in ("wrk", "statements", "servers", "fanout", "stats", "loads")
+        }
 
     database_url = pg_url(DATABASE)
     sqlite_path = OUT / f"{DATABASE}.db"
@@ -595,17 +728,23 @@ def main() -> None:
         if not args.skip_sqlite:
             hubs.append(("hub-sqlite-1", f"sqlite+aiosqlite:///{sqlite_path}", 1))
         for name, url, workers in hubs:
-            sqlite_tokens = tokens if "sqlite" not in name else {
-                org: token(url, org) for org in tokens}
+            sqlite_tokens = (
+                tokens if "sqlite" not in name else {org: token(url, org) for org in tokens}
+            )
             with hub(name, url, workers) as server:
                 cookies = {"hall": asyncio.run(sign_in_cookie(server.url, "hall.dispatcher"))}
-                requests = workloads("hub", sqlite_tokens, picked if "sqlite" not in name
-                                     else asyncio.run(pick_sqlite(sqlite_path)), cookies)
+                requests = workloads(
+                    "hub",
+                    sqlite_tokens,
+                    picked if "sqlite" not in name else asyncio.run(pick_sqlite(sqlite_path)),
+                    cookies,
+                )
                 drive(server, "hub", requests, args.seconds, results["wrk"])
             results["servers"].append(name)
             if name == "hub-pg-1":
-                results["statements"][name] = statements("hub", lambda port: hub(
-                    "hub-counted", pg_url(DATABASE, port=port), 1), requests)
+                results["statements"][name] = statements(
+                    "hub", lambda port: hub("hub-counted", pg_url(DATABASE, port=port), 1), requests
+                )
                 results["statements"]["hub-pg-2"] = results["statements"][name]
         for kind, make in (("postgraphile", postgraphile), ("floor", floor)):
             requests = workloads(kind, tokens, picked, {})
@@ -613,7 +752,8 @@ def main() -> None:
                 drive(server, kind, requests, args.seconds, results["wrk"])
             results["servers"].append(kind)
             results["statements"][kind] = statements(
-                kind, lambda port, make=make: make(DATABASE, port), requests)
+                kind, lambda port, make=make: make(DATABASE, port), requests
+            )
         saved.write_text(json.dumps(results, indent=1))
 
     if args.only in (None, "fanout"):
@@ -622,17 +762,33 @@ def main() -> None:
             before = OUT / "before"
             shutil.rmtree(before, ignore_errors=True)
             before.mkdir()
-            archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, check=True,
-                                     capture_output=True).stdout
+            archive = subprocess.run(
+                ["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True
+            ).stdout
             subprocess.run(["tar", "-x", "-C", before], input=archive, check=True)
             runs.insert(0, (f"hub-pg-1, {args.before}, {args.subscribers} subscribers", before))
         for name, source in runs:
             with hub("hub-fanout", database_url, 1, source) as server:
                 done = subprocess.run(
-                    [sys.executable, "-m", "bench.fanout", "--url", server.url,
-                     "--token", tokens["PS-HALL"], "--appeal", str(picked["note_id"]),
-                     "--subscribers", str(args.subscribers), "--events", str(args.events)],
-                    cwd=ROOT, capture_output=True, text=True)
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.fanout",
+                        "--url",
+                        server.url,
+                        "--token",
+                        tokens["PS-HALL"],
+                        "--appeal",
+                        str(picked["note_id"]),
+                        "--subscribers",
+                        str(args.subscribers),
+                        "--events",
+                        str(args.events),
+                    ],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                )
             if done.returncode != 0:  # recorded, not fatal: the old code may not cope
                 print(done.stderr[-2000:], file=sys.stderr)
                 continue
@@ -641,8 +797,13 @@ def main() -> None:
         saved.write_text(json.dumps(results, indent=1))
 
     if args.only is None and not args.skip_big:
-        done = subprocess.run([sys.executable, "-m", "bench.stats"], cwd=ROOT, check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.stats"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         results["stats"] = done.stdout
         saved.write_text(json.dumps(results, indent=1))
 
@@ -656,7 +817,8 @@ async def pick_sqlite(path: Path) -> dict[str, Any]:
     async with aiosqlite.connect(path) as connection:
         cursor = await connection.execute(
             "SELECT p.id, p.number FROM petitions p JOIN petition_events e"
-            " ON e.petition_id = p.id GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1")
+            " ON e.petition_id = p.id GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1"
+        )
         row = await cursor.fetchone()
         cursor = await connection.execute("SELECT max(id) FROM petitions")
         newest = await cursor.fetchone()

@@ -109,7 +109,8 @@ def serve(
             f"note: with {workers} workers and PETITION_HUB_BROKER_URL=memory://, a subscriber "
             "hears of another worker's events only at its next poll; set redis://… for "
             "prompt delivery",
-            fg=typer.colors.YELLOW, err=True,
+            fg=typer.colors.YELLOW,
+            err=True,
         )
     if workers > 1:
         # Each worker writes its metrics here for /metrics to add up (prometheus_client's
@@ -158,12 +159,20 @@ def demo(
 
     async def work(session: AsyncSession, settings: Settings) -> str:
         loaded = await load.load_demo(
-            session, settings, appeals=appeals, seed=seed, if_empty=if_empty,
+            session,
+            settings,
+            appeals=appeals,
+            seed=seed,
+            if_empty=if_empty,
             services=DemoServicesAdapter(Services(settings)),
         )
         if not await profiles.list_profiles(session):
-            await profiles.import_profiles(session=session, caller=None, now=utcnow(),
-                                           text=profiles.DEMO_FILE.read_text(encoding="utf-8"))
+            await profiles.import_profiles(
+                session=session,
+                caller=None,
+                now=utcnow(),
+                text=profiles.DEMO_FILE.read_text(encoding="utf-8"),
+            )
         return loaded
 
     typer.echo(run_with_session(work))
@@ -182,14 +191,16 @@ def token_create(
     if expires_in_days is not None and expires_in_days < 1:
         typer.secho("error: --expires-in-days must be 1 or more", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    expires_at = (
-        utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
-    )
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
 
     async def work(session: AsyncSession, _: Settings) -> str:
         issued = await auth.create_token(
-            session=session, caller=None, organisation_code=org, name=name,
-            scopes=scope or DEFAULT_TOKEN_SCOPES, expires_at=expires_at,
+            session=session,
+            caller=None,
+            organisation_code=org,
+            name=name,
+            scopes=scope or DEFAULT_TOKEN_SCOPES,
+            expires_at=expires_at,
         )
         return issued.token
 
@@ -206,13 +217,26 @@ def token_list(
         ids = [(await auth.organisation_by_code(session, org)).id] if org is not None else None
         clients = await auth.list_tokens(session=session, organisation_ids=ids)
         organisations = await loaders.organisations_by_id(
-            session, [c.organisation_id for c in clients])
+            session, [c.organisation_id for c in clients]
+        )
         codes = {o.id: o.code for o in organisations if o is not None}
         lines = ["id\torganisation\tname\tprefix\tscopes\tlast used\texpires\trevoked"]
         for c in clients:
-            lines.append("\t".join(str(v) if v is not None else "-" for v in (
-                c.id, codes.get(c.organisation_id), c.name, c.token_prefix + "…",
-                ",".join(c.scopes), c.last_used_at, c.expires_at, c.revoked_at)))
+            lines.append(
+                "\t".join(
+                    str(v) if v is not None else "-"
+                    for v in (
+                        c.id,
+                        codes.get(c.organisation_id),
+                        c.name,
+                        c.token_prefix + "…",
+                        ",".join(c.scopes),
+                        c.last_used_at,
+                        c.expires_at,
+                        c.revoked_at,
+                    )
+                )
+            )
         return "\n".join(lines)
 
     typer.echo(run_with_session(work))
@@ -225,8 +249,7 @@ def token_revoke(
     """Revoke an API token; it stops working at once."""
 
     async def work(session: AsyncSession, _: Settings) -> str:
-        client = await auth.revoke_token(session=session, client_id=token_id,
-                                         now=utcnow())
+        client = await auth.revoke_token(session=session, client_id=token_id, now=utcnow())
         return f"revoked token {client.id} ({client.name})"
 
     typer.echo(run_with_session(work))
@@ -447,8 +470,9 @@ def governance_import(
 
     async def work(session: AsyncSession, _: Settings) -> str:
         try:
-            report = await profiles.import_profiles(session=session, caller=None, text=text,
-                                                    now=utcnow())
+            report = await profiles.import_profiles(
+                session=session, caller=None, text=text, now=utcnow()
+            )
         except profiles.BadProfiles as refused:
             for problem in refused.report.problems:
                 column = f" {problem.column}" if problem.column else ""
@@ -477,9 +501,11 @@ def report_monthly(
         caller = await auth.organisation_caller(session, org)
         moment = utcnow()
         chosen = report.parse_month(month, moment.astimezone(services.tz).date())
-        out.write_bytes(await report.monthly_report(session=session, caller=caller,
-                                                    services=services, month=chosen,
-                                                    now=moment))
+        out.write_bytes(
+            await report.monthly_report(
+                session=session, caller=caller, services=services, month=chosen, now=moment
+            )
+        )
         return f"wrote {out} ({chosen:%Y-%m})"
 
     try:

@@ -35,8 +35,11 @@ def sqlite_path(settings: Settings) -> Path:
 
 def libpq_url(settings: Settings) -> str:
     """The PostgreSQL URL as `pg_dump` reads it (no `+asyncpg`)."""
-    return make_url(settings.database_url).set(drivername="postgresql").render_as_string(
-        hide_password=False)
+    return (
+        make_url(settings.database_url)
+        .set(drivername="postgresql")
+        .render_as_string(hide_password=False)
+    )
 
 
 def _tool(name: str) -> str:
@@ -58,8 +61,17 @@ def backup(settings: Settings, file: Path) -> None:
             target.close()
             source.close()
         return
-    _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(file),
-          "--dbname", libpq_url(settings)])
+    _run(
+        [
+            _tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--file",
+            str(file),
+            "--dbname",
+            libpq_url(settings),
+        ]
+    )
 
 
 def file_revision(settings: Settings, file: Path) -> str | None:
@@ -75,10 +87,12 @@ def file_revision(settings: Settings, file: Path) -> str | None:
         finally:
             connection.close()
         return row[0] if row else None
-    listing = _run([_tool("pg_restore"), "--data-only", "--table=alembic_version",
-                    "--file=-", str(file)])
-    found = re.search(r"^COPY [^\n]*alembic_version[^\n]*FROM stdin;\n([^\n\\]+)\n", listing,
-                      re.MULTILINE)
+    listing = _run(
+        [_tool("pg_restore"), "--data-only", "--table=alembic_version", "--file=-", str(file)]
+    )
+    found = re.search(
+        r"^COPY [^\n]*alembic_version[^\n]*FROM stdin;\n([^\n\\]+)\n", listing, re.MULTILINE
+    )
     return found.group(1).strip() if found else None
 
 
@@ -90,7 +104,8 @@ def check_restorable(settings: Settings, file: Path) -> str | None:
     if revision is not None and revision not in known:
         raise BackupError(
             f"{file} holds schema revision {revision}, newer than this hub knows "
-            f"(newest: {scripts.get_current_head()}): upgrade the hub before restoring it")
+            f"(newest: {scripts.get_current_head()}): upgrade the hub before restoring it"
+        )
     return revision
 
 
@@ -110,8 +125,19 @@ def restore(settings: Settings, file: Path) -> str | None:
             target.close()
             source.close()
         return revision
-    _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-          "--exit-on-error", "--dbname", libpq_url(settings), str(file)])
+    _run(
+        [
+            _tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+            libpq_url(settings),
+            str(file),
+        ]
+    )
     return revision
 
 

@@ -68,16 +68,22 @@ class Settings(BaseSettings):
         default=False, description="Send the session cookie over HTTPS only (set behind TLS)"
     )
     metrics_addresses: str = Field(
-        default="", description="Client addresses (comma-separated) that may read /metrics "
-        "without a token, e.g. the Prometheus scraper's; otherwise an admin-scoped token")
+        default="",
+        description="Client addresses (comma-separated) that may read /metrics "
+        "without a token, e.g. the Prometheus scraper's; otherwise an admin-scoped token",
+    )
     log_format: str = Field(
-        default="auto", description="json, text, or auto: text on a terminal, else JSON lines")
+        default="auto", description="json, text, or auto: text on a terminal, else JSON lines"
+    )
     otlp_endpoint: str = Field(
-        default="", description="OTLP/HTTP traces endpoint (e.g. http://127.0.0.1:4318); "
-        "empty: no tracing")
+        default="",
+        description="OTLP/HTTP traces endpoint (e.g. http://127.0.0.1:4318); empty: no tracing",
+    )
     shutdown_grace_seconds: int = Field(
-        default=10, description="On SIGTERM, how long in-flight requests and live streams may "
-        "finish before they are cut")
+        default=10,
+        description="On SIGTERM, how long in-flight requests and live streams may "
+        "finish before they are cut",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks of reverse proxies whose "

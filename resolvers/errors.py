@@ -18,8 +18,14 @@ class HubError(Exception):
 
     code = "INTERNAL_SERVER_ERROR"
 
-    def __init__(self, template: str, *, field: str | None = None,
-                 params: Mapping[str, Any] | None = None, **extensions: Any) -> None:
+    def __init__(
+        self,
+        template: str,
+        *,
+        field: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        **extensions: Any,
+    ) -> None:
         self.template = template
         self.params: dict[str, Any] = dict(params or {})
         self.message = template.format(**self.params) if self.params else template

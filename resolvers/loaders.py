@@ -102,8 +102,11 @@ async def repeats_by_petition(
     """Each appeal's repeat history as `caller` is shown it; no statement when none of
     them is a repeat at all."""
     repeated = [p.id for p in petitions if p.repeat_count]
-    views = dict(zip(repeated, await repeat_views(session, caller, repeated), strict=True)
-                 ) if repeated else {}
+    views = (
+        dict(zip(repeated, await repeat_views(session, caller, repeated), strict=True))
+        if repeated
+        else {}
+    )
     return [views.get(p.id, RepeatView()) for p in petitions]
 
 

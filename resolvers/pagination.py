@@ -43,8 +43,11 @@ def decode_time_id_cursor(cursor: str, field: str = "after") -> tuple[datetime, 
 def page_size(first: int | None, maximum: int, default: int = 20, field: str = "first") -> int:
     size = default if first is None else first
     if not 0 <= size <= maximum:
-        raise BadUserInput("{field} must be between {low} and {high}", field=field,
-                           params={"field": field, "low": 0, "high": maximum})
+        raise BadUserInput(
+            "{field} must be between {low} and {high}",
+            field=field,
+            params={"field": field, "low": 0, "high": maximum},
+        )
     return size
 
 

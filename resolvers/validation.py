@@ -33,11 +33,17 @@ def text(
             raise BadUserInput("{field} is required", field=field, params={"field": field})
         return ""
     if len(cleaned) < min_length:
-        raise BadUserInput("{field} needs at least {count} characters", field=field,
-                           params={"field": field, "count": min_length})
+        raise BadUserInput(
+            "{field} needs at least {count} characters",
+            field=field,
+            params={"field": field, "count": min_length},
+        )
     if len(cleaned) > max_length:
-        raise BadUserInput("{field} may have at most {count} characters", field=field,
-                           params={"field": field, "count": max_length})
+        raise BadUserInput(
+            "{field} may have at most {count} characters",
+            field=field,
+            params={"field": field, "count": max_length},
+        )
     return cleaned
 
 
@@ -79,8 +85,11 @@ def phone(value: str | None, field: str) -> str | None:
 
 def whole_number(value: int, field: str, *, low: int, high: int) -> int:
     if not low <= value <= high:
-        raise BadUserInput("{field} must be between {low} and {high}", field=field,
-                           params={"field": field, "low": low, "high": high})
+        raise BadUserInput(
+            "{field} must be between {low} and {high}",
+            field=field,
+            params={"field": field, "low": low, "high": high},
+        )
     return value
 
 
@@ -98,8 +107,7 @@ def digits(raw: str | None, field: str, *, high: int = MAX_ID) -> int:
     """`whole`, or `BAD_USER_INPUT` naming the field."""
     number = whole(raw, high=high)
     if number is None:
-        raise BadUserInput("{field} must be a whole number", field=field,
-                           params={"field": field})
+        raise BadUserInput("{field} must be a whole number", field=field, params={"field": field})
     return number
 
 
@@ -108,8 +116,11 @@ def moment(value: datetime | None, field: str) -> datetime | None:
     if value is None:
         return None
     try:
-        inside = (EARLIEST <= value.astimezone(UTC) < LATEST if value.tzinfo is not None
-                  else EARLIEST.replace(tzinfo=None) <= value < LATEST.replace(tzinfo=None))
+        inside = (
+            EARLIEST <= value.astimezone(UTC) < LATEST
+            if value.tzinfo is not None
+            else EARLIEST.replace(tzinfo=None) <= value < LATEST.replace(tzinfo=None)
+        )
     except OverflowError:  # year 1 east of Greenwich, year 9999 west of it
         inside = False
     if not inside:

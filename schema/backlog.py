@@ -31,10 +31,12 @@ class BacklogReview:
 
 
 @strawberry.federation.type(
-    keys=["id"], tags=["partner"],
+    keys=["id"],
+    tags=["partner"],
     description="信访积案: a long-running appeal with a leader in charge (包案领导), a plan, "
     "reviews on a cadence, the hall's supervision (督办) and, once settled, its closing "
-    "assessment (销号).")
+    "assessment (销号).",
+)
 class BacklogCase:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     leader_name: str = strawberry.field(description="The leader in charge.")
@@ -49,36 +51,44 @@ class BacklogCase:
     supervision: str | None = strawberry.field(description="督办: the hall's instructions.")
     supervision_due: date | None = strawberry.field(description="The supervision's deadline.")
     supervision_overdue: bool = strawberry.field(
-        description="Open, and the supervision's deadline has passed.")
+        description="Open, and the supervision's deadline has passed."
+    )
     closed_at: datetime | None = strawberry.field(description="销号: when it was closed.")
     assessment: str | None = strawberry.field(description="The closing assessment.")
     version: int = strawberry.field(description="Grows with every step of the case.")
     row: strawberry.Private[models.BacklogCase]
 
     @classmethod
-    def from_row(cls, row: models.BacklogCase, leader: models.StaffUser | None,
-                 info: Info) -> Self:
+    def from_row(cls, row: models.BacklogCase, leader: models.StaffUser | None, info: Info) -> Self:
         tz = info.context.services.tz
         end = row.closed_at or info.context.now
-        standing = cases.standing(row, end.astimezone(tz).date(),
-                                  row.opened_at.astimezone(tz).date())
+        standing = cases.standing(
+            row, end.astimezone(tz).date(), row.opened_at.astimezone(tz).date()
+        )
         return cls(
-            id=strawberry.ID(str(row.id)), leader_name=leader.display_name if leader else "",
-            plan=row.plan, review_every_days=row.review_every_days,
-            opened_at=local(info, row.opened_at), age_days=standing.age_days,
-            next_review_due=row.next_review_due, review_overdue=standing.review_overdue,
+            id=strawberry.ID(str(row.id)),
+            leader_name=leader.display_name if leader else "",
+            plan=row.plan,
+            review_every_days=row.review_every_days,
+            opened_at=local(info, row.opened_at),
+            age_days=standing.age_days,
+            next_review_due=row.next_review_due,
+            review_overdue=standing.review_overdue,
             reviews=[_review(r) for r in row.reviews],
-            reviewed_on_time=standing.reviewed_on_time, supervision=row.supervision,
+            reviewed_on_time=standing.reviewed_on_time,
+            supervision=row.supervision,
             supervision_due=row.supervision_due,
             supervision_overdue=standing.supervision_overdue,
-            closed_at=local(info, row.closed_at), assessment=row.assessment,
-            version=row.version, row=row)
+            closed_at=local(info, row.closed_at),
+            assessment=row.assessment,
+            version=row.version,
+            row=row,
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> BacklogCase | None:
         ident = parse_id(id)
-        row = (await info.context.call(cases.backlog_case_by_id, ident=ident)
-               if ident else None)
+        row = await info.context.call(cases.backlog_case_by_id, ident=ident) if ident else None
         return (await wrap(info, [row]))[0] if row else None
 
     @strawberry.field(description="The appeal.")
@@ -87,17 +97,19 @@ class BacklogCase:
 
 
 def _review(entry: dict[str, Any]) -> BacklogReview:
-    return BacklogReview(reviewed_at=datetime.fromisoformat(entry["at"]),
-                         due=date.fromisoformat(entry["due"]), on_time=bool(entry["onTime"]),
-                         note=str(entry.get("note", "")))
+    return BacklogReview(
+        reviewed_at=datetime.fromisoformat(entry["at"]),
+        due=date.fromisoformat(entry["due"]),
+        on_time=bool(entry["onTime"]),
+        note=str(entry.get("note", "")),
+    )
 
 
 async def wrap(info: Info, rows: list[models.BacklogCase]) -> list[BacklogCase]:
     """Cases as GraphQL, their leaders loaded in one batch."""
     async with info.context.database() as session:
         leaders = await loaders.staff_users_by_id(session, [r.leader_id for r in rows])
-    return [BacklogCase.from_row(r, leader, info)
-            for r, leader in zip(rows, leaders, strict=True)]
+    return [BacklogCase.from_row(r, leader, info) for r, leader in zip(rows, leaders, strict=True)]
 
 
 @strawberry.type(description="A backlog case in a page, with its cursor.")
@@ -119,29 +131,37 @@ class BacklogCaseConnection:
 
 async def backlog_cases(
     info: Info,
-    first: Annotated[int | None, strawberry.argument(description="Page size (default 20).")]
-    = None,
-    after: Annotated[str | None, strawberry.argument(description="Continue after this cursor.")]
-    = None,
-    open: Annotated[bool | None, strawberry.argument(
-        description="Only open cases (true) or closed ones (false).")] = None,
+    first: Annotated[int | None, strawberry.argument(description="Page size (default 20).")] = None,
+    after: Annotated[
+        str | None, strawberry.argument(description="Continue after this cursor.")
+    ] = None,
+    open: Annotated[
+        bool | None,
+        strawberry.argument(description="Only open cases (true) or closed ones (false)."),
+    ] = None,
 ) -> BacklogCaseConnection:
     info.context.caller.require_scope("petitions:read")
     size = page_size(first, info.context.services.settings.max_page_size)
-    rows, has_next = await info.context.call(cases.list_backlog_cases, first=size, after=after,
-                                             open_only=open)
+    rows, has_next = await info.context.call(
+        cases.list_backlog_cases, first=size, after=after, open_only=open
+    )
     nodes = await wrap(info, rows)
     cursors = [encode_cursor(r.id) for r in rows]
     return BacklogCaseConnection(
         edges=[BacklogCaseEdge(cursor=c, node=n) for n, c in zip(nodes, cursors, strict=True)],
         page_info=PageInfo(has_next_page=has_next, end_cursor=cursors[-1] if cursors else None),
-        open_only=open)
+        open_only=open,
+    )
 
 
 CaseId = Annotated[strawberry.ID, strawberry.argument(description="The backlog case's id.")]
-CaseVersion = Annotated[int | None, strawberry.argument(
-    description="The case `version` you last read; if it moved on since, CONFLICT and nothing "
-    "changes. Leave it out to act on the current version.")]
+CaseVersion = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The case `version` you last read; if it moved on since, CONFLICT and nothing "
+        "changes. Leave it out to act on the current version."
+    ),
+]
 
 
 def _case(id: strawberry.ID, version: int | None) -> cases.CaseRef:
@@ -157,62 +177,102 @@ async def _one(info: Info, row: models.BacklogCase) -> BacklogCase:
 
 @strawberry.type(description="The backlog cases' steps.")
 class BacklogMutation:
-    @strawberry.mutation(description="列为积案: open a backlog case on an appeal with its leader "
-                         "in charge, plan and review cadence (the hall or the street platform).")
+    @strawberry.mutation(
+        description="列为积案: open a backlog case on an appeal with its leader "
+        "in charge, plan and review cadence (the hall or the street platform)."
+    )
     async def open_backlog_case(
-        self, info: Info,
+        self,
+        info: Info,
         petition_id: Annotated[strawberry.ID, strawberry.argument(description="The appeal.")],
-        leader_username: Annotated[str, strawberry.argument(
-            description="The leader in charge (包案领导): a staff member with the LEADER role.")],
+        leader_username: Annotated[
+            str,
+            strawberry.argument(
+                description="The leader in charge (包案领导): a staff member with the LEADER role."
+            ),
+        ],
         plan: Annotated[str, strawberry.argument(description="The resolution plan.")],
-        review_every_days: Annotated[int, strawberry.argument(
-            description="Review cadence in days (1–180; 30 for monthly).")] = 30,
-        expected_version: Annotated[int | None, strawberry.argument(
-            description="The appeal's `version` you last read.")] = None,
+        review_every_days: Annotated[
+            int, strawberry.argument(description="Review cadence in days (1–180; 30 for monthly).")
+        ] = 30,
+        expected_version: Annotated[
+            int | None, strawberry.argument(description="The appeal's `version` you last read.")
+        ] = None,
     ) -> BacklogCase:
         ident = parse_id(petition_id)
         if ident is None:
             raise not_found("petition")
         row = await info.context.call(
-            cases.open_backlog_case, services=info.context.services, now=info.context.now,
+            cases.open_backlog_case,
+            services=info.context.services,
+            now=info.context.now,
             ref=PetitionRef(id=ident, expected_version=expected_version),
-            leader_username=leader_username, plan=plan, review_every_days=review_every_days)
+            leader_username=leader_username,
+            plan=plan,
+            review_every_days=review_every_days,
+        )
         return await _one(info, row)
 
-    @strawberry.mutation(description="A review by the leader in charge (or the hall); the "
-                         "next is due a cadence later.")
+    @strawberry.mutation(
+        description="A review by the leader in charge (or the hall); the "
+        "next is due a cadence later."
+    )
     async def review_backlog_case(
-        self, info: Info, id: CaseId,
+        self,
+        info: Info,
+        id: CaseId,
         note: Annotated[str, strawberry.argument(description="What it found and decided.")],
-        reviewed_at: Annotated[datetime | None, strawberry.argument(
-            description="When, for a review recorded afterwards; default now.")] = None,
+        reviewed_at: Annotated[
+            datetime | None,
+            strawberry.argument(description="When, for a review recorded afterwards; default now."),
+        ] = None,
         expected_version: CaseVersion = None,
     ) -> BacklogCase:
         row = await info.context.call(
-            cases.review_backlog_case, services=info.context.services, now=info.context.now,
-            ref=_case(id, expected_version), note=note, reviewed_at=reviewed_at)
+            cases.review_backlog_case,
+            services=info.context.services,
+            now=info.context.now,
+            ref=_case(id, expected_version),
+            note=note,
+            reviewed_at=reviewed_at,
+        )
         return await _one(info, row)
 
     @strawberry.mutation(description="督办: the hall supervises the case, with a deadline.")
     async def supervise_backlog_case(
-        self, info: Info, id: CaseId,
+        self,
+        info: Info,
+        id: CaseId,
         instructions: Annotated[str, strawberry.argument(description="What is required.")],
         due: Annotated[date, strawberry.argument(description="By when (a later day).")],
         expected_version: CaseVersion = None,
     ) -> BacklogCase:
         row = await info.context.call(
-            cases.supervise_backlog_case, services=info.context.services, now=info.context.now,
-            ref=_case(id, expected_version), instructions=instructions, due=due)
+            cases.supervise_backlog_case,
+            services=info.context.services,
+            now=info.context.now,
+            ref=_case(id, expected_version),
+            instructions=instructions,
+            due=due,
+        )
         return await _one(info, row)
 
-    @strawberry.mutation(description="销号: close the settled case with its assessment, after "
-                         "the petitioner's feedback on the answer.")
+    @strawberry.mutation(
+        description="销号: close the settled case with its assessment, after "
+        "the petitioner's feedback on the answer."
+    )
     async def close_backlog_case(
-        self, info: Info, id: CaseId,
+        self,
+        info: Info,
+        id: CaseId,
         assessment: Annotated[str, strawberry.argument(description="The closing assessment.")],
         expected_version: CaseVersion = None,
     ) -> BacklogCase:
         row = await info.context.call(
-            cases.close_backlog_case, services=info.context.services, now=info.context.now,
-            ref=_case(id, expected_version), assessment=assessment)
+            cases.close_backlog_case,
+            services=info.context.services,
+            now=info.context.now,
+            ref=_case(id, expected_version),
+            assessment=assessment,
+        )
         return await _one(info, row)

@@ -37,12 +37,15 @@ def _person(value: strawberry.ID | None) -> int | None:
 
 
 @strawberry.federation.type(
-    keys=["id"], tags=["partner"],
-    description="A screening (心理筛查) of a person by the care centre (its alone).")
+    keys=["id"],
+    tags=["partner"],
+    description="A screening (心理筛查) of a person by the care centre (its alone).",
+)
 class Screening:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     person_id: strawberry.ID = strawberry.field(
-        description="The person screened (the same for all their appeals).")
+        description="The person screened (the same for all their appeals)."
+    )
     instrument: str = strawberry.field(description="The instrument used, e.g. `SCL-90`.")
     risk_level: RiskLevel = strawberry.field(description="The risk level it found.")
     screened_at: datetime = strawberry.field(description="When.")
@@ -50,9 +53,14 @@ class Screening:
 
     @classmethod
     def from_row(cls, row: models.Screening, info: Info) -> Self:
-        return cls(id=strawberry.ID(str(row.id)), person_id=strawberry.ID(str(row.petitioner_id)),
-                   instrument=row.instrument, risk_level=row.risk_level,
-                   screened_at=local(info, row.screened_at), row=row)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            person_id=strawberry.ID(str(row.petitioner_id)),
+            instrument=row.instrument,
+            risk_level=row.risk_level,
+            screened_at=local(info, row.screened_at),
+            row=row,
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Screening | None:
@@ -78,9 +86,11 @@ class Screening:
 
 
 @strawberry.federation.type(
-    keys=["id"], tags=["partner"],
+    keys=["id"],
+    tags=["partner"],
     description="A care session: on site, a home visit (走访, perhaps refused: 拒访) or a "
-    "hotline call (the care centre's alone).")
+    "hotline call (the care centre's alone).",
+)
 class CareSession:
     id: strawberry.ID = strawberry.field(description="Stable identifier.")
     person_id: strawberry.ID = strawberry.field(description="The person cared for.")
@@ -89,16 +99,24 @@ class CareSession:
     counsellor: str = strawberry.field(description="Who held it.")
     minutes: int = strawberry.field(description="How long it lasted (0 when refused).")
     participants: list[str] = strawberry.field(
-        description="Who took part besides the counsellor, family members too.")
+        description="Who took part besides the counsellor, family members too."
+    )
     held_at: datetime = strawberry.field(description="When.")
     row: strawberry.Private[models.CareSession]
 
     @classmethod
     def from_row(cls, row: models.CareSession, info: Info) -> Self:
-        return cls(id=strawberry.ID(str(row.id)), person_id=strawberry.ID(str(row.petitioner_id)),
-                   kind=row.kind, refused=row.refused, counsellor=row.counsellor,
-                   minutes=row.minutes, participants=list(row.participants),
-                   held_at=local(info, row.held_at), row=row)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            person_id=strawberry.ID(str(row.petitioner_id)),
+            kind=row.kind,
+            refused=row.refused,
+            counsellor=row.counsellor,
+            minutes=row.minutes,
+            participants=list(row.participants),
+            held_at=local(info, row.held_at),
+            row=row,
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> CareSession | None:
@@ -188,53 +206,76 @@ class CareSessionConnection:
 
 First = Annotated[int | None, strawberry.argument(description="Page size (default 20).")]
 After = Annotated[str | None, strawberry.argument(description="Continue after this cursor.")]
-OfPetition = Annotated[strawberry.ID | None, strawberry.argument(
-    description="Only the person behind this appeal (one the caller sees).")]
-OfPerson = Annotated[strawberry.ID | None, strawberry.argument(
-    description="Only this person (`personId`).")]
+OfPetition = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(description="Only the person behind this appeal (one the caller sees)."),
+]
+OfPerson = Annotated[
+    strawberry.ID | None, strawberry.argument(description="Only this person (`personId`).")
+]
 
 
 async def screenings(
-    info: Info, first: First = None, after: After = None, petition_id: OfPetition = None,
+    info: Info,
+    first: First = None,
+    after: After = None,
+    petition_id: OfPetition = None,
     person_id: OfPerson = None,
-    risk_level: Annotated[RiskLevel | None, strawberry.argument(
-        description="Only this level.")] = None,
+    risk_level: Annotated[
+        RiskLevel | None, strawberry.argument(description="Only this level.")
+    ] = None,
 ) -> ScreeningConnection:
     where = reading.CareFilter(
         petition_id=_petition_id(petition_id) if petition_id is not None else None,
-        person_id=_person(person_id) if person_id is not None else None, risk_level=risk_level)
+        person_id=_person(person_id) if person_id is not None else None,
+        risk_level=risk_level,
+    )
     size = page_size(first, info.context.services.settings.max_page_size)
-    page = await info.context.call(reading.list_screenings, where=where, first=size,
-                                   after=after)
+    page = await info.context.call(reading.list_screenings, where=where, first=size, after=after)
     return ScreeningConnection(
-        edges=[ScreeningEdge(cursor=c, node=Screening.from_row(r, info))
-               for r, c in zip(page.rows, page.cursors, strict=True)],
-        page_info=PageInfo(has_next_page=page.has_next_page,
-                           end_cursor=page.cursors[-1] if page.cursors else None),
-        where=where)
+        edges=[
+            ScreeningEdge(cursor=c, node=Screening.from_row(r, info))
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=PageInfo(
+            has_next_page=page.has_next_page, end_cursor=page.cursors[-1] if page.cursors else None
+        ),
+        where=where,
+    )
 
 
 async def care_sessions(
-    info: Info, first: First = None, after: After = None, petition_id: OfPetition = None,
+    info: Info,
+    first: First = None,
+    after: After = None,
+    petition_id: OfPetition = None,
     person_id: OfPerson = None,
-    kind: Annotated[CareSessionKind | None, strawberry.argument(
-        description="Only this kind.")] = None,
-    refused: Annotated[bool | None, strawberry.argument(
-        description="Only refused visits (true) or held sessions (false).")] = None,
+    kind: Annotated[
+        CareSessionKind | None, strawberry.argument(description="Only this kind.")
+    ] = None,
+    refused: Annotated[
+        bool | None,
+        strawberry.argument(description="Only refused visits (true) or held sessions (false)."),
+    ] = None,
 ) -> CareSessionConnection:
     where = reading.CareFilter(
         petition_id=_petition_id(petition_id) if petition_id is not None else None,
-        person_id=_person(person_id) if person_id is not None else None, kind=kind,
-        refused=refused)
+        person_id=_person(person_id) if person_id is not None else None,
+        kind=kind,
+        refused=refused,
+    )
     size = page_size(first, info.context.services.settings.max_page_size)
-    page = await info.context.call(reading.list_care_sessions, where=where, first=size,
-                                   after=after)
+    page = await info.context.call(reading.list_care_sessions, where=where, first=size, after=after)
     return CareSessionConnection(
-        edges=[CareSessionEdge(cursor=c, node=CareSession.from_row(r, info))
-               for r, c in zip(page.rows, page.cursors, strict=True)],
-        page_info=PageInfo(has_next_page=page.has_next_page,
-                           end_cursor=page.cursors[-1] if page.cursors else None),
-        where=where)
+        edges=[
+            CareSessionEdge(cursor=c, node=CareSession.from_row(r, info))
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=PageInfo(
+            has_next_page=page.has_next_page, end_cursor=page.cursors[-1] if page.cursors else None
+        ),
+        where=where,
+    )
 
 
 async def counselling_plans(
@@ -243,9 +284,16 @@ async def counselling_plans(
 ) -> list[CounsellingPlan]:
     person = _person(person_id) or 0
     rows = await info.context.call(reading.person_plans, person_id=person)
-    return [CounsellingPlan(id=strawberry.ID(str(r.id)), person_id=person_id,
-                            review_dates=[date.fromisoformat(d) for d in r.review_dates],
-                            created_at=local(info, r.created_at), row=r) for r in rows]
+    return [
+        CounsellingPlan(
+            id=strawberry.ID(str(r.id)),
+            person_id=person_id,
+            review_dates=[date.fromisoformat(d) for d in r.review_dates],
+            created_at=local(info, r.created_at),
+            row=r,
+        )
+        for r in rows
+    ]
 
 
 async def crisis_records(
@@ -254,8 +302,15 @@ async def crisis_records(
 ) -> list[CrisisRecord]:
     person = _person(person_id) or 0
     rows = await info.context.call(reading.person_crises, person_id=person)
-    return [CrisisRecord(id=strawberry.ID(str(r.id)), person_id=person_id,
-                         recorded_at=local(info, r.recorded_at), row=r) for r in rows]
+    return [
+        CrisisRecord(
+            id=strawberry.ID(str(r.id)),
+            person_id=person_id,
+            recorded_at=local(info, r.recorded_at),
+            row=r,
+        )
+        for r in rows
+    ]
 
 
 @strawberry.input(description="A screening to record.")
@@ -265,7 +320,8 @@ class ScreeningInput:
     risk_level: RiskLevel = strawberry.field(description="The risk level it found.")
     notes: str = strawberry.field(default="", description="The counsellor's notes.")
     screened_at: datetime | None = strawberry.field(
-        default=None, description="When, for a screening recorded afterwards; default now.")
+        default=None, description="When, for a screening recorded afterwards; default now."
+    )
 
 
 @strawberry.input(description="A care session to record.")
@@ -275,85 +331,144 @@ class CareSessionInput:
     minutes: int = strawberry.field(default=0, description="How long (minutes).")
     refused: bool = strawberry.field(default=False, description="拒访: a refused home visit.")
     participants: list[str] = strawberry.field(
-        default_factory=list, description="Who took part, e.g. 本人, 养子.")
+        default_factory=list, description="Who took part, e.g. 本人, 养子."
+    )
     notes: str = strawberry.field(default="", description="Notes.")
     next_step: str = strawberry.field(default="", description="The next step agreed.")
     held_at: datetime | None = strawberry.field(
-        default=None, description="When, for a session recorded afterwards; default now.")
+        default=None, description="When, for a session recorded afterwards; default now."
+    )
 
 
-PetitionArg = Annotated[strawberry.ID, strawberry.argument(
-    description="An appeal of the person, in the care centre's slice (referred to it).")]
+PetitionArg = Annotated[
+    strawberry.ID,
+    strawberry.argument(
+        description="An appeal of the person, in the care centre's slice (referred to it)."
+    ),
+]
 
 
 @strawberry.type(description="The care centre's steps, and the handlers' risk flags.")
 class CareMutation:
-    @strawberry.mutation(description="Record a screening; HIGH or CRISIS alerts every open "
-                         "appeal of the person (the level only).")
+    @strawberry.mutation(
+        description="Record a screening; HIGH or CRISIS alerts every open "
+        "appeal of the person (the level only)."
+    )
     async def record_screening(
-        self, info: Info, petition_id: PetitionArg,
+        self,
+        info: Info,
+        petition_id: PetitionArg,
         input: Annotated[ScreeningInput, strawberry.argument(description="The screening.")],
     ) -> Screening:
         row = await info.context.call(
-            records.record_screening, now=info.context.now,
-            petition_id=_petition_id(petition_id), data=records.ScreeningInput(
-                instrument=input.instrument, score=input.score, risk_level=input.risk_level,
-                notes=input.notes, screened_at=input.screened_at))
+            records.record_screening,
+            now=info.context.now,
+            petition_id=_petition_id(petition_id),
+            data=records.ScreeningInput(
+                instrument=input.instrument,
+                score=input.score,
+                risk_level=input.risk_level,
+                notes=input.notes,
+                screened_at=input.screened_at,
+            ),
+        )
         return Screening.from_row(row, info)
 
     @strawberry.mutation(description="Record a session, home visit (refused too) or call.")
     async def record_care_session(
-        self, info: Info, petition_id: PetitionArg,
+        self,
+        info: Info,
+        petition_id: PetitionArg,
         input: Annotated[CareSessionInput, strawberry.argument(description="The session.")],
     ) -> CareSession:
         row = await info.context.call(
-            records.record_care_session, now=info.context.now,
-            petition_id=_petition_id(petition_id), data=records.SessionInput(
-                kind=input.kind, counsellor=input.counsellor, minutes=input.minutes,
-                refused=input.refused, participants=input.participants, notes=input.notes,
-                next_step=input.next_step, held_at=input.held_at))
+            records.record_care_session,
+            now=info.context.now,
+            petition_id=_petition_id(petition_id),
+            data=records.SessionInput(
+                kind=input.kind,
+                counsellor=input.counsellor,
+                minutes=input.minutes,
+                refused=input.refused,
+                participants=input.participants,
+                notes=input.notes,
+                next_step=input.next_step,
+                held_at=input.held_at,
+            ),
+        )
         return CareSession.from_row(row, info)
 
     @strawberry.mutation(description="Make a counselling plan with goals and review dates.")
     async def record_counselling_plan(
-        self, info: Info, petition_id: PetitionArg,
+        self,
+        info: Info,
+        petition_id: PetitionArg,
         goals: Annotated[str, strawberry.argument(description="The plan's goals.")],
-        review_dates: Annotated[list[date], strawberry.argument(
-            description="When it is reviewed (1–24 dates).")],
+        review_dates: Annotated[
+            list[date], strawberry.argument(description="When it is reviewed (1–24 dates).")
+        ],
     ) -> CounsellingPlan:
         row = await info.context.call(
-            records.record_counselling_plan, now=info.context.now,
-            petition_id=_petition_id(petition_id), goals=goals, review_dates=review_dates)
-        return CounsellingPlan(id=strawberry.ID(str(row.id)),
-                               person_id=strawberry.ID(str(row.petitioner_id)),
-                               review_dates=[date.fromisoformat(d) for d in row.review_dates],
-                               created_at=local(info, row.created_at), row=row)
+            records.record_counselling_plan,
+            now=info.context.now,
+            petition_id=_petition_id(petition_id),
+            goals=goals,
+            review_dates=review_dates,
+        )
+        return CounsellingPlan(
+            id=strawberry.ID(str(row.id)),
+            person_id=strawberry.ID(str(row.petitioner_id)),
+            review_dates=[date.fromisoformat(d) for d in row.review_dates],
+            created_at=local(info, row.created_at),
+            row=row,
+        )
 
-    @strawberry.mutation(description="危机干预: an urgent record; CRISIS on every open appeal "
-                         "of the person at once (the hall and their handlers).")
+    @strawberry.mutation(
+        description="危机干预: an urgent record; CRISIS on every open appeal "
+        "of the person at once (the hall and their handlers)."
+    )
     async def record_crisis(
-        self, info: Info, petition_id: PetitionArg,
+        self,
+        info: Info,
+        petition_id: PetitionArg,
         notes: Annotated[str, strawberry.argument(description="What happened, what was done.")],
     ) -> CrisisRecord:
-        row = await info.context.call(records.record_crisis, now=info.context.now,
-                                      petition_id=_petition_id(petition_id), notes=notes)
-        return CrisisRecord(id=strawberry.ID(str(row.id)),
-                            person_id=strawberry.ID(str(row.petitioner_id)),
-                            recorded_at=local(info, row.recorded_at), row=row)
+        row = await info.context.call(
+            records.record_crisis,
+            now=info.context.now,
+            petition_id=_petition_id(petition_id),
+            notes=notes,
+        )
+        return CrisisRecord(
+            id=strawberry.ID(str(row.id)),
+            person_id=strawberry.ID(str(row.petitioner_id)),
+            recorded_at=local(info, row.recorded_at),
+            row=row,
+        )
 
-    @strawberry.mutation(description="Record a risk seen on the appeal (self-harm threat, "
-                         "blocking offices, extreme words); it prompts a screening.")
+    @strawberry.mutation(
+        description="Record a risk seen on the appeal (self-harm threat, "
+        "blocking offices, extreme words); it prompts a screening."
+    )
     async def flag_risk(
-        self, info: Info,
+        self,
+        info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The appeal's id.")],
         kind: Annotated[RiskFlagKind, strawberry.argument(description="What was seen.")],
         note: Annotated[str, strawberry.argument(description="What exactly.")] = "",
-        expected_version: Annotated[int | None, strawberry.argument(
-            description="The appeal's `version` you last read (CONFLICT if it moved on).")]
-        = None,
+        expected_version: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The appeal's `version` you last read (CONFLICT if it moved on)."
+            ),
+        ] = None,
     ) -> Petition:
         row = await info.context.call(
-            flag_risk_step, services=info.context.services, now=info.context.now,
+            flag_risk_step,
+            services=info.context.services,
+            now=info.context.now,
             ref=PetitionRef(id=_petition_id(id), expected_version=expected_version),
-            kind=kind, note=note)
+            kind=kind,
+            note=note,
+        )
         return Petition.from_row(row, info)

@@ -43,6 +43,7 @@ class Loaders:
     def _preloaded(self, name: str, load: Any) -> Any:
         """`load`, answering first from what the context was given already
         (`Context.preloaded`: the event stream's appeal and organisation)."""
+
         async def answer(keys: list[Any]) -> list[Any]:
             given = self.context.preloaded
             missing = [k for k in keys if (name, k) not in given]

@@ -91,9 +91,7 @@ class _Estimate:
         self.list_size = list_size
         self.memo: dict[tuple[str, int | None], int] = {}
 
-    def selection_set(
-        self, node: SelectionSetNode | None, parent: Any, page: int | None
-    ) -> int:
+    def selection_set(self, node: SelectionSetNode | None, parent: Any, page: int | None) -> int:
         """The cost of one value of type `parent` answering `node`."""
         if node is None:
             return 0
@@ -241,4 +239,3 @@ class QueryCost(SchemaExtension):
             if self.values > self.max_values:
                 raise self.stop.with_traceback(None)
         return _next(root, info, *args, **kwargs)
-

@@ -15,9 +15,7 @@ def _expose(enum_class: type[enum.Enum], description: str) -> None:
     strawberry.enum(enum_class, description=f"{description} ({labels})")
 
 
-_expose(
-    models.Category, "An appeal's category; each has its time limits (in 工作日 or 日)."
-)
+_expose(models.Category, "An appeal's category; each has its time limits (in 工作日 or 日).")
 Category = models.Category
 _expose(models.Matter, "事项类型: what an appeal is about.")
 Matter = models.Matter
@@ -52,14 +50,11 @@ _expose(
     "working day (民法典 art. 201, 203)",
 )
 TimeUnit = models.TimeUnit
-_expose(
-    models.DeadlineStart, "The event a time limit counts from; that day itself is not counted"
-)
+_expose(models.DeadlineStart, "The event a time limit counts from; that day itself is not counted")
 DeadlineStart = models.DeadlineStart
 _expose(
     models.RiskLevel,
-    "A person's psychological risk; HIGH and CRISIS alert the organisations handling their "
-    "appeals",
+    "A person's psychological risk; HIGH and CRISIS alert the organisations handling their appeals",
 )
 RiskLevel = models.RiskLevel
 _expose(models.RiskFlagKind, "A risk a handler saw on an appeal")

@@ -27,7 +27,7 @@ class Subscription:
         tags=["partner"],
         description="Every event of the appeals in the caller's slice, in order: first those "
         "after `after` (a replay), then each new one as it is committed. Needs the "
-        "`events:subscribe` scope."
+        "`events:subscribe` scope.",
     )
     async def petition_events(
         self,
@@ -97,15 +97,24 @@ class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
         shared = getattr(self.root_value, "shared_results", None)
         context = self.context_value
         location = self.operation.loc
-        if (shared is None or location is None or not isinstance(context, Context)
-                or context.maybe_caller is None):
+        if (
+            shared is None
+            or location is None
+            or not isinstance(context, Context)
+            or context.maybe_caller is None
+        ):
             return super().execute_operation(serially)
         caller = context.maybe_caller
         # graphql-core 3.3 keeps the coerced values beside their sources
         raw: Any = self.variable_values
         variables: dict[str, Any] = getattr(raw, "coerced", raw)
-        key = (location.source.body, repr(sorted(variables.items())),
-               caller.organisation_id, caller.roles, caller.scopes)
+        key = (
+            location.source.body,
+            repr(sorted(variables.items())),
+            caller.organisation_id,
+            caller.roles,
+            caller.scopes,
+        )
         entry = shared.get(key)
         if entry is None:
             shared[key] = entry = asyncio.get_running_loop().create_future()
@@ -122,7 +131,9 @@ class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
         return result
 
     async def _lead(
-        self, entry: asyncio.Future[ExecutionResult | None], context: Context,
+        self,
+        entry: asyncio.Future[ExecutionResult | None],
+        context: Context,
         serially: bool | None,
     ) -> ExecutionResult:
         try:

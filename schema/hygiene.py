@@ -32,13 +32,15 @@ class _FindUnstorable(Visitor):
         self.found: tuple[str, str] | None = None  # (the text, its argument or field)
         self.bound: dict[str, str] = {}  # variable → the argument or field it is given for
 
-    def enter_string_value(self, node: StringValueNode, _key: Any, parent: Any, _path: Any,
-                           ancestors: Any) -> None:
+    def enter_string_value(
+        self, node: StringValueNode, _key: Any, parent: Any, _path: Any, ancestors: Any
+    ) -> None:
         if unstorable(node.value) is not None and self.found is None:
             self.found = (node.value, _holder([*ancestors, parent]) or "query")
 
-    def enter_variable(self, node: VariableNode, _key: Any, parent: Any, _path: Any,
-                       ancestors: Any) -> None:
+    def enter_variable(
+        self, node: VariableNode, _key: Any, parent: Any, _path: Any, ancestors: Any
+    ) -> None:
         holder = _holder([*ancestors, parent])
         if holder is not None:
             self.bound.setdefault(node.name.value, holder)

@@ -51,7 +51,8 @@ def expanded_size(document: DocumentNode) -> int:
         return total
 
     return sum(
-        size(d.selection_set) for d in document.definitions
+        size(d.selection_set)
+        for d in document.definitions
         if isinstance(d, OperationDefinitionNode)
     )
 
@@ -114,7 +115,8 @@ def document_limits(
     # A document of `max_tokens` tokens, its fragments spread a few times over.
     max_expanded = 10 * max_tokens
     coded: list[type[Any]] = [
-        _limit_expansion(max_expanded), *(_coded(rule, max_expanded) for rule in rules)
+        _limit_expansion(max_expanded),
+        *(_coded(rule, max_expanded) for rule in rules),
     ]
     return [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),

@@ -58,8 +58,7 @@ class Query:
     )
     petitions: petition_fields.PetitionConnection = strawberry.federation.field(
         resolver=petition_fields.petitions,
-        description="The caller's appeals, newest received first unless `orderBy` says "
-        "otherwise.",
+        description="The caller's appeals, newest received first unless `orderBy` says otherwise.",
         tags=PARTNER,
         requires_scopes=READ,
     )
@@ -140,7 +139,8 @@ class Query:
         requires_scopes=READ,
     )
     projects: list[Project] = strawberry.federation.field(
-        resolver=dispute_fields.projects, description="The construction projects (工程项目).",
+        resolver=dispute_fields.projects,
+        description="The construction projects (工程项目).",
         tags=PARTNER,
     )
     project: Project | None = strawberry.federation.field(
@@ -198,14 +198,23 @@ class Mutation(WorkflowMutation, DisputeMutation, CareMutation, BacklogMutation)
 
 
 # Each entity's keys, in the order they are tried.
-ENTITY_KEYS = {"Petition": ("id",), "Organisation": ("id", "code"), "Enterprise": ("uscc",),
-               "MediationCase": ("id",), "ArbitrationCase": ("id",), "LitigationCase": ("id",),
-               "Project": ("code",), "Screening": ("id",), "CareSession": ("id",),
-               "BacklogCase": ("id",)}
+ENTITY_KEYS = {
+    "Petition": ("id",),
+    "Organisation": ("id", "code"),
+    "Enterprise": ("uscc",),
+    "MediationCase": ("id",),
+    "ArbitrationCase": ("id",),
+    "LitigationCase": ("id",),
+    "Project": ("code",),
+    "Screening": ("id",),
+    "CareSession": ("id",),
+    "BacklogCase": ("id",),
+}
 # The chain's cases and backlog cases, like appeals, need the read scope (a project is
 # directory data; screenings and sessions answer through the care policy).
-READ_SCOPED = frozenset({"Petition", "MediationCase", "ArbitrationCase", "LitigationCase",
-                         "BacklogCase"})
+READ_SCOPED = frozenset(
+    {"Petition", "MediationCase", "ArbitrationCase", "LitigationCase", "BacklogCase"}
+)
 
 
 class HubSchema(strawberry.federation.Schema):
@@ -296,8 +305,18 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Enterprise, Organisation, Petition, MediationCase, ArbitrationCase, LitigationCase,
-               Project, Screening, CareSession, BacklogCase],
+        types=[
+            Enterprise,
+            Organisation,
+            Petition,
+            MediationCase,
+            ArbitrationCase,
+            LitigationCase,
+            Project,
+            Screening,
+            CareSession,
+            BacklogCase,
+        ],
         federation_version="2.7",
         execution_context_class=SharedEventResults,
         extensions=[

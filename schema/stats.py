@@ -109,11 +109,13 @@ class BacklogStats:
     opened: int = strawberry.field(description="Cases opened in the period.")
     reviews: int = strawberry.field(description="Reviews held in the period.")
     reviewed_on_time: int = strawberry.field(
-        description="Of those reviews, held on or before the day they were due.")
+        description="Of those reviews, held on or before the day they were due."
+    )
     settled: int = strawberry.field(description="Cases closed (销号) in the period.")
     open_now: int = strawberry.field(description="Cases open now.")
     overdue_now: int = strawberry.field(
-        description="Open cases whose review or supervision is overdue now.")
+        description="Open cases whose review or supervision is overdue now."
+    )
 
 
 @strawberry.type(description="The figures leaders watch, for the caller's slice only.")
@@ -134,12 +136,20 @@ class Stats:
     async def backlog_cases(self, info: Info) -> BacklogStats:
         tz = info.context.services.tz
         figures = await info.context.call(
-            backlog_figures.backlog_figures, start=self.from_, end=self.to,
-            today=info.context.now.astimezone(tz).date(), tz=tz)
+            backlog_figures.backlog_figures,
+            start=self.from_,
+            end=self.to,
+            today=info.context.now.astimezone(tz).date(),
+            tz=tz,
+        )
         return BacklogStats(
-            opened=figures.opened, reviews=figures.reviews,
-            reviewed_on_time=figures.reviewed_on_time, settled=figures.settled,
-            open_now=figures.open_now, overdue_now=figures.overdue_now)
+            opened=figures.opened,
+            reviews=figures.reviews,
+            reviewed_on_time=figures.reviewed_on_time,
+            settled=figures.settled,
+            open_now=figures.open_now,
+            overdue_now=figures.overdue_now,
+        )
 
 
 async def resolve_stats(

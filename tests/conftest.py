@@ -41,8 +41,7 @@ pytest_plugins = ["tests.staff"]
 # run. The hub logs ids, codes and counts, never a person.
 RUN_LOG = Path(tempfile.gettempdir()) / f"petition-hub-test-{os.getpid()}.log"
 RUN_LOG_HANDLER = pytest.StashKey[logging.Handler]()
-PERSONAL = re.compile(
-    r"(?<![0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
+PERSONAL = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,6 +64,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if leaks:
         print(f"\nthe logs of this run hold personal data: {leaks[:10]}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 BACKEND = os.environ.get("PETITION_HUB_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get(
@@ -100,8 +100,9 @@ async def fresh_database(var: Path, **overrides: Any) -> AsyncIterator[Settings]
     else:
         name, url = "", f"sqlite+aiosqlite:///{var}/extra-{uuid.uuid4().hex[:8]}.db"
     try:
-        yield load_settings(database_url=url, secret_key="test-secret", var_dir=var,
-                            watch_interval=0, **overrides)
+        yield load_settings(
+            database_url=url, secret_key="test-secret", var_dir=var, watch_interval=0, **overrides
+        )
     finally:
         if name:
             await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -191,8 +192,14 @@ def serve(settings: Settings) -> Iterator[LiveServer]:
     event.listen(app.state.engine.sync_engine, "before_cursor_execute", counter)
     port = _free_port()
     config = HubConfig(
-        app, header_timeout=settings.header_timeout, host="127.0.0.1", port=port,
-        log_level="warning", lifespan="on", ws="websockets-sansio", proxy_headers=False,
+        app,
+        header_timeout=settings.header_timeout,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws="websockets-sansio",
+        proxy_headers=False,
     )
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)

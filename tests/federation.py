@@ -49,7 +49,11 @@ def compose(env: dict[str, str], out: Path) -> dict[str, Any]:
     node = require_tooling()
     done = subprocess.run(
         [node, "compose.mjs", "supergraph.yaml", "--out", str(out), "--apollo", "--json"],
-        cwd=FEDERATION, env=os.environ | env, capture_output=True, text=True, timeout=120,
+        cwd=FEDERATION,
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.stdout, done.stderr
     report: dict[str, Any] = json.loads(done.stdout)
@@ -72,8 +76,10 @@ def node_process(
                 if process.poll() is not None:
                     raise RuntimeError(f"{args[:2]} exited: {log.read_text()[-2000:]}")
                 try:
-                    response = httpx.post(ready_url, json=ready or {}, timeout=2) if ready else (
-                        httpx.get(ready_url, timeout=2)
+                    response = (
+                        httpx.post(ready_url, json=ready or {}, timeout=2)
+                        if ready
+                        else (httpx.get(ready_url, timeout=2))
                     )
                     if response.status_code < 500:
                         break

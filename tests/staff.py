@@ -36,8 +36,14 @@ async def staff_users(sessionmaker, world) -> dict[str, str]:
         for username, org, roles, display in STAFF.values():
             if username not in existing:
                 await tokens.create_user(
-                    session=session, caller=None, organisation_code=org, username=username,
-                                       password=PASSWORD, roles=roles, display_name=display)
+                    session=session,
+                    caller=None,
+                    organisation_code=org,
+                    username=username,
+                    password=PASSWORD,
+                    roles=roles,
+                    display_name=display,
+                )
     return {name: spec[0] for name, spec in STAFF.items()}
 
 
@@ -58,11 +64,13 @@ class StaffBrowser:
         headers = {"HX-Request": "true"} if htmx else {}
         return await self.http.get(url, headers=headers, **kwargs)
 
-    async def post(self, url: str, data: dict | None = None, *, htmx: bool = False,
-                   **kwargs) -> httpx.Response:
+    async def post(
+        self, url: str, data: dict | None = None, *, htmx: bool = False, **kwargs
+    ) -> httpx.Response:
         headers = {"HX-Request": "true"} if htmx else {}
-        return await self.http.post(url, data={"csrf_token": self.csrf, **(data or {})},
-                                    headers=headers, **kwargs)
+        return await self.http.post(
+            url, data={"csrf_token": self.csrf, **(data or {})}, headers=headers, **kwargs
+        )
 
 
 SignIn = Callable[[str], Awaitable[StaffBrowser]]
@@ -77,9 +85,15 @@ async def sign_in_as(server, staff_users) -> AsyncIterator[SignIn]:
         http = httpx.AsyncClient(base_url=server.url, timeout=30)
         opened.append(http)
         token = csrf_of((await http.get("/login")).text)
-        signed = await http.post("/login", data={"username": staff_users[name],
-                                                 "password": PASSWORD, "csrf_token": token,
-                                                 "next": "/petitions"})
+        signed = await http.post(
+            "/login",
+            data={
+                "username": staff_users[name],
+                "password": PASSWORD,
+                "csrf_token": token,
+                "next": "/petitions",
+            },
+        )
         assert signed.status_code == 303, signed.text
         page = await http.get("/petitions")
         return StaffBrowser(http, csrf_of(page.text))

@@ -34,8 +34,11 @@ class Stream:
     async def subscribe(self, query: str = PETITION_EVENTS, **variables: Any) -> None:
         self.id = str(next(_ids))
         await self.ws.send_json(
-            {"id": self.id, "type": "subscribe",
-             "payload": {"query": query, "variables": variables}}
+            {
+                "id": self.id,
+                "type": "subscribe",
+                "payload": {"query": query, "variables": variables},
+            }
         )
 
     async def message(self, seconds: float = 10) -> dict[str, Any]:
@@ -55,9 +58,7 @@ class Stream:
         assert "errors" not in message["payload"], message
         return message["payload"]["data"]["petitionEvents"]
 
-    async def events_until(
-        self, last: Any, seconds: float = 10
-    ) -> list[dict[str, Any]]:
+    async def events_until(self, last: Any, seconds: float = 10) -> list[dict[str, Any]]:
         """Events up to and including the first for which `last(event)` is true."""
         seen = []
         while True:
@@ -79,10 +80,15 @@ async def connect(
     url: str, payload: dict[str, Any] | None = None, subprotocols: list[str] | None = None
 ) -> AsyncIterator[AsyncWebSocketSession]:
     """A WebSocket on `url`/graphql that has sent `connection_init` (not yet acknowledged)."""
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http, aconnect_ws(
-        url.replace("http", "ws", 1) + "/graphql", http, subprotocols=subprotocols or [PROTOCOL],
-        keepalive_ping_interval_seconds=None,
-    ) as ws:
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=30) as http,
+        aconnect_ws(
+            url.replace("http", "ws", 1) + "/graphql",
+            http,
+            subprotocols=subprotocols or [PROTOCOL],
+            keepalive_ping_interval_seconds=None,
+        ) as ws,
+    ):
         await ws.send_json({"type": "connection_init", "payload": payload or {}})
         yield ws
 

@@ -33,8 +33,16 @@ SLICE = {
     # ID number and phone: the hall and the organisations currently handling it
     "personal_data": {"hall", "handling_now"},
 }
-ORGANISATIONS = [factories.HALL, factories.WINDOW, factories.STREET, factories.LMC,
-                 factories.PSY, factories.COURT, factories.OTHER_STREET, factories.OTHER_WINDOW]
+ORGANISATIONS = [
+    factories.HALL,
+    factories.WINDOW,
+    factories.STREET,
+    factories.LMC,
+    factories.PSY,
+    factories.COURT,
+    factories.OTHER_STREET,
+    factories.OTHER_WINDOW,
+]
 STREET_OF = {
     factories.COMMUNITY: factories.STREET,
     factories.OTHER_COMMUNITY: factories.OTHER_STREET,
@@ -43,9 +51,11 @@ STREET_OF = {
 FIELDS = "number petitioner { idNumber phone masked }"
 BY_ID = f"query($id: ID!) {{ petition(id: $id) {{ {FIELDS} }} }}"
 BY_NUMBER = f"query($n: String!) {{ petition(number: $n) {{ {FIELDS} }} }}"
-LIST = f"query($t: String) {{ petitions(filter: {{text: $t}}, first: 50) {{ totalCount edges {{ node {{ {FIELDS} }} }} }} }}"  # noqa: E501
-FILTER = "query($t: String, $o: String) { petitions(filter: {text: $t, organisation: $o}) { totalCount } }"  # noqa: E501
-ENTITIES = f"query($r: [_Any!]!) {{ _entities(representations: $r) {{ ... on Petition {{ {FIELDS} }} }} }}"  # noqa: E501
+LIST = f"query($t: String) {{ petitions(filter: {{text: $t}}, first: 50) {{ totalCount edges {{ node {{ {FIELDS} }} }} }} }}"
+FILTER = "query($t: String, $o: String) { petitions(filter: {text: $t, organisation: $o}) { totalCount } }"
+ENTITIES = (
+    f"query($r: [_Any!]!) {{ _entities(representations: $r) {{ ... on Petition {{ {FIELDS} }} }} }}"
+)
 NESTED = "query($id: ID!) { petition(id: $id) { repeatCount repeatOf { number } } }"
 
 
@@ -73,9 +83,13 @@ async def _life(client_for) -> Appeal:
     await step(hall, "assignPetition", id=ident, organisationCode=factories.PSY, role="ASSISTING")
     await step(lmc, "acceptAssignment", id=ident)
     await step(psy, "returnAssignment", id=ident, reason="不属于本中心职责")
-    state = (await hall.data(
-        "query($id: ID!) { petition(id: $id) { receivedBy { code } community { code } "
-        "assignments { status organisation { code } } } }", {"id": ident}))["petition"]
+    state = (
+        await hall.data(
+            "query($id: ID!) { petition(id: $id) { receivedBy { code } community { code } "
+            "assignments { status organisation { code } } } }",
+            {"id": ident},
+        )
+    )["petition"]
     relations: dict[str, set[str]] = {code: set() for code in ORGANISATIONS}
     relations[factories.HALL].add("hall")
     relations[state["receivedBy"]["code"]].add("receiver")
@@ -116,9 +130,10 @@ async def test_every_path_answers_by_the_slice_table(org, appeal, client_for):
     by_id = (await client.data(BY_ID, {"id": appeal.id}))["petition"]
     by_number = (await client.data(BY_NUMBER, {"n": appeal.number}))["petition"]
     listed = (await client.data(LIST, {"t": appeal.marker}))["petitions"]
-    entities = (await client.data(ENTITIES, {"r": [{"__typename": "Petition",
-                                                    "id": appeal.id}]}))["_entities"]
-    filtered = (await client.data(FILTER, {"t": appeal.marker, "o": factories.LMC}))
+    entities = (await client.data(ENTITIES, {"r": [{"__typename": "Petition", "id": appeal.id}]}))[
+        "_entities"
+    ]
+    filtered = await client.data(FILTER, {"t": appeal.marker, "o": factories.LMC})
 
     for node in (by_id, by_number, entities[0]):
         check_petition(node, appeal, org)
@@ -141,8 +156,11 @@ async def test_a_nested_path_does_not_open_an_appeal_outside_the_slice(appeal, c
     original = (await hall.data(BY_ID, {"id": appeal.id}))["petition"]
     other_window = await client_for(factories.OTHER_WINDOW)
     repeat = await factories.submit(
-        other_window, title=f"{appeal.marker} 再次反映", communityCode=factories.OTHER_COMMUNITY,
-        petitioner={"idNumber": original["petitioner"]["idNumber"]})
+        other_window,
+        title=f"{appeal.marker} 再次反映",
+        communityCode=factories.OTHER_COMMUNITY,
+        petitioner={"idNumber": original["petitioner"]["idNumber"]},
+    )
     # the Maluan window is not told of an appeal outside its slice; the hall is
     assert repeat["repeatCount"] == 0
     counted = (await hall.data(NESTED, {"id": repeat["id"]}))["petition"]
@@ -171,7 +189,8 @@ async def test_the_subscription_carries_exactly_the_slice(server, client_for):
 
         # Then the hall sees all of it; each other organisation sees it iff the table says
         hall_events = await streams[factories.HALL].events_until(
-            lambda e: e["kind"] == "ASSIGNMENT_RETURNED" and e["petition"]["id"] == appeal.id)
+            lambda e: e["kind"] == "ASSIGNMENT_RETURNED" and e["petition"]["id"] == appeal.id
+        )
         assert hall_events[0]["kind"] == "SUBMITTED"
         for org in ORGANISATIONS[1:]:
             stream = streams[org]
@@ -236,19 +255,27 @@ async def matrix_staff(sessionmaker, world) -> dict[str, str]:
         existing = set(await session.scalars(select(models.StaffUser.username)))
         for org, username in names.items():
             if username not in existing:
-                await tokens.create_user(session=session, caller=None, organisation_code=org,
-                                       username=username, password=staff.PASSWORD,
-                                       roles=[models.Role.HANDLER])
+                await tokens.create_user(
+                    session=session,
+                    caller=None,
+                    organisation_code=org,
+                    username=username,
+                    password=staff.PASSWORD,
+                    roles=[models.Role.HANDLER],
+                )
     return names
 
 
 @pytest.mark.parametrize("org", ORGANISATIONS)
 async def test_the_pages_and_the_export_answer_by_the_slice_table(
-        org, appeal, server, matrix_staff):
+    org, appeal, server, matrix_staff
+):
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as browser:
         token = staff.csrf_of((await browser.get("/login")).text)
-        signed = await browser.post("/login", data={
-            "username": matrix_staff[org], "password": staff.PASSWORD, "csrf_token": token})
+        signed = await browser.post(
+            "/login",
+            data={"username": matrix_staff[org], "password": staff.PASSWORD, "csrf_token": token},
+        )
         assert signed.status_code == 303
 
         page = await browser.get(f"/petitions/{appeal.number}")

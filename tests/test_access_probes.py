@@ -18,8 +18,12 @@ ONE = "query($id: ID!) { petition(id: $id) { number } }"
 async def test_guessing_ids_finds_only_what_the_slice_holds(client_for):
     appeal = await _life(client_for)
     court = await client_for(factories.COURT)
-    mine = {e["node"]["number"] for e in (await court.data(
-        "{ petitions(first: 100) { edges { node { number } } } }"))["petitions"]["edges"]}
+    mine = {
+        e["node"]["number"]
+        for e in (await court.data("{ petitions(first: 100) { edges { node { number } } } }"))[
+            "petitions"
+        ]["edges"]
+    }
 
     for guess in range(max(1, int(appeal.id) - 10), int(appeal.id) + 10):
         found = (await court.data(ONE, {"id": str(guess)}))["petition"]
@@ -31,12 +35,17 @@ async def test_aliases_and_batches_leak_nothing(client_for, server):
     court = await client_for(factories.COURT)
     aliased = await court.data(
         f'{{ a: petition(id: "{appeal.id}") {{ number }} '
-        f'b: petition(number: "{appeal.number}") {{ number }} }}')
+        f'b: petition(number: "{appeal.number}") {{ number }} }}'
+    )
     assert aliased == {"a": None, "b": None}
 
-    batch = await court.http.post("/graphql", json=[
-        {"query": ONE, "variables": {"id": appeal.id}},
-        {"query": ONE, "variables": {"id": appeal.id}}])
+    batch = await court.http.post(
+        "/graphql",
+        json=[
+            {"query": ONE, "variables": {"id": appeal.id}},
+            {"query": ONE, "variables": {"id": appeal.id}},
+        ],
+    )
     assert appeal.number not in batch.text
 
 
@@ -48,33 +57,47 @@ async def test_outside_the_slice_a_step_fails_exactly_as_for_a_missing_appeal(cl
     missing = await refused(court, "addNote", id="987654321", text="probe")
 
     assert outside["extensions"]["code"] == "NOT_FOUND"
-    assert (outside["message"], outside["extensions"]) == (missing["message"],
-                                                           missing["extensions"])
+    assert (outside["message"], outside["extensions"]) == (
+        missing["message"],
+        missing["extensions"],
+    )
 
 
 async def test_an_expired_token_is_refused(server, session, world):
     issued = await tokens.create_token(
-        session=session, caller=None, organisation_code=factories.HALL,
-                                     name="expired",
-                                     expires_at=models.utcnow() - timedelta(minutes=1))
+        session=session,
+        caller=None,
+        organisation_code=factories.HALL,
+        name="expired",
+        expires_at=models.utcnow() - timedelta(minutes=1),
+    )
     async with httpx.AsyncClient(base_url=server.url) as client:
-        response = await client.post("/graphql", json={"query": "{ me { name } }"},
-                                     headers={"Authorization": f"Bearer {issued.token}"})
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ me { name } }"},
+            headers={"Authorization": f"Bearer {issued.token}"},
+        )
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_the_audit_log_records_unmasked_reads_for_the_halls_admins(client_for):
     appeal = await _life(client_for)
     lmc = await client_for(factories.LMC)
-    await lmc.data("query($id: ID!) { petition(id: $id) { petitioner { idNumber } } }",
-                   {"id": appeal.id})
+    await lmc.data(
+        "query($id: ID!) { petition(id: $id) { petitioner { idNumber } } }", {"id": appeal.id}
+    )
     masked_reader = await client_for(factories.STREET)
     await masked_reader.data(
-        "query($id: ID!) { petition(id: $id) { petitioner { idNumber } } }", {"id": appeal.id})
+        "query($id: ID!) { petition(id: $id) { petitioner { idNumber } } }", {"id": appeal.id}
+    )
 
     admin = await client_for(factories.HALL, ("petitions:read", "admin"))
-    log = (await admin.data("{ auditLog(first: 50) { entries { action path objectKind "
-                            "objectIds organisation { code } } } }"))["auditLog"]["entries"]
+    log = (
+        await admin.data(
+            "{ auditLog(first: 50) { entries { action path objectKind "
+            "objectIds organisation { code } } } }"
+        )
+    )["auditLog"]["entries"]
     log = [e for e in log if appeal.id in e["objectIds"] and e["objectKind"] == "Petition"]
     readers = {e["organisation"]["code"] for e in log}
     assert factories.LMC in readers

@@ -14,9 +14,13 @@ from tests import factories
 
 async def _lmc_admin(session):
     user = await tokens.create_user(
-        session=session, caller=None, organisation_code=factories.LMC,
-        username=f"lmc-admin-{uuid.uuid4().hex[:8]}", password="a long password",
-        roles=[Role.ADMIN])
+        session=session,
+        caller=None,
+        organisation_code=factories.LMC,
+        username=f"lmc-admin-{uuid.uuid4().hex[:8]}",
+        password="a long password",
+        roles=[Role.ADMIN],
+    )
     organisation = await tokens.organisation_by_code(session, factories.LMC)
     return tokens.staff_caller(user, organisation)
 
@@ -25,23 +29,35 @@ async def test_an_organisations_admin_creates_users_and_tokens_only_for_its_own(
     admin = await _lmc_admin(session)
 
     with pytest.raises(BadUserInput) as refused:
-        await tokens.create_user(session=session, caller=admin, organisation_code=factories.COURT,
-                                 username=f"x-{uuid.uuid4().hex[:8]}", password="a long password",
-                                 roles=[Role.HANDLER])
+        await tokens.create_user(
+            session=session,
+            caller=admin,
+            organisation_code=factories.COURT,
+            username=f"x-{uuid.uuid4().hex[:8]}",
+            password="a long password",
+            roles=[Role.HANDLER],
+        )
     assert refused.value.extensions["field"] == "organisation"
     with pytest.raises(BadUserInput) as refused:
-        await tokens.create_token(session=session, caller=admin, organisation_code=factories.COURT,
-                                  name="stolen")
+        await tokens.create_token(
+            session=session, caller=admin, organisation_code=factories.COURT, name="stolen"
+        )
     assert refused.value.extensions["field"] == "organisation"
 
-    issued = await tokens.create_token(session=session, caller=admin,
-                                       organisation_code=factories.LMC, name="own")
+    issued = await tokens.create_token(
+        session=session, caller=admin, organisation_code=factories.LMC, name="own"
+    )
     assert issued.token
 
 
 async def test_a_user_needs_a_role(session, world):
     with pytest.raises(BadUserInput) as refused:
-        await tokens.create_user(session=session, caller=None, organisation_code=factories.LMC,
-                                 username=f"y-{uuid.uuid4().hex[:8]}", password="a long password",
-                                 roles=[])
+        await tokens.create_user(
+            session=session,
+            caller=None,
+            organisation_code=factories.LMC,
+            username=f"y-{uuid.uuid4().hex[:8]}",
+            password="a long password",
+            roles=[],
+        )
     assert refused.value.extensions["field"] == "roles"

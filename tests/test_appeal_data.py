@@ -86,18 +86,27 @@ async def test_another_organisations_submission_leaves_the_petitioner_as_given(
     # Given the Liulian window's appeal of a person, with her phone
     marker = f"冒名{uuid.uuid4().hex[:6]}"
     id_number = factories.resident_id()
-    theirs = await submit(window, title=f"{marker} 原", petitioner={"idNumber": id_number,
-                                                                    **ORIGINAL})
+    theirs = await submit(
+        window, title=f"{marker} 原", petitioner={"idNumber": id_number, **ORIGINAL}
+    )
     other_window = await client_for(factories.OTHER_WINDOW)
 
     # When the Maluan window submits with her ID number and other contact details,
     # and again with her ID number and no phone at all
     maluan = factories.OTHER_COMMUNITY
-    forged = await submit(other_window, title=f"{marker} 冒", communityCode=maluan,
-                          petitioner={"idNumber": id_number, **FORGED})
-    bare = await submit(other_window, title=f"{marker} 空", communityCode=maluan, matter="FAMILY",
-                        petitioner={"idNumber": id_number, "name": "某人", "phone": None,
-                                    "address": None})
+    forged = await submit(
+        other_window,
+        title=f"{marker} 冒",
+        communityCode=maluan,
+        petitioner={"idNumber": id_number, **FORGED},
+    )
+    bare = await submit(
+        other_window,
+        title=f"{marker} 空",
+        communityCode=maluan,
+        matter="FAMILY",
+        petitioner={"idNumber": id_number, "name": "某人", "phone": None, "address": None},
+    )
 
     # Then the Liulian window still sees what was given with its appeal: API, page, export
     shown = await _petitioner(window, theirs["id"])
@@ -121,8 +130,12 @@ async def test_only_the_hall_corrects_a_petitioners_record_and_it_is_audited(
     id_number = factories.resident_id()
     first = await submit(window, petitioner={"idNumber": id_number, **ORIGINAL})
     other_window = await client_for(factories.OTHER_WINDOW)
-    second = await submit(other_window, communityCode=factories.OTHER_COMMUNITY,
-                          matter="FAMILY", petitioner={"idNumber": id_number, **ORIGINAL})
+    second = await submit(
+        other_window,
+        communityCode=factories.OTHER_COMMUNITY,
+        matter="FAMILY",
+        petitioner={"idNumber": id_number, **ORIGINAL},
+    )
 
     # When the receiving window tries to correct it, it is refused
     refused = await window.error(UPDATE, {"id": first["id"], "phone": "13700000000"})
@@ -130,7 +143,8 @@ async def test_only_the_hall_corrects_a_petitioners_record_and_it_is_audited(
 
     # When the hall corrects the phone on the first appeal
     corrected = (await hall.data(UPDATE, {"id": first["id"], "phone": "13700000000"}))[
-        "updatePetitioner"]
+        "updatePetitioner"
+    ]
 
     # Then that appeal shows it, with an event naming what changed (not the value) ...
     assert corrected["petitioner"]["phone"] == "13700000000"
@@ -142,8 +156,11 @@ async def test_only_the_hall_corrects_a_petitioners_record_and_it_is_audited(
     # ... and the audit log says who corrected which record, on which appeal
     auditor = await client_for(factories.HALL, scopes=("petitions:read", "admin"))
     entries = (await auditor.data(AUDIT))["auditLog"]["entries"]
-    assert {"action": "UPDATE_PETITIONER", "objectKind": "Petitioner",
-            "detail": {"petition": first["number"], "changed": ["phone"]}} in entries
+    assert {
+        "action": "UPDATE_PETITIONER",
+        "objectKind": "Petitioner",
+        "detail": {"petition": first["number"], "changed": ["phone"]},
+    } in entries
     # and a bad phone is BAD_USER_INPUT with the field
     bad = await hall.error(UPDATE, {"id": first["id"], "phone": "12"})
     assert bad["extensions"] == {"code": "BAD_USER_INPUT", "field": "phone"}
@@ -158,17 +175,23 @@ async def test_repeats_are_counted_within_the_callers_slice(window, hall, client
     person = {"idNumber": id_number}
     other_window = await client_for(factories.OTHER_WINDOW)
     # Given the Liulian window's open appeal of a person on wages
-    unseen = await submit(window, title=f"{marker} 一", petitioner=person,
-                          receivedAt="2026-06-01T10:00:00+08:00")
+    unseen = await submit(
+        window, title=f"{marker} 一", petitioner=person, receivedAt="2026-06-01T10:00:00+08:00"
+    )
     token = other_window.http.headers["Authorization"].removeprefix("Bearer ")
     async with subscription(server.url, token) as stream:
         await stream.subscribe()
         await asyncio.sleep(0.3)
 
         # When the Maluan window submits the same matter for her at district level
-        submitted = await submit(other_window, title=f"{marker} 二", petitioner=person,
-                                 communityCode=factories.OTHER_COMMUNITY, level="DISTRICT",
-                                 receivedAt="2026-07-16T10:00:00+08:00")
+        submitted = await submit(
+            other_window,
+            title=f"{marker} 二",
+            petitioner=person,
+            communityCode=factories.OTHER_COMMUNITY,
+            level="DISTRICT",
+            receivedAt="2026-07-16T10:00:00+08:00",
+        )
         await step(other_window, "addNote", id=submitted["id"], text="完")
 
         # Then its stream carries no REPEAT_LINKED event naming the unseen appeal
@@ -190,19 +213,26 @@ async def test_repeats_are_counted_within_the_callers_slice(window, hall, client
     assert full["repeatCount"] == 1 and full["levelSkipping"] is True
     assert full["repeatOf"] == {"number": unseen["number"]}
     linked = [e for e in full["events"] if e["kind"] == "REPEAT_LINKED"]
-    assert linked == [{"kind": "REPEAT_LINKED",
-                       "data": {"repeatOf": unseen["number"], "repeatCount": 1}}]
+    assert linked == [
+        {"kind": "REPEAT_LINKED", "data": {"repeatOf": unseen["number"], "repeatCount": 1}}
+    ]
     assert (await hall.data(MARKED, {"text": marker, "repeat": True}))["petitions"][
-        "totalCount"] == 1
+        "totalCount"
+    ] == 1
 
     # When the Maluan window itself had an earlier one, it is told of that one only
-    own = await submit(other_window, title=f"{marker} 三", petitioner=person,
-                       communityCode=factories.OTHER_COMMUNITY,
-                       receivedAt="2026-07-16T11:00:00+08:00")
+    own = await submit(
+        other_window,
+        title=f"{marker} 三",
+        petitioner=person,
+        communityCode=factories.OTHER_COMMUNITY,
+        receivedAt="2026-07-16T11:00:00+08:00",
+    )
     third = (await other_window.data(REPEATS, {"id": own["id"]}))["petition"]
     assert third["repeatCount"] == 1 and third["repeatOf"] == {"number": submitted["number"]}
     assert [e["data"] for e in third["events"] if e["kind"] == "REPEAT_LINKED"] == [
-        {"repeatOf": submitted["number"], "repeatCount": 1}]
+        {"repeatOf": submitted["number"], "repeatCount": 1}
+    ]
     assert (await hall.data(REPEATS, {"id": own["id"]}))["petition"]["repeatCount"] == 2
     # and its figures count as repeats only what it may know to be one
     figures = (await other_window.data(STATS, {"day": "2026-07-16"}))["stats"]["total"]
@@ -213,8 +243,12 @@ async def test_the_appeal_page_shows_repeats_within_the_slice(window, client_for
     # Given an appeal at the Maluan window repeating one at the Liulian window
     person = {"idNumber": factories.resident_id()}
     other_window = await client_for(factories.OTHER_WINDOW)
-    await submit(other_window, petitioner=person, communityCode=factories.OTHER_COMMUNITY,
-                 receivedAt="2026-06-01T10:00:00+08:00")
+    await submit(
+        other_window,
+        petitioner=person,
+        communityCode=factories.OTHER_COMMUNITY,
+        receivedAt="2026-06-01T10:00:00+08:00",
+    )
     ours = await submit(window, petitioner=person)
     # Then the Liulian window's clerk is not told it repeats anything; the hall is
     clerk = await sign_in_as("window_clerk")
@@ -238,8 +272,11 @@ async def test_a_request_id_reused_with_other_content_is_a_conflict(window, hall
     again = (await window.data(factories.SUBMIT, {"input": submission}))["submitPetition"]
     assert again["id"] == first["id"]
     # other content under the same id: CONFLICT, and nothing created
-    for change in ({"title": f"{marker} 改"}, {"category": "CONSULTATION"},
-                   {"petitioner": {**submission["petitioner"], "phone": "13700000000"}}):
+    for change in (
+        {"title": f"{marker} 改"},
+        {"category": "CONSULTATION"},
+        {"petitioner": {**submission["petitioner"], "phone": "13700000000"}},
+    ):
         error = await window.error(factories.SUBMIT, {"input": submission | change})
         assert error["extensions"] == {"code": "CONFLICT", "field": "clientRequestId"}, change
     listed = await hall.data(MARKED, {"text": marker})
@@ -260,8 +297,11 @@ PAYLOADS = [
 async def test_exports_neutralise_formula_payloads(window, sign_in_as):
     marker = f"公式{uuid.uuid4().hex[:6]}"
     for payload in PAYLOADS:
-        await submit(window, title=f"{payload} {marker}",
-                     petitioner={"name": payload[:60], "idNumber": factories.resident_id()})
+        await submit(
+            window,
+            title=f"{payload} {marker}",
+            petitioner={"name": payload[:60], "idNumber": factories.resident_id()},
+        )
     hall = await sign_in_as("hall_dispatcher")
 
     as_csv = (await hall.get(f"/petitions/export.csv?q={marker}")).content.decode("utf-8-sig")
@@ -313,18 +353,31 @@ async def test_the_migration_backfills_details_and_repeat_links(fresh_settings):
     await migrate.upgrade(engine, fresh_settings)
     async with create_sessionmaker(engine)() as session:
         world = await factories.build_world(session)
-        person = models.Petitioner(name="旧记录", id_number=factories.resident_id(),
-                                   id_hash="h" * 64, phone="13912345678", address="旧地址")
+        person = models.Petitioner(
+            name="旧记录",
+            id_number=factories.resident_id(),
+            id_hash="h" * 64,
+            phone="13912345678",
+            address="旧地址",
+        )
         session.add(person)
         await session.flush()
         window, hall = world.organisations[factories.WINDOW], world.organisations[factories.HALL]
         earlier = _appeal(window, Level.COMMUNITY, "2026-03-02T10:00:00+08:00", person.id)
         session.add(earlier)
         await session.flush()
-        repeat = _appeal(hall, Level.DISTRICT, "2026-04-01T10:00:00+08:00", person.id,
-                         repeat_of_id=earlier.id, repeat_count=1, level_skipping=True)
-        other = _appeal(hall, Level.DISTRICT, "2026-04-02T10:00:00+08:00", person.id,
-                        matter=Matter.FAMILY)
+        repeat = _appeal(
+            hall,
+            Level.DISTRICT,
+            "2026-04-01T10:00:00+08:00",
+            person.id,
+            repeat_of_id=earlier.id,
+            repeat_count=1,
+            level_skipping=True,
+        )
+        other = _appeal(
+            hall, Level.DISTRICT, "2026-04-02T10:00:00+08:00", person.id, matter=Matter.FAMILY
+        )
         session.add_all([repeat, other])
         await session.commit()
         ids = (earlier.id, repeat.id, other.id)
@@ -341,12 +394,19 @@ async def test_the_migration_backfills_details_and_repeat_links(fresh_settings):
 
     # When the migration runs over them, then each appeal carries the record's details
     async with create_sessionmaker(engine)() as session:
-        rows = (await session.execute(select(
-            models.Petition.petitioner_name, models.Petition.petitioner_phone,
-            models.Petition.petitioner_address).where(models.Petition.id.in_(ids)))).all()
+        rows = (
+            await session.execute(
+                select(
+                    models.Petition.petitioner_name,
+                    models.Petition.petitioner_phone,
+                    models.Petition.petitioner_address,
+                ).where(models.Petition.id.in_(ids))
+            )
+        ).all()
         links = (await session.execute(select(models.PetitionRepeat))).all()
     await engine.dispose()
     assert set(rows) == {("旧记录", "13912345678", "旧地址")}
     # and the repeat is linked to the earlier appeal it skipped over, and only that
     assert [(r.petition_id, r.earlier_id, r.skipped_over) for (r,) in links] == [
-        (ids[1], ids[0], True)]
+        (ids[1], ids[0], True)
+    ]

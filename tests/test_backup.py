@@ -27,10 +27,18 @@ async def _snapshot(settings: Settings) -> dict[str, tuple[int, list[tuple[objec
             for table in metadata.sorted_tables:
                 count = await connection.scalar(select(func.count()).select_from(table))
                 key = list(table.primary_key.columns) or list(table.columns)[:1]
-                rows = [tuple(r) for r in (await connection.execute(
-                    select(table).order_by(*key).limit(3))).all()]
-                rows += [tuple(r) for r in (await connection.execute(
-                    select(table).order_by(*(k.desc() for k in key)).limit(3))).all()]
+                rows = [
+                    tuple(r)
+                    for r in (await connection.execute(select(table).order_by(*key).limit(3))).all()
+                ]
+                rows += [
+                    tuple(r)
+                    for r in (
+                        await connection.execute(
+                            select(table).order_by(*(k.desc() for k in key)).limit(3)
+                        )
+                    ).all()
+                ]
                 found[table.name] = (count or 0, rows)
             return found
     finally:
@@ -38,8 +46,11 @@ async def _snapshot(settings: Settings) -> dict[str, tuple[int, list[tuple[objec
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    return {"PETITION_HUB_DATABASE_URL": settings.database_url,
-            "PETITION_HUB_SECRET_KEY": "x", "PETITION_HUB_VAR_DIR": str(settings.var_dir)}
+    return {
+        "PETITION_HUB_DATABASE_URL": settings.database_url,
+        "PETITION_HUB_SECRET_KEY": "x",
+        "PETITION_HUB_VAR_DIR": str(settings.var_dir),
+    }
 
 
 async def test_backup_then_restore_gives_back_every_row(settings, world, client_for, tmp_path):

@@ -22,8 +22,9 @@ def rss_bytes() -> int:
     raise AssertionError("no VmRSS")
 
 
-def send_raw(url: str, path: str, *, total: int, chunked: bool,
-             content_type: str = "application/json") -> tuple[str, int]:
+def send_raw(
+    url: str, path: str, *, total: int, chunked: bool, content_type: str = "application/json"
+) -> tuple[str, int]:
     """Send a POST of `total` bytes (chunked, or with Content-Length) as fast as the
     server takes it; the status line, and how much was sent before the server stopped
     reading (it answered, or closed the connection)."""
@@ -57,8 +58,9 @@ def send_raw(url: str, path: str, *, total: int, chunked: bool,
 
 async def test_an_announced_large_body_is_refused_unread(server):
     started = time.monotonic()
-    status, sent = await asyncio.to_thread(send_raw, server.url, "/graphql", total=200 * MB,
-                                           chunked=False)
+    status, sent = await asyncio.to_thread(
+        send_raw, server.url, "/graphql", total=200 * MB, chunked=False
+    )
     assert " 413 " in status
     assert sent < 64 * MB, "the server went on reading after it refused"
     assert time.monotonic() - started < 20
@@ -66,8 +68,9 @@ async def test_an_announced_large_body_is_refused_unread(server):
 
 async def test_a_chunked_large_body_is_refused_and_memory_stays_flat(server):
     before = rss_bytes()
-    status, sent = await asyncio.to_thread(send_raw, server.url, "/graphql", total=200 * MB,
-                                           chunked=True)
+    status, sent = await asyncio.to_thread(
+        send_raw, server.url, "/graphql", total=200 * MB, chunked=True
+    )
     grown = rss_bytes() - before
 
     assert " 413 " in status
@@ -79,9 +82,14 @@ async def test_the_sign_in_form_reads_no_large_body(server):
     """Before anyone is signed in; the form parser refuses an oversized field (400)
     even before the limit (413): either way the 200 MB are never held."""
     before = rss_bytes()
-    status, _ = await asyncio.to_thread(send_raw, server.url, "/login", total=200 * MB,
-                                        chunked=True,
-                                        content_type="application/x-www-form-urlencoded")
+    status, _ = await asyncio.to_thread(
+        send_raw,
+        server.url,
+        "/login",
+        total=200 * MB,
+        chunked=True,
+        content_type="application/x-www-form-urlencoded",
+    )
     grown = rss_bytes() - before
 
     assert " 413 " in status or " 400 " in status

@@ -17,8 +17,16 @@ from tests.staff import PASSWORD
 from tests.steps import step
 
 CHROMIUM = os.environ.get("PETITION_HUB_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(__file__).parent / "screenshots"
 
 pytestmark = [
@@ -40,15 +48,29 @@ async def chromium() -> AsyncIterator[object]:
 
 def watch_policy(page, violations: list[str]) -> None:
     """Collect the Content-Security-Policy violations (and script errors) `page` reports."""
-    page.on("console", lambda message: violations.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: violations.append(str(error)))
 
 
-async def signed_in_page(chromium, server, username: str, *, width: int = 1366,
-                         height: int = 900, violations: list[str] | None = None):
-    context = await chromium.new_context(viewport={"width": width, "height": height},
-                                         locale="zh-CN")
+async def signed_in_page(
+    chromium,
+    server,
+    username: str,
+    *,
+    width: int = 1366,
+    height: int = 900,
+    violations: list[str] | None = None,
+):
+    context = await chromium.new_context(
+        viewport={"width": width, "height": height}, locale="zh-CN"
+    )
     page = await context.new_page()
     if violations is not None:
         watch_policy(page, violations)
@@ -66,17 +88,20 @@ async def test_an_appeal_goes_from_the_hall_to_the_committee_and_not_to_the_cour
 ):
     server.app.state.event_poll_seconds = 0.5
     id_number = factories.resident_id()
-    earlier = await submit(await client_for(factories.WINDOW), title="上次反映欠薪",
-                           petitioner={"idNumber": id_number, "name": "孙某"})
+    earlier = await submit(
+        await client_for(factories.WINDOW),
+        title="上次反映欠薪",
+        petitioner={"idNumber": id_number, "name": "孙某"},
+    )
 
     # The committee's handler has the worklist open before anything is assigned.
     violations: list[str] = []  # of the pages' Content-Security-Policy: there must be none
-    lmc = await signed_in_page(chromium, server, staff_users["lmc_handler"],
-                               violations=violations)
+    lmc = await signed_in_page(chromium, server, staff_users["lmc_handler"], violations=violations)
 
     # The hall's dispatcher registers the appeal and sees the earlier one.
-    hall = await signed_in_page(chromium, server, staff_users["hall_dispatcher"],
-                                violations=violations)
+    hall = await signed_in_page(
+        chromium, server, staff_users["hall_dispatcher"], violations=violations
+    )
     await hall.screenshot(path=SHOTS / "worklist-hall.png", full_page=False)
     await hall.get_by_role("link", name="登记诉求").click()
     await hall.locator("[name=name]").fill("孙某")
@@ -134,8 +159,14 @@ async def test_an_appeal_goes_from_the_hall_to_the_committee_and_not_to_the_cour
 
 async def test_the_worklist_fits_a_tablet(chromium, server, staff_users):
     violations: list[str] = []
-    page = await signed_in_page(chromium, server, staff_users["hall_dispatcher"], width=820,
-                                height=1180, violations=violations)
+    page = await signed_in_page(
+        chromium,
+        server,
+        staff_users["hall_dispatcher"],
+        width=820,
+        height=1180,
+        violations=violations,
+    )
     await page.get_by_label("搜索").fill("工资")
     await page.wait_for_url("**q=*")
     assert violations == []
@@ -148,8 +179,7 @@ async def test_the_data_screen_updates_live_when_an_appeal_arrives(
     chromium, server, staff_users, client_for
 ):
     server.app.state.event_poll_seconds = 0.5
-    context = await chromium.new_context(viewport={"width": 1920, "height": 1080},
-                                         locale="zh-CN")
+    context = await chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     page = await context.new_page()
     violations: list[str] = []
     watch_policy(page, violations)
@@ -176,6 +206,8 @@ async def test_the_data_screen_updates_live_when_an_appeal_arrives(
     await page.screenshot(path=SHOTS / "screen.png")
     await context.close()
     assert violations == []
+
+
 async def test_graphiql_runs_under_its_content_security_policy(chromium, server):
     context = await chromium.new_context(viewport={"width": 1366, "height": 900})
     page = await context.new_page()
@@ -200,8 +232,9 @@ async def test_an_open_page_waits_while_an_action_form_is_being_typed_in(
     made = await submit(await client_for(factories.WINDOW))
     await step(hall, "acceptPetition", id=made["id"])
     violations: list[str] = []
-    page = await signed_in_page(chromium, server, staff_users["hall_dispatcher"],
-                                violations=violations)
+    page = await signed_in_page(
+        chromium, server, staff_users["hall_dispatcher"], violations=violations
+    )
     await page.goto(f"{server.url}/petitions/{made['number']}")
     version = await page.locator("#petition").get_attribute("data-version")
 

@@ -18,26 +18,51 @@ from tests.test_disputes_chain import _watch
 
 
 async def test_the_chain_at_a_glance_on_the_appeal_page(
-        chromium, server, staff_users, client_for, sessionmaker, settings,  # noqa: F811
-        dispute_world):  # noqa: F811
+    chromium,  # noqa: F811 - the browser fixture, imported
+    server,
+    staff_users,
+    client_for,
+    sessionmaker,
+    settings,
+    dispute_world,  # noqa: F811 - the fixture, imported
+):
     hall, lmc, arbitration = [await client_for(c) for c in (factories.HALL, factories.LMC, ARB)]
     appeal = await submit(hall, title="某电子厂拖欠32名员工两个月工资", peopleCount=32)
     await step(hall, "acceptPetition", id=appeal["id"])
-    case = await act(hall, "openMediation", id=appeal["id"], kind="ADMINISTRATIVE",
-                     mediatorCode=factories.LMC, mediatorName="陈调解员",
-                     amountClaimed="384000")
+    case = await act(
+        hall,
+        "openMediation",
+        id=appeal["id"],
+        kind="ADMINISTRATIVE",
+        mediatorCode=factories.LMC,
+        mediatorName="陈调解员",
+        amountClaimed="384000",
+    )
     today = models.utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
-    await act(lmc, "concludeMediation", id=case["id"], outcome="AGREED",
-              agreementAmount="384000", terms="分两期支付",
-              instalments=[{"dueOn": today.isoformat(), "amount": "192000"},
-                           {"dueOn": (today + timedelta(days=7)).isoformat(),
-                            "amount": "192000"}])
-    await act(lmc, "recordPayment", id=case["id"], instalment=1, amount="192000",
-              paidOn=today.isoformat())
+    await act(
+        lmc,
+        "concludeMediation",
+        id=case["id"],
+        outcome="AGREED",
+        agreementAmount="384000",
+        terms="分两期支付",
+        instalments=[
+            {"dueOn": today.isoformat(), "amount": "192000"},
+            {"dueOn": (today + timedelta(days=7)).isoformat(), "amount": "192000"},
+        ],
+    )
+    await act(
+        lmc, "recordPayment", id=case["id"], instalment=1, amount="192000", paidOn=today.isoformat()
+    )
     await _watch(sessionmaker, settings, models.utcnow() + timedelta(days=9), whole=False)
     opened = await act(hall, "openArbitration", id=appeal["id"], arbitrationCode=ARB)
-    await act(arbitration, "recordAward", id=opened["id"], amount="192000",
-              summary="被申请人支付第二期工资")
+    await act(
+        arbitration,
+        "recordAward",
+        id=opened["id"],
+        amount="192000",
+        summary="被申请人支付第二期工资",
+    )
     await act(arbitration, "recordAwardPaid", id=opened["id"])
 
     page = await signed_in_page(chromium, server, staff_users["hall_dispatcher"])

@@ -46,7 +46,7 @@ FLAG = """
 mutation($id: ID!, $kind: RiskFlagKind!, $note: String!) {
   flagRisk(id: $id, kind: $kind, note: $note) { id riskLevel screeningSuggested } }
 """
-SCREENINGS = "query($p: ID) { screenings(petitionId: $p) { totalCount edges { node { riskLevel score notes } } } }"  # noqa: E501
+SCREENINGS = "query($p: ID) { screenings(petitionId: $p) { totalCount edges { node { riskLevel score notes } } } }"
 SESSIONS = """
 query($p: ID, $person: ID, $kind: CareSessionKind, $refused: Boolean) {
   careSessions(petitionId: $p, personId: $person, kind: $kind, refused: $refused, first: 100) {
@@ -76,7 +76,7 @@ FIGURES = """
 query($period: PeriodInput!) { stats(period: $period, groupBy: STREET) {
   backlogCases { opened reviews reviewedOnTime settled } } }
 """
-BOARD = f"query($open: Boolean) {{ backlogCases(open: $open, first: 100) {{ totalCount edges {{ node {{ {CASE_FIELDS} }} }} }} }}"  # noqa: E501
+BOARD = f"query($open: Boolean) {{ backlogCases(open: $open, first: 100) {{ totalCount edges {{ node {{ {CASE_FIELDS} }} }} }} }}"
 
 
 def _values(answer: object) -> list[object]:
@@ -114,35 +114,56 @@ async def test_the_story_of_li(client_for, server, staff_users, sessionmaker, wo
     lmc = await client_for(factories.LMC)
     psy = await client_for(factories.PSY)
     court = await client_for(factories.COURT)
-    li = {"petitioner": {"name": "李某", "idNumber": factories.resident_id(),
-                         "phone": "13900139000", "address": "坪山区六联社区"},
-          "matter": "HOMESTEAD_LAND", "category": "COMPLAINT"}
+    li = {
+        "petitioner": {
+            "name": "李某",
+            "idNumber": factories.resident_id(),
+            "phone": "13900139000",
+            "address": "坪山区六联社区",
+        },
+        "matter": "HOMESTEAD_LAND",
+        "category": "COMPLAINT",
+    }
 
     # Given 李某's repeated appeals about the homestead, with risks seen at the window
     first = await factories.submit(window, title="与前夫宅基地纠纷", **li)
     second = await factories.submit(window, title="再次反映宅基地被前夫占用", **li)
     assert second["repeatCount"] == 1
     await step(hall, "acceptPetition", id=second["id"])
-    await step(hall, "assignPetition", id=second["id"], organisationCode=factories.LMC,
-               role="LEAD")
+    await step(hall, "assignPetition", id=second["id"], organisationCode=factories.LMC, role="LEAD")
     await step(lmc, "acceptAssignment", id=second["id"])
-    flagged = (await lmc.data(FLAG, {"id": second["id"], "kind": "SELF_HARM_THREAT",
-                                     "note": "窗口扬言轻生"}))["flagRisk"]
+    flagged = (
+        await lmc.data(
+            FLAG, {"id": second["id"], "kind": "SELF_HARM_THREAT", "note": "窗口扬言轻生"}
+        )
+    )["flagRisk"]
     assert flagged == {"id": second["id"], "riskLevel": None, "screeningSuggested": True}
     await window.data(FLAG, {"id": first["id"], "kind": "BLOCKING_OFFICES", "note": "堵门"})
     handlers = {factories.WINDOW: window, factories.HALL: hall, factories.LMC: lmc}
 
     # When the hall refers her to the care centre, which screens her HIGH, while the
     # handlers follow the event stream
-    await step(hall, "assignPetition", id=second["id"], organisationCode=factories.PSY,
-               role="ASSISTING")
+    await step(
+        hall, "assignPetition", id=second["id"], organisationCode=factories.PSY, role="ASSISTING"
+    )
     token = lmc.http.headers["Authorization"].removeprefix("Bearer ")
     async with subscription(server.url, token) as stream:
         await stream.subscribe(kinds=["RISK_ALERT", "SCREENED"])
         await asyncio.sleep(0.3)
-        screened = (await psy.data(SCREEN, {"p": second["id"], "input": {
-            "instrument": "SCL-90", "score": SCORE, "riskLevel": "HIGH",
-            "notes": SCREENING_NOTE}}))["recordScreening"]
+        screened = (
+            await psy.data(
+                SCREEN,
+                {
+                    "p": second["id"],
+                    "input": {
+                        "instrument": "SCL-90",
+                        "score": SCORE,
+                        "riskLevel": "HIGH",
+                        "notes": SCREENING_NOTE,
+                    },
+                },
+            )
+        )["recordScreening"]
         assert screened["score"] == SCORE and screened["notes"] == SCREENING_NOTE
         # Then the alert reaches the lead handler on the stream: the level, nothing more
         delivered = await stream.events_until(lambda e: e["kind"] == "RISK_ALERT")
@@ -153,7 +174,8 @@ async def test_the_story_of_li(client_for, server, staff_users, sessionmaker, wo
     for appeal in (first, second):
         timeline = (await hall.data(RISK, {"id": appeal["id"]}))["petition"]
         assert [e["data"] for e in timeline["events"] if e["kind"] == "RISK_ALERT"] == [
-            {"riskLevel": "HIGH", "source": "SCREENING"}]
+            {"riskLevel": "HIGH", "source": "SCREENING"}
+        ]
         assert timeline["riskLevel"] == "HIGH" and not timeline["screeningSuggested"]
     await handlers_see_the_level_only(handlers, second["id"], "HIGH")
     await handlers_see_the_level_only({factories.WINDOW: window}, first["id"], "HIGH")
@@ -163,15 +185,35 @@ async def test_the_story_of_li(client_for, server, staff_users, sessionmaker, wo
 
     # When the centre counsels her and her adopted son more than ten times
     for n in range(12):
-        await psy.data(SESSION, {"p": second["id"], "input": {
-            "kind": "ON_SITE", "counsellor": "张咨询师", "minutes": 50,
-            "participants": ["本人", "养子"] if n % 3 == 0 else ["本人"],
-            "notes": SESSION_NOTE, "nextStep": "两周后再谈"}})
+        await psy.data(
+            SESSION,
+            {
+                "p": second["id"],
+                "input": {
+                    "kind": "ON_SITE",
+                    "counsellor": "张咨询师",
+                    "minutes": 50,
+                    "participants": ["本人", "养子"] if n % 3 == 0 else ["本人"],
+                    "notes": SESSION_NOTE,
+                    "nextStep": "两周后再谈",
+                },
+            },
+        )
     # and visits her at home sixty times, fifty-two of them refused (拒访)
     for n in range(60):
-        await psy.data(SESSION, {"p": second["id"], "input": {
-            "kind": "HOME_VISIT", "counsellor": "张咨询师", "refused": n < 52,
-            "minutes": 0 if n < 52 else 40, "participants": [] if n < 52 else ["本人"]}})
+        await psy.data(
+            SESSION,
+            {
+                "p": second["id"],
+                "input": {
+                    "kind": "HOME_VISIT",
+                    "counsellor": "张咨询师",
+                    "refused": n < 52,
+                    "minutes": 0 if n < 52 else 40,
+                    "participants": [] if n < 52 else ["本人"],
+                },
+            },
+        )
     # Then the centre's own lists count them, by the appeal it was referred or by person
     # (the first appeal is not the centre's: it finds nothing through it)
     nothing = await psy.data(SESSIONS, {"p": first["id"]})
@@ -179,24 +221,37 @@ async def test_the_story_of_li(client_for, server, staff_users, sessionmaker, wo
     for whose in ({"p": second["id"]}, {"person": screened["personId"]}):
         counted = {
             key: (await psy.data(SESSIONS, {**whose, **where}))["careSessions"]
-            for key, where in {"counselling": {"kind": "ON_SITE"},
-                               "visits": {"kind": "HOME_VISIT"},
-                               "refused": {"kind": "HOME_VISIT", "refused": True}}.items()}
+            for key, where in {
+                "counselling": {"kind": "ON_SITE"},
+                "visits": {"kind": "HOME_VISIT"},
+                "refused": {"kind": "HOME_VISIT", "refused": True},
+            }.items()
+        }
         assert counted["counselling"]["totalCount"] == 12
-        assert sum("养子" in e["node"]["participants"]
-                   for e in counted["counselling"]["edges"]) == 4
+        assert (
+            sum("养子" in e["node"]["participants"] for e in counted["counselling"]["edges"]) == 4
+        )
         assert counted["visits"]["totalCount"] == 60
         assert counted["refused"]["totalCount"] == 52
     # And a refused visit must be a home visit; a bad score is the caller's mistake
-    refused_call = await psy.error(SESSION, {"p": second["id"], "input": {
-        "kind": "HOTLINE", "counsellor": "张咨询师", "refused": True}})
+    refused_call = await psy.error(
+        SESSION,
+        {
+            "p": second["id"],
+            "input": {"kind": "HOTLINE", "counsellor": "张咨询师", "refused": True},
+        },
+    )
     assert refused_call["extensions"] == {"code": "BAD_USER_INPUT", "field": "refused"}
-    bad_score = await psy.error(SCREEN, {"p": second["id"], "input": {
-        "instrument": "SCL-90", "score": -1, "riskLevel": "LOW"}})
+    bad_score = await psy.error(
+        SCREEN,
+        {"p": second["id"], "input": {"instrument": "SCL-90", "score": -1, "riskLevel": "LOW"}},
+    )
     assert bad_score["extensions"] == {"code": "BAD_USER_INPUT", "field": "score"}
     # And no handler may write the centre's records
-    forbidden = await lmc.error(SCREEN, {"p": second["id"], "input": {
-        "instrument": "SCL-90", "score": 1, "riskLevel": "LOW"}})
+    forbidden = await lmc.error(
+        SCREEN,
+        {"p": second["id"], "input": {"instrument": "SCL-90", "score": 1, "riskLevel": "LOW"}},
+    )
     assert forbidden["extensions"]["code"] == "FORBIDDEN"
     await handlers_see_the_level_only(handlers, second["id"], "HIGH")
 
@@ -210,7 +265,8 @@ async def test_the_story_of_li(client_for, server, staff_users, sessionmaker, wo
     assert not_a_leader["extensions"] == {"code": "BAD_USER_INPUT", "field": "leaderUsername"}
     for _month in range(3):
         case = (await hall.data(REVIEW, {"id": case["id"], "v": case["version"]}))[
-            "reviewBacklogCase"]
+            "reviewBacklogCase"
+        ]
         assert date.fromisoformat(case["nextReviewDue"]) == today + timedelta(days=30)
     assert case["reviewedOnTime"] == 3 and case["version"] == 4
     stale = await hall.error(REVIEW, {"id": case["id"], "v": 1})
@@ -222,28 +278,40 @@ async def test_the_story_of_li(client_for, server, staff_users, sessionmaker, wo
     assert refused_supervision["extensions"]["code"] == "FORBIDDEN"
     # The board: the hall and the lead handler see it; the court does not
     assert (await hall.data(BOARD, {"open": True}))["backlogCases"]["totalCount"] >= 1
-    assert any(e["node"]["id"] == case["id"]
-               for e in (await lmc.data(BOARD, {"open": True}))["backlogCases"]["edges"])
+    assert any(
+        e["node"]["id"] == case["id"]
+        for e in (await lmc.data(BOARD, {"open": True}))["backlogCases"]["edges"]
+    )
     assert (await court.data(BOARD, {"open": None}))["backlogCases"]["totalCount"] == 0
 
     # When it is settled: answered, the feedback recorded, the case closed (销号)
     early = await hall.error(CLOSE_CASE, {"id": case["id"]})
     assert early["extensions"]["code"] == "BAD_USER_INPUT"
-    await step(lmc, "answerPetition", id=second["id"],
-               answer="经调解，宅基地按协议分割，前夫已腾退")
-    await step(hall, "recordFeedback", id=second["id"], satisfaction="SATISFIED",
-               comment="满意")
+    await step(
+        lmc, "answerPetition", id=second["id"], answer="经调解，宅基地按协议分割，前夫已腾退"
+    )
+    await step(hall, "recordFeedback", id=second["id"], satisfaction="SATISFIED", comment="满意")
     case = (await hall.data(CLOSE_CASE, {"id": case["id"]}))["closeBacklogCase"]
     assert case["closedAt"] and case["assessment"].startswith("宅基地分割")
     closed = await step(hall, "closePetition", id=second["id"], resolved=True)
     assert closed["status"] == "CLOSED" and closed["backlog"] is False
-    assert any(e["node"]["id"] == case["id"]
-               for e in (await hall.data(BOARD, {"open": False}))["backlogCases"]["edges"])
+    assert any(
+        e["node"]["id"] == case["id"]
+        for e in (await hall.data(BOARD, {"open": False}))["backlogCases"]["edges"]
+    )
     await handlers_see_the_level_only(handlers, second["id"], "HIGH")
     timeline = (await hall.data(RISK, {"id": second["id"]}))["petition"]["events"]
     kinds = [e["kind"] for e in timeline]
-    for kind in ("RISK_FLAGGED", "SCREENED", "RISK_ALERT", "BACKLOG_MARKED",
-                 "BACKLOG_REVIEWED", "BACKLOG_SUPERVISED", "BACKLOG_CLEARED", "CLOSED"):
+    for kind in (
+        "RISK_FLAGGED",
+        "SCREENED",
+        "RISK_ALERT",
+        "BACKLOG_MARKED",
+        "BACKLOG_REVIEWED",
+        "BACKLOG_SUPERVISED",
+        "BACKLOG_CLEARED",
+        "CLOSED",
+    ):
         assert kind in kinds, kind
     assert _leaks(timeline) == []
 
@@ -251,23 +319,36 @@ async def test_the_story_of_li(client_for, server, staff_users, sessionmaker, wo
     # the hall; the court's figures hold none of it
     figures = {}
     for org, client in ((factories.HALL, hall), (factories.COURT, court)):
-        figures[org] = (await client.data(FIGURES, {"period": {
-            "from": today.isoformat(), "to": today.isoformat()}}))["stats"]["backlogCases"]
+        figures[org] = (
+            await client.data(
+                FIGURES, {"period": {"from": today.isoformat(), "to": today.isoformat()}}
+            )
+        )["stats"]["backlogCases"]
     assert figures[factories.HALL]["opened"] >= 1
     assert figures[factories.HALL]["reviewedOnTime"] >= 3
     assert figures[factories.HALL]["settled"] >= 1
-    assert figures[factories.COURT] == {"opened": 0, "reviews": 0, "reviewedOnTime": 0,
-                                        "settled": 0}
+    assert figures[factories.COURT] == {
+        "opened": 0,
+        "reviews": 0,
+        "reviewedOnTime": 0,
+        "settled": 0,
+    }
 
     # And every read of the centre's notes and scores was audited as psychological data
     async with sessionmaker() as session:
-        audited = list(await session.scalars(select(models.AuditEntry).where(
-            models.AuditEntry.action == "READ_PSYCH_DATA",
-            models.AuditEntry.organisation_id == world.organisations[factories.PSY])))
+        audited = list(
+            await session.scalars(
+                select(models.AuditEntry).where(
+                    models.AuditEntry.action == "READ_PSYCH_DATA",
+                    models.AuditEntry.organisation_id == world.organisations[factories.PSY],
+                )
+            )
+        )
     kinds_audited = {entry.object_kind for entry in audited}
     assert {"Screening", "CareSession"} <= kinds_audited
-    assert int(screened["id"]) in {i for e in audited if e.object_kind == "Screening"
-                                   for i in e.object_ids}
+    assert int(screened["id"]) in {
+        i for e in audited if e.object_kind == "Screening" for i in e.object_ids
+    }
 
 
 async def test_a_crisis_alerts_every_open_appeal_at_once(client_for):
@@ -278,10 +359,11 @@ async def test_a_crisis_alerts_every_open_appeal_at_once(client_for):
     one = await factories.submit(window, title="危机一", **person)
     two = await factories.submit(window, title="危机二", **person)
     await step(hall, "acceptPetition", id=one["id"])
-    await step(hall, "assignPetition", id=one["id"], organisationCode=factories.PSY,
-               role="LEAD")
-    await psy.data('mutation($p: ID!) { recordCrisis(petitionId: $p, notes: "天台徘徊，已报警") '
-                   "{ id } }", {"p": one["id"]})
+    await step(hall, "assignPetition", id=one["id"], organisationCode=factories.PSY, role="LEAD")
+    await psy.data(
+        'mutation($p: ID!) { recordCrisis(petitionId: $p, notes: "天台徘徊，已报警") { id } }',
+        {"p": one["id"]},
+    )
     for appeal in (one, two):
         seen = (await window.data(RISK, {"id": appeal["id"]}))["petition"]
         assert seen["riskLevel"] == "CRISIS"
@@ -290,8 +372,16 @@ async def test_a_crisis_alerts_every_open_appeal_at_once(client_for):
         assert "天台" not in json.dumps(seen, ensure_ascii=False)
 
 
-ORGANISATIONS = [factories.HALL, factories.WINDOW, factories.STREET, factories.LMC,
-                 factories.PSY, factories.COURT, factories.OTHER_STREET, factories.OTHER_WINDOW]
+ORGANISATIONS = [
+    factories.HALL,
+    factories.WINDOW,
+    factories.STREET,
+    factories.LMC,
+    factories.PSY,
+    factories.COURT,
+    factories.OTHER_STREET,
+    factories.OTHER_WINDOW,
+]
 # Who sees what of a screened person (DOMAIN.md's slice table, care rows). The appeal is
 # received by the Liulian window and assigned to LMC (lead) and PSY (assisting).
 SEES_APPEAL = {factories.HALL, factories.WINDOW, factories.STREET, factories.LMC, factories.PSY}
@@ -306,12 +396,22 @@ async def screened(client_for) -> str:
     psy = await client_for(factories.PSY)
     appeal = await factories.submit(window, title="矩阵心理")
     await step(hall, "acceptPetition", id=appeal["id"])
-    await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.LMC,
-               role="LEAD")
-    await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.PSY,
-               role="ASSISTING")
-    made = await psy.data(SCREEN, {"p": appeal["id"], "input": {
-        "instrument": "PHQ-9", "score": SCORE, "riskLevel": "HIGH", "notes": SCREENING_NOTE}})
+    await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.LMC, role="LEAD")
+    await step(
+        hall, "assignPetition", id=appeal["id"], organisationCode=factories.PSY, role="ASSISTING"
+    )
+    made = await psy.data(
+        SCREEN,
+        {
+            "p": appeal["id"],
+            "input": {
+                "instrument": "PHQ-9",
+                "score": SCORE,
+                "riskLevel": "HIGH",
+                "notes": SCREENING_NOTE,
+            },
+        },
+    )
     SCREENING_IDS[str(appeal["id"])] = made["recordScreening"]["id"]
     return str(appeal["id"])
 
@@ -320,13 +420,19 @@ async def screened(client_for) -> str:
 async def test_the_care_rows_of_the_access_matrix(org, screened, client_for):
     client = await client_for(org)
     seen = (await client.data(RISK, {"id": screened}))["petition"]
-    entity = (await client.data(
-        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Petition { riskLevel } } }',
-        {"r": [{"__typename": "Petition", "id": screened}]}))["_entities"][0]
+    entity = (
+        await client.data(
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on Petition { riskLevel } } }",
+            {"r": [{"__typename": "Petition", "id": screened}]},
+        )
+    )["_entities"][0]
     listed = (await client.data(SCREENINGS, {"p": screened}))["screenings"]
-    screening_entity = (await client.data(
-        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Screening { score } } }',
-        {"r": [{"__typename": "Screening", "id": SCREENING_IDS[screened]}]}))["_entities"][0]
+    screening_entity = (
+        await client.data(
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on Screening { score } } }",
+            {"r": [{"__typename": "Screening", "id": SCREENING_IDS[screened]}]},
+        )
+    )["_entities"][0]
     everything = (await client.data(SCREENINGS, {"p": None}))["screenings"]
     if org in SEES_APPEAL:
         assert seen["riskLevel"] == "HIGH" and entity == {"riskLevel": "HIGH"}, org
@@ -334,8 +440,11 @@ async def test_the_care_rows_of_the_access_matrix(org, screened, client_for):
     else:
         assert seen is None and entity is None, org
     if org in READS_NOTES:
-        assert listed["edges"][0]["node"] == {"riskLevel": "HIGH", "score": SCORE,
-                                              "notes": SCREENING_NOTE}
+        assert listed["edges"][0]["node"] == {
+            "riskLevel": "HIGH",
+            "score": SCORE,
+            "notes": SCREENING_NOTE,
+        }
         assert screening_entity == {"score": SCORE}
     else:
         assert listed["totalCount"] == 0 and everything["totalCount"] == 0, org
@@ -343,8 +452,12 @@ async def test_the_care_rows_of_the_access_matrix(org, screened, client_for):
 
 
 def test_a_review_or_a_supervision_past_its_day_is_overdue():
-    case = models.BacklogCase(next_review_due=date(2026, 3, 1), supervision_due=date(2026, 3, 5),
-                              reviews=[{"onTime": True}, {"onTime": False}], closed_at=None)
+    case = models.BacklogCase(
+        next_review_due=date(2026, 3, 1),
+        supervision_due=date(2026, 3, 5),
+        reviews=[{"onTime": True}, {"onTime": False}],
+        closed_at=None,
+    )
     on_time = standing(case, date(2026, 3, 1), date(2026, 1, 1))
     assert (on_time.review_overdue, on_time.supervision_overdue) == (False, False)
     late = standing(case, date(2026, 3, 6), date(2026, 1, 1))

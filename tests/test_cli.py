@@ -22,8 +22,16 @@ def run(workdir: Path, *args: str, stdin: str | None = None) -> subprocess.Compl
         "PETITION_HUB_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/hub.db",
         "PETITION_HUB_VAR_DIR": str(workdir),
     }
-    return subprocess.run([*CLI, *args], cwd=workdir, env=env, input=stdin, text=True,
-                          capture_output=True, timeout=300, check=False)
+    return subprocess.run(
+        [*CLI, *args],
+        cwd=workdir,
+        env=env,
+        input=stdin,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_serve_refuses_a_database_that_is_behind(workdir):
@@ -44,8 +52,19 @@ def test_upgrade_then_demo_then_tokens_and_users(workdir):
     assert token.returncode == 0, token.stderr
     assert token.stdout.strip().startswith("phub_")
 
-    user = run(workdir, "user", "create", "--org", "PS-LMC", "--username", "new.mediator",
-               "--role", "mediator", "--password-stdin", stdin="a-long-password\n")
+    user = run(
+        workdir,
+        "user",
+        "create",
+        "--org",
+        "PS-LMC",
+        "--username",
+        "new.mediator",
+        "--role",
+        "mediator",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
     assert user.returncode == 0, user.stderr
     assert "new.mediator" in user.stdout
 
@@ -53,10 +72,32 @@ def test_upgrade_then_demo_then_tokens_and_users(workdir):
 def test_mistakes_end_with_a_message_not_a_traceback(workdir):
     unknown_org = run(workdir, "token", "create", "--org", "PS-NOWHERE")
     bad_scope = run(workdir, "token", "create", "--org", "PS-HALL", "--scope", "everything")
-    bad_role = run(workdir, "user", "create", "--org", "PS-HALL", "--username", "x",
-                   "--role", "king", "--password-stdin", stdin="a-long-password\n")
-    short = run(workdir, "user", "create", "--org", "PS-HALL", "--username", "y",
-                "--role", "handler", "--password-stdin", stdin="short\n")
+    bad_role = run(
+        workdir,
+        "user",
+        "create",
+        "--org",
+        "PS-HALL",
+        "--username",
+        "x",
+        "--role",
+        "king",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
+    short = run(
+        workdir,
+        "user",
+        "create",
+        "--org",
+        "PS-HALL",
+        "--username",
+        "y",
+        "--role",
+        "handler",
+        "--password-stdin",
+        stdin="short\n",
+    )
     for result in (unknown_org, bad_scope, bad_role, short):
         assert result.returncode == 1
         assert "Traceback" not in result.stderr
@@ -64,8 +105,17 @@ def test_mistakes_end_with_a_message_not_a_traceback(workdir):
 
 
 def test_tokens_are_listed_expire_and_are_revoked(workdir):
-    created = run(workdir, "token", "create", "--org", "PS-LMC", "--name", "court-system",
-                  "--expires-in-days", "30")
+    created = run(
+        workdir,
+        "token",
+        "create",
+        "--org",
+        "PS-LMC",
+        "--name",
+        "court-system",
+        "--expires-in-days",
+        "30",
+    )
     assert created.returncode == 0, created.stderr
     listed = run(workdir, "token", "list", "--org", "PS-LMC")
     assert listed.returncode == 0, listed.stderr
@@ -78,6 +128,8 @@ def test_tokens_are_listed_expire_and_are_revoked(workdir):
     revoked_now = run(workdir, "token", "revoke", token_id)
     assert revoked_now.returncode == 0, revoked_now.stderr
     again = run(workdir, "token", "list", "--org", "PS-LMC")
-    assert next(r for r in again.stdout.splitlines() if r.startswith(token_id + "\t")).split(
-        "\t")[-1] != "-"
+    assert (
+        next(r for r in again.stdout.splitlines() if r.startswith(token_id + "\t")).split("\t")[-1]
+        != "-"
+    )
     assert run(workdir, "token", "revoke", "999999").returncode == 1

@@ -29,13 +29,21 @@ from web.graphql import READ_PATH_HEADER
 
 FULL = build_schema(Settings(secret_key="x"))._schema
 PARTNERS = (
-    factories.HALL, factories.WINDOW, factories.STREET, factories.LMC, factories.COURT,
-    factories.PSY, factories.OTHER_STREET,
+    factories.HALL,
+    factories.WINDOW,
+    factories.STREET,
+    factories.LMC,
+    factories.COURT,
+    factories.PSY,
+    factories.OTHER_STREET,
 )
 # Fields the compiler leaves to the resolvers (masking, another slice): a schema without
 # them makes hypothesis write queries the compiler takes on.
-LEFT_TO_RESOLVERS = {("Petition", "petitioner"), ("Petition", "repeatOf"),
-                     ("PetitionEvent", "petition")}
+LEFT_TO_RESOLVERS = {
+    ("Petition", "petitioner"),
+    ("Petition", "repeatOf"),
+    ("PetitionEvent", "petition"),
+}
 
 
 class _Without(Visitor):
@@ -54,8 +62,9 @@ class _Without(Visitor):
 
 COMPILABLE = build_ast_schema(visit(parse(print_schema(FULL)), _Without()))
 SCALARS = {
-    "DateTime": st.sampled_from(["2026-01-01T00:00:00+08:00", "2026-11-30T12:00:00Z",
-                                 "2020-05-01T00:00:00+00:00"]).map(nodes.String),
+    "DateTime": st.sampled_from(
+        ["2026-01-01T00:00:00+08:00", "2026-11-30T12:00:00Z", "2020-05-01T00:00:00+00:00"]
+    ).map(nodes.String),
     "JSON": st.just(nodes.String("{}")),
     "Date": st.just(nodes.String("2026-01-01")),
     "_Any": st.just(nodes.String("x")),
@@ -90,21 +99,25 @@ async def _world(hall: Any, window: Any, lmc: Any) -> tuple[str, list[str]]:
     marker = f"编译{uuid.uuid4().hex[:6]}"
     ids = []
     for i, category in enumerate(["COMPLAINT", "CONSULTATION", "SUGGESTION", "COMPLAINT"]):
-        appeal = await submit(window, title=f"{marker} {i}", category=category,
-                              receivedAt=f"2026-03-0{i + 2}T09:30:00.25+08:00")
+        appeal = await submit(
+            window,
+            title=f"{marker} {i}",
+            category=category,
+            receivedAt=f"2026-03-0{i + 2}T09:30:00.25+08:00",
+        )
         ids.append(appeal["id"])
     await step(hall, "acceptPetition", id=ids[0])
     await step(hall, "assignPetition", id=ids[0], organisationCode=factories.LMC, role="LEAD")
-    await step(hall, "assignPetition", id=ids[0], organisationCode=factories.PSY,
-               role="ASSISTING")
+    await step(hall, "assignPetition", id=ids[0], organisationCode=factories.PSY, role="ASSISTING")
     await step(lmc, "acceptAssignment", id=ids[0])
     await step(hall, "acceptPetition", id=ids[1])
     await step(hall, "assignPetition", id=ids[1], organisationCode=factories.COURT, role="LEAD")
     return marker, ids
 
 
-def _ask(server: Any, graphql: Any, token: str, query: str,
-         variables: dict[str, Any] | None = None) -> tuple[Any, Any, bool]:
+def _ask(
+    server: Any, graphql: Any, token: str, query: str, variables: dict[str, Any] | None = None
+) -> tuple[Any, Any, bool]:
     """The answer with the compiled path on, then off; and whether it was compiled."""
     answers = []
     compiled = False
@@ -112,8 +125,10 @@ def _ask(server: Any, graphql: Any, token: str, query: str,
         graphql.compiled.enabled = enabled
         try:
             response = httpx.post(
-                f"{server.url}/graphql", json={"query": query, "variables": variables or {}},
-                headers={"Authorization": token}, timeout=30,
+                f"{server.url}/graphql",
+                json={"query": query, "variables": variables or {}},
+                headers={"Authorization": token},
+                timeout=30,
             )
         finally:
             graphql.compiled.enabled = True
@@ -125,8 +140,7 @@ def _ask(server: Any, graphql: Any, token: str, query: str,
 
 def _normalised(body: dict[str, Any]) -> dict[str, Any]:
     # Error messages and request ids may differ in wording; what was refused may not.
-    errors = [(e.get("path"), e.get("extensions", {}).get("code"))
-              for e in body.get("errors", [])]
+    errors = [(e.get("path"), e.get("extensions", {}).get("code")) for e in body.get("errors", [])]
     return {"data": body.get("data"), "errors": errors}
 
 
@@ -138,8 +152,9 @@ def _compilable_for(org: str, query: str) -> bool:
 
 
 async def test_hand_written_queries_answer_alike_for_every_partner(server, client_for):
-    hall, window, lmc = [await client_for(o) for o in (factories.HALL, factories.WINDOW,
-                                                        factories.LMC)]
+    hall, window, lmc = [
+        await client_for(o) for o in (factories.HALL, factories.WINDOW, factories.LMC)
+    ]
     _, ids = await _world(hall, window, lmc)
     graphql = server.app.state.graphql
     detail = """query One($id: ID!) { petition(id: $id) { __typename id number status
@@ -158,22 +173,32 @@ async def test_hand_written_queries_answer_alike_for_every_partner(server, clien
 
 
 async def test_generated_queries_answer_alike_for_every_partner(server, client_for):
-    hall, window, lmc = [await client_for(o) for o in (factories.HALL, factories.WINDOW,
-                                                        factories.LMC)]
+    hall, window, lmc = [
+        await client_for(o) for o in (factories.HALL, factories.WINDOW, factories.LMC)
+    ]
     await _world(hall, window, lmc)
     graphql = server.app.state.graphql
     tokens = {org: (await client_for(org)).http.headers["Authorization"] for org in PARTNERS}
     seen = {"compiled": 0, "all": 0}
 
-    @settings(max_examples=120, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=120,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(
         org=st.sampled_from(PARTNERS),
         query=st.one_of(
-            queries(COMPILABLE, fields=["petitions", "petition"], custom_scalars=SCALARS,
-                    allow_x00=False),
-            queries(FULL, fields=["petitions", "petition"], custom_scalars=SCALARS,
-                    allow_x00=False),
+            queries(
+                COMPILABLE,
+                fields=["petitions", "petition"],
+                custom_scalars=SCALARS,
+                allow_x00=False,
+            ),
+            queries(
+                FULL, fields=["petitions", "petition"], custom_scalars=SCALARS, allow_x00=False
+            ),
         ),
     )
     def run(org: str, query: str) -> None:
@@ -185,4 +210,3 @@ async def test_generated_queries_answer_alike_for_every_partner(server, client_f
     run()
     # The comparison means something only if the compiler took on a good share.
     assert seen["compiled"] >= seen["all"] // 5, seen
-

@@ -49,21 +49,36 @@ async def test_the_regulation_is_seeded_in_days_each_from_its_event(window):
     data = await window.data(POLICIES)
 
     active = {p["code"]: p for p in data["timeLimitPolicies"] if p["active"]}
-    assert (active["PETITION.ACCEPTANCE"]["days"], active["PETITION.ACCEPTANCE"]["unit"],
-            active["PETITION.ACCEPTANCE"]["countsFrom"]) == (15, "CALENDAR_DAYS", "RECEIPT")
-    assert (active["PETITION.HANDLING"]["days"], active["PETITION.HANDLING"]["unit"],
-            active["PETITION.HANDLING"]["countsFrom"]) == (60, "CALENDAR_DAYS", "ACCEPTANCE")
-    assert (active["PETITION.EXTENSION"]["days"], active["PETITION.EXTENSION"]["unit"],
-            active["PETITION.EXTENSION"]["countsFrom"]) == (30, "CALENDAR_DAYS",
-                                                            "PREVIOUS_DEADLINE")
-    for category, days in (("CONSULTATION", 1), ("SUGGESTION", 3), ("COMPLAINT", 7),
-                           ("REPORT", 7), ("ASSISTANCE", 3)):
+    assert (
+        active["PETITION.ACCEPTANCE"]["days"],
+        active["PETITION.ACCEPTANCE"]["unit"],
+        active["PETITION.ACCEPTANCE"]["countsFrom"],
+    ) == (15, "CALENDAR_DAYS", "RECEIPT")
+    assert (
+        active["PETITION.HANDLING"]["days"],
+        active["PETITION.HANDLING"]["unit"],
+        active["PETITION.HANDLING"]["countsFrom"],
+    ) == (60, "CALENDAR_DAYS", "ACCEPTANCE")
+    assert (
+        active["PETITION.EXTENSION"]["days"],
+        active["PETITION.EXTENSION"]["unit"],
+        active["PETITION.EXTENSION"]["countsFrom"],
+    ) == (30, "CALENDAR_DAYS", "PREVIOUS_DEADLINE")
+    for category, days in (
+        ("CONSULTATION", 1),
+        ("SUGGESTION", 3),
+        ("COMPLAINT", 7),
+        ("REPORT", 7),
+        ("ASSISTANCE", 3),
+    ):
         policy = active[f"{category}.HANDLING"]
         assert (policy["days"], policy["unit"], policy["countsFrom"]) == (
-            days, "WORKING_DAYS", "RECEIPT")
+            days,
+            "WORKING_DAYS",
+            "RECEIPT",
+        )
     # the other categories' extensions: 30 working days, a policy for every category
-    assert (active["EXTENSION"]["category"], active["EXTENSION"]["unit"]) == (None,
-                                                                              "WORKING_DAYS")
+    assert (active["EXTENSION"]["category"], active["EXTENSION"]["unit"]) == (None, "WORKING_DAYS")
 
 
 async def test_received_2026_07_20_its_acceptance_decision_is_due_2026_08_04(window, hall):
@@ -76,7 +91,10 @@ async def test_received_2026_07_20_its_acceptance_decision_is_due_2026_08_04(win
     assert shown["deadlineClock"] == "ACCEPTANCE"
     assert shown["acceptanceDueAt"] == _end("2026-08-04") and shown["acceptedAt"] is None
     assert (shown["timeLimitDays"], shown["timeLimitUnit"], shown["timeLimitCountsFrom"]) == (
-        60, "CALENDAR_DAYS", "ACCEPTANCE")
+        60,
+        "CALENDAR_DAYS",
+        "ACCEPTANCE",
+    )
 
 
 async def test_accepted_2026_08_03_a_formal_petition_is_due_2026_10_08(window, hall):
@@ -84,8 +102,9 @@ async def test_accepted_2026_08_03_a_formal_petition_is_due_2026_10_08(window, h
     appeal = await submit(window, category="PETITION", receivedAt="2026-07-27T09:00:00+08:00")
 
     # When the hall records that it accepted it on Monday 2026-08-03
-    accepted = await step(hall, "acceptPetition", id=appeal["id"],
-                          acceptedAt="2026-08-03T15:00:00+08:00")
+    accepted = await step(
+        hall, "acceptPetition", id=appeal["id"], acceptedAt="2026-08-03T15:00:00+08:00"
+    )
 
     # Then 60 日 run from that day: they land on 10-02, inside the National Day holiday
     # (10-01 to 10-07), so the period ends on Thursday 10-08
@@ -101,10 +120,12 @@ async def test_accepted_2026_08_03_a_formal_petition_is_due_2026_10_08(window, h
 async def test_acceptance_is_recorded_between_receipt_and_now(window, hall):
     appeal = await submit(window, category="PETITION", receivedAt="2026-07-27T09:00:00+08:00")
 
-    early = await refused(hall, "acceptPetition", id=appeal["id"],
-                          acceptedAt="2026-07-26T09:00:00+08:00")
-    later = await refused(hall, "acceptPetition", id=appeal["id"],
-                          acceptedAt="2099-01-01T09:00:00+08:00")
+    early = await refused(
+        hall, "acceptPetition", id=appeal["id"], acceptedAt="2026-07-26T09:00:00+08:00"
+    )
+    later = await refused(
+        hall, "acceptPetition", id=appeal["id"], acceptedAt="2099-01-01T09:00:00+08:00"
+    )
 
     for error in (early, later):
         assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -152,8 +173,7 @@ async def test_the_watcher_alerts_on_each_clock(window, hall, sessionmaker, sett
 async def _in_progress(window, hall, lmc, **submitted) -> dict:
     appeal = await submit(window, **submitted)
     await step(hall, "acceptPetition", id=appeal["id"])
-    await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.LMC,
-               role="LEAD")
+    await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.LMC, role="LEAD")
     return await step(lmc, "acceptAssignment", id=appeal["id"])
 
 
@@ -164,10 +184,12 @@ async def test_extensions_are_capped_by_the_extension_policy_in_its_unit(
     complaint = await _in_progress(window, hall, labour_committee)
 
     # A formal petition: at most 30 日 (PETITION.EXTENSION); a complaint: 30 working days
-    too_long = await refused(labour_committee, "requestExtension", id=formal["id"], days=31,
-                             reason="情况复杂")
-    also_too_long = await refused(labour_committee, "requestExtension", id=complaint["id"],
-                                  days=31, reason="情况复杂")
+    too_long = await refused(
+        labour_committee, "requestExtension", id=formal["id"], days=31, reason="情况复杂"
+    )
+    also_too_long = await refused(
+        labour_committee, "requestExtension", id=complaint["id"], days=31, reason="情况复杂"
+    )
     assert "30 days" in too_long["message"] and too_long["extensions"]["field"] == "days"
     assert "30 working days" in also_too_long["message"]
 
@@ -180,13 +202,19 @@ async def test_extensions_are_capped_by_the_extension_policy_in_its_unit(
 
     # When the hall's administrator lowers the cap to 10 日, a new request above it is refused
     admin = await client_for(factories.HALL, ("admin", "petitions:read", "petitions:write"))
-    policy = {"code": "PETITION.EXTENSION", "category": "PETITION", "stage": "EXTENSION",
-              "days": 10, "unit": "CALENDAR_DAYS"}
+    policy = {
+        "code": "PETITION.EXTENSION",
+        "category": "PETITION",
+        "stage": "EXTENSION",
+        "days": 10,
+        "unit": "CALENDAR_DAYS",
+    }
     await admin.data(SET, {"input": policy})
     try:
         other = await _in_progress(window, hall, labour_committee, category="PETITION")
-        error = await refused(labour_committee, "requestExtension", id=other["id"], days=11,
-                              reason="情况复杂")
+        error = await refused(
+            labour_committee, "requestExtension", id=other["id"], days=11, reason="情况复杂"
+        )
         assert "at most 10 days" in error["message"]
     finally:
         await admin.data(SET, {"input": policy | {"days": 30}})
@@ -218,17 +246,20 @@ async def test_a_suspension_keeps_the_days_left_of_a_formal_petition(
 
 async def test_the_policy_unit_is_set_over_graphql_and_intake_counts_in_it(client_for, window):
     admin = await client_for(factories.HALL, ("admin", "petitions:read", "petitions:write"))
-    policy = {"code": "SUGGESTION.HANDLING", "category": "SUGGESTION", "stage": "HANDLING",
-              "days": 10, "unit": "CALENDAR_DAYS"}
+    policy = {
+        "code": "SUGGESTION.HANDLING",
+        "category": "SUGGESTION",
+        "stage": "HANDLING",
+        "days": 10,
+        "unit": "CALENDAR_DAYS",
+    }
 
     set_ = (await admin.data(SET, {"input": policy}))["setTimeLimitPolicy"]
     try:
         # Then a suggestion received Friday 2026-09-25 is due 10 日 later: 10-05 lies in
         # the National Day holiday, so Thursday 10-08
-        appeal = await submit(window, category="SUGGESTION",
-                              receivedAt="2026-09-25T09:00:00+08:00")
-        assert (set_["days"], set_["unit"], set_["countsFrom"]) == (10, "CALENDAR_DAYS",
-                                                                    "RECEIPT")
+        appeal = await submit(window, category="SUGGESTION", receivedAt="2026-09-25T09:00:00+08:00")
+        assert (set_["days"], set_["unit"], set_["countsFrom"]) == (10, "CALENDAR_DAYS", "RECEIPT")
         assert appeal["dueAt"] == _end("2026-10-08")
         wrong = await admin.error(SET, {"input": policy | {"countsFrom": "PREVIOUS_DEADLINE"}})
         assert wrong["extensions"]["field"] == "countsFrom"

@@ -15,8 +15,16 @@ from tests import factories
 from tests.factories import submit
 
 # Offsets from now covering overdue, due today, tomorrow, after a weekend and far ahead.
-OFFSETS = [timedelta(days=-3), timedelta(hours=-1), timedelta(hours=1), timedelta(hours=20),
-           timedelta(days=1, hours=6), timedelta(days=2), timedelta(days=4), timedelta(days=9)]
+OFFSETS = [
+    timedelta(days=-3),
+    timedelta(hours=-1),
+    timedelta(hours=1),
+    timedelta(hours=20),
+    timedelta(days=1, hours=6),
+    timedelta(days=2),
+    timedelta(days=4),
+    timedelta(days=9),
+]
 
 
 async def test_the_badge_and_the_sql_agree(client_for, sessionmaker, settings):
@@ -30,10 +38,14 @@ async def test_the_badge_and_the_sql_agree(client_for, sessionmaker, settings):
             (await session.get(models.Petition, petition_id)).due_at = now + offset
         await session.commit()
         in_ids = models.Petition.id.in_(ids)
-        overdue = set(await session.scalars(
-            select(models.Petition.id).where(in_ids, standing.overdue(now))))
-        soon = set(await session.scalars(
-            select(models.Petition.id).where(in_ids, standing.due_soon(now, services))))
+        overdue = set(
+            await session.scalars(select(models.Petition.id).where(in_ids, standing.overdue(now)))
+        )
+        soon = set(
+            await session.scalars(
+                select(models.Petition.id).where(in_ids, standing.due_soon(now, services))
+            )
+        )
         rows = (await session.scalars(select(models.Petition).where(in_ids))).all()
         badges = {row.id: standing.badge(row, services, now).kind for row in rows}
 

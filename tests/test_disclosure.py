@@ -16,10 +16,12 @@ PETITIONER = "query($id: ID!) { petition(id: $id) { petitioner { %s } } }"
 
 def _person(id_number: str | None = "440310199001011234", phone: str | None = "13812345678"):
     """An appeal as given (name, phone, address) and the person's record (ID number)."""
-    record = models.Petitioner(name="记录姓名", id_number=id_number, phone="13999999999",
-                               address="记录地址")
-    appeal = models.Petition(id=1, petitioner_name="李某", petitioner_phone=phone,
-                             petitioner_address="坪山")
+    record = models.Petitioner(
+        name="记录姓名", id_number=id_number, phone="13999999999", address="记录地址"
+    )
+    appeal = models.Petition(
+        id=1, petitioner_name="李某", petitioner_phone=phone, petitioner_address="坪山"
+    )
     return appeal, record
 
 
@@ -27,10 +29,17 @@ def test_the_rule_discloses_only_what_the_slice_may_see():
     appeal, record = _person()
     shown = disclose(appeal, record, unmasked=True)
     assert (shown.name, shown.id_number, shown.phone, shown.address) == (
-        "李某", "440310199001011234", "13812345678", "坪山")  # as given with the appeal
+        "李某",
+        "440310199001011234",
+        "13812345678",
+        "坪山",
+    )  # as given with the appeal
     masked = disclose(appeal, record, unmasked=False)
     assert (masked.id_number, masked.phone, masked.masked) == (
-        "4403**********1234", "138****5678", True)
+        "4403**********1234",
+        "138****5678",
+        True,
+    )
 
 
 def test_only_showing_a_value_unmasked_is_a_disclosure():
@@ -44,9 +53,12 @@ def test_only_showing_a_value_unmasked_is_a_disclosure():
 async def _audited_paths(client_for, petition_id: str) -> set[str]:
     admin = await client_for(factories.HALL, ("petitions:read", "admin"))
     entries = (await admin.data(LOG))["auditLog"]["entries"]
-    return {e["path"] for e in entries
-            if (e["action"], e["objectKind"]) == ("READ_PERSONAL_DATA", "Petition")
-            and petition_id in e["objectIds"]}
+    return {
+        e["path"]
+        for e in entries
+        if (e["action"], e["objectKind"]) == ("READ_PERSONAL_DATA", "Petition")
+        and petition_id in e["objectIds"]
+    }
 
 
 async def test_graphql_audits_only_when_a_personal_field_is_selected(client_for):
@@ -62,8 +74,11 @@ async def test_graphql_audits_only_when_a_personal_field_is_selected(client_for)
 
 async def test_no_door_audits_a_petitioner_without_personal_data(sign_in_as, client_for):
     marker = f"无证{uuid.uuid4().hex[:6]}"
-    appeal = await submit(await client_for(factories.WINDOW), title=f"{marker} 咨询",
-                          petitioner={"idNumber": None, "phone": None})
+    appeal = await submit(
+        await client_for(factories.WINDOW),
+        title=f"{marker} 咨询",
+        petitioner={"idNumber": None, "phone": None},
+    )
     hall_client = await client_for(factories.HALL)
     hall = await sign_in_as("hall_dispatcher")
 

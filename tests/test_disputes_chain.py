@@ -44,7 +44,10 @@ async def _watch(sessionmaker, settings, now, *, whole: bool = True):
 
 
 async def test_forty_workers_wage_claim_at_a_metro_site(
-    client_for, sessionmaker, settings, dispute_world  # noqa: F811
+    client_for,
+    sessionmaker,
+    settings,
+    dispute_world,  # noqa: F811
 ):
     site, room, metro = [await client_for(c) for c in (SITE, ROOM, METRO)]
     arbitration, apan, court = [await client_for(c) for c in (ARB, APAN, factories.COURT)]
@@ -53,37 +56,70 @@ async def test_forty_workers_wage_claim_at_a_metro_site(
 
     # Given forty workers' collective wage claim received at the metro line 16 site station,
     # naming the subcontractor (new to the hub) and the project
-    appeal = await submit(site, title="地铁16号线工地40名工人被拖欠工资", peopleCount=40,
-                          channel="SITE_STATION", matter="LABOUR_WAGES")
+    appeal = await submit(
+        site,
+        title="地铁16号线工地40名工人被拖欠工资",
+        peopleCount=40,
+        channel="SITE_STATION",
+        matter="LABOUR_WAGES",
+    )
     ident = appeal["id"]
     assert appeal["collective"] is True
-    named = await act(site, "nameParties", id=ident, projectCode=PROJECT, parties=[
-        {"uscc": SUBCONTRACTOR, "role": "SUBCONTRACTOR", "name": "深圳市兴业建筑劳务有限公司"},
-        {"uscc": MAIN_CONTRACTOR, "role": "MAIN_CONTRACTOR"}])
+    named = await act(
+        site,
+        "nameParties",
+        id=ident,
+        projectCode=PROJECT,
+        parties=[
+            {"uscc": SUBCONTRACTOR, "role": "SUBCONTRACTOR", "name": "深圳市兴业建筑劳务有限公司"},
+            {"uscc": MAIN_CONTRACTOR, "role": "MAIN_CONTRACTOR"},
+        ],
+    )
     assert named["project"]["code"] == PROJECT
     assert {p["role"] for p in named["parties"]} == {"SUBCONTRACTOR", "MAIN_CONTRACTOR"}
-    bad = await refused(site, "nameParties", id=ident, parties=[
-        {"uscc": SUBCONTRACTOR[:-1] + "0", "role": "EMPLOYER", "name": "x"}])
+    bad = await refused(
+        site,
+        "nameParties",
+        id=ident,
+        parties=[{"uscc": SUBCONTRACTOR[:-1] + "0", "role": "EMPLOYER", "name": "x"}],
+    )
     assert bad["extensions"] == {"code": "BAD_USER_INPUT", "field": "parties.0.uscc"}
 
     # When the station accepts it and refers it to its mediation room, tried at the site tier
     await step(site, "acceptPetition", id=ident)
-    case = await act(site, "openMediation", id=ident, kind="SOCIAL", mediatorCode=ROOM,
-                     mediatorName="王调解员", amountClaimed="1200000.00", tiered=True)
+    case = await act(
+        site,
+        "openMediation",
+        id=ident,
+        kind="SOCIAL",
+        mediatorCode=ROOM,
+        mediatorName="王调解员",
+        amountClaimed="1200000.00",
+        tiered=True,
+    )
     assert (case["tier"], case["mediator"]["code"], case["workerCount"]) == ("SITE", ROOM, 40)
     assert case["parties"][0]["enterprise"]["uscc"] in (SUBCONTRACTOR, MAIN_CONTRACTOR)
     case_id = case["id"]
-    await act(room, "recordMediationSession", id=case_id, heldAt=_now_iso(),
-              placeKind="SITE_MEDIATION_ROOM", place="16号线工地调解室",
-              attendees=["工人代表3名", "分包单位项目经理"], minutes="分包单位称总包未拨付进度款")
+    await act(
+        room,
+        "recordMediationSession",
+        id=case_id,
+        heldAt=_now_iso(),
+        placeKind="SITE_MEDIATION_ROOM",
+        place="16号线工地调解室",
+        attendees=["工人代表3名", "分包单位项目经理"],
+        minutes="分包单位称总包未拨付进度款",
+    )
     # the metro centre does not see the case while the site tier tries it
     assert (await metro.data(MEDIATION, {"id": case_id}))["mediationCase"] is None
 
     # and the site tier's limit passes unresolved: the watcher escalates it, once
     async with sessionmaker() as session:
-        await session.execute(update(models.MediationTier)
-                              .where(models.MediationTier.case_id == int(case_id))
-                              .values(due_at=models.utcnow() - timedelta(minutes=1)))
+        await session.execute(
+            update(models.MediationTier)
+            .where(models.MediationTier.case_id == int(case_id))
+            .values(due_at=models.utcnow() - timedelta(minutes=1))
+        )
         await session.commit()
     first = await _watch(sessionmaker, settings, models.utcnow())
     again = await _watch(sessionmaker, settings, models.utcnow())
@@ -91,32 +127,40 @@ async def test_forty_workers_wage_claim_at_a_metro_site(
     at_centre = (await metro.data(MEDIATION, {"id": case_id}))["mediationCase"]
     assert (at_centre["tier"], at_centre["mediator"]["code"]) == ("CENTRE", METRO)
     assert [(t["tier"], t["escalated"]) for t in at_centre["tiers"]] == [
-        ("SITE", True), ("CENTRE", False)]
+        ("SITE", True),
+        ("CENTRE", False),
+    ]
     # the site tier still sees the case it tried, but acts no more
     assert (await room.data(MEDIATION, {"id": case_id}))["mediationCase"]["tier"] == "CENTRE"
-    moved_on = await refused(room, "concludeMediation", id=case_id, outcome="WITHDRAWN",
-                             reason="x")
+    moved_on = await refused(room, "concludeMediation", id=case_id, outcome="WITHDRAWN", reason="x")
     assert moved_on["extensions"]["code"] == "FORBIDDEN"
 
     # Then the metro centre settles it with two instalments
     today = models.utcnow().astimezone(SHANGHAI).date()
-    settled = await act(metro, "concludeMediation", id=case_id, outcome="AGREED",
-                        agreementAmount="1200000", terms="总包单位代付，分两期支付",
-                        instalments=[{"dueOn": today.isoformat(), "amount": "600000"},
-                                     {"dueOn": (today + timedelta(days=10)).isoformat(),
-                                      "amount": "600000.00"}],
-                        expectedVersion=at_centre["version"])
+    settled = await act(
+        metro,
+        "concludeMediation",
+        id=case_id,
+        outcome="AGREED",
+        agreementAmount="1200000",
+        terms="总包单位代付，分两期支付",
+        instalments=[
+            {"dueOn": today.isoformat(), "amount": "600000"},
+            {"dueOn": (today + timedelta(days=10)).isoformat(), "amount": "600000.00"},
+        ],
+        expectedVersion=at_centre["version"],
+    )
     assert settled["status"] == "AGREED" and settled["agreementAmount"] == "1200000.00"
-    await act(metro, "recordPayment", id=case_id, instalment=1, amount="600000",
-              paidOn=today.isoformat())
+    await act(
+        metro, "recordPayment", id=case_id, instalment=1, amount="600000", paidOn=today.isoformat()
+    )
     # arbitration is refused while the agreement is being kept (mediation first)
     early = await refused(metro, "openArbitration", id=ident, arbitrationCode=ARB)
     assert early["extensions"]["code"] == "BAD_USER_INPUT"
     assert "mediation comes first" in early["message"]
 
     # When the second instalment's day passes unpaid
-    missed = await _watch(sessionmaker, settings, models.utcnow() + timedelta(days=12),
-                          whole=False)
+    missed = await _watch(sessionmaker, settings, models.utcnow() + timedelta(days=12), whole=False)
     assert missed.instalments_missed == 1
 
     # Then the workers go to arbitration; the award is made and paid
@@ -124,14 +168,29 @@ async def test_forty_workers_wage_claim_at_a_metro_site(
     assert opened["mediation"]["number"] == case["number"]
     assert opened["claim"] == "1200000.00"
     arbitration_id = opened["id"]
-    stale = await refused(arbitration, "recordAward", id=arbitration_id, amount="600000",
-                          summary="x", expectedVersion=opened["version"] + 1)
+    stale = await refused(
+        arbitration,
+        "recordAward",
+        id=arbitration_id,
+        amount="600000",
+        summary="x",
+        expectedVersion=opened["version"] + 1,
+    )
     assert stale["extensions"]["code"] == "CONFLICT"
-    await act(arbitration, "scheduleHearing", id=arbitration_id,
-              hearingAt=(models.utcnow() + timedelta(days=3)).astimezone(SHANGHAI).isoformat(),
-              place="坪山区劳动人事争议仲裁院第一仲裁庭")
-    awarded = await act(arbitration, "recordAward", id=arbitration_id, amount="600000",
-                        summary="被申请人支付第二期工资600000元")
+    await act(
+        arbitration,
+        "scheduleHearing",
+        id=arbitration_id,
+        hearingAt=(models.utcnow() + timedelta(days=3)).astimezone(SHANGHAI).isoformat(),
+        place="坪山区劳动人事争议仲裁院第一仲裁庭",
+    )
+    awarded = await act(
+        arbitration,
+        "recordAward",
+        id=arbitration_id,
+        amount="600000",
+        summary="被申请人支付第二期工资600000元",
+    )
     assert (awarded["status"], awarded["awardAmount"]) == ("AWARDED", "600000.00")
     paid = await act(arbitration, "recordAwardPaid", id=arbitration_id)
     assert paid["awardPaid"] is True
@@ -149,23 +208,43 @@ async def test_forty_workers_wage_claim_at_a_metro_site(
     assert chain["project"]["code"] == PROJECT
     [mediation] = chain["disputeChain"]["mediations"]
     assert [(i["seq"], i["settled"], i["missed"]) for i in mediation["instalments"]] == [
-        (1, True, False), (2, False, True)]
+        (1, True, False),
+        (2, False, True),
+    ]
     [arbitrated] = chain["disputeChain"]["arbitrations"]
     assert (arbitrated["awardPaid"], arbitrated["mediation"]["number"]) == (True, case["number"])
     kinds = [e["kind"] for e in chain["events"]]
     chain_kinds = [k for k in kinds if k not in ("ASSIGNMENT_COMPLETED",)]
     assert chain_kinds[:4] == ["SUBMITTED", "PARTIES_NAMED", "ACCEPTED", "MEDIATION_OPENED"]
-    for kind in ("MEDIATION_SESSION", "TIER_ESCALATED", "MEDIATION_CONCLUDED",
-                 "PAYMENT_RECORDED", "INSTALMENT_MISSED", "ARBITRATION_OPENED",
-                 "HEARING_SCHEDULED", "AWARD_MADE", "AWARD_PAID", "ANSWERED", "CLOSED"):
+    for kind in (
+        "MEDIATION_SESSION",
+        "TIER_ESCALATED",
+        "MEDIATION_CONCLUDED",
+        "PAYMENT_RECORDED",
+        "INSTALMENT_MISSED",
+        "ARBITRATION_OPENED",
+        "HEARING_SCHEDULED",
+        "AWARD_MADE",
+        "AWARD_PAID",
+        "ANSWERED",
+        "CLOSED",
+    ):
         assert kinds.count(kind) == 1, kind
     assert kinds.index("TIER_ESCALATED") < kinds.index("MEDIATION_CONCLUDED")
     assert kinds.index("INSTALMENT_MISSED") < kinds.index("ARBITRATION_OPENED")
     # The figures gain the stages and what they recovered (the hall: the whole district)
     assert _delta(before, await _figures(hall)) == {
-        "mediationsOpened": 1, "AGREED": 1, "agreedAmount": 1200000, "tiersEscalated": 1,
-        "recoveredByAgreement": 600000, "arbitrationsFiled": 1, "awardsMade": 1,
-        "awardsPaid": 1, "awardedAmount": 600000, "recoveredByAward": 600000}
+        "mediationsOpened": 1,
+        "AGREED": 1,
+        "agreedAmount": 1200000,
+        "tiersEscalated": 1,
+        "recoveredByAgreement": 600000,
+        "arbitrationsFiled": 1,
+        "awardsMade": 1,
+        "awardsPaid": 1,
+        "awardedAmount": 600000,
+        "recoveredByAward": 600000,
+    }
     # Partners outside the chain see none of it
     assert (await apan.data(MEDIATION, {"id": case_id}))["mediationCase"] is None
     assert (await court.data(MEDIATION, {"id": case_id}))["mediationCase"] is None
@@ -187,16 +266,21 @@ query($from: Date!, $to: Date!) {
 async def _figures(client) -> dict:
     """This week's dispute figures, flattened (outcomes by status)."""
     today = models.utcnow().astimezone(SHANGHAI).date()
-    period = {"from": (today - timedelta(days=3)).isoformat(),
-              "to": (today + timedelta(days=3)).isoformat()}
+    period = {
+        "from": (today - timedelta(days=3)).isoformat(),
+        "to": (today + timedelta(days=3)).isoformat(),
+    }
     figures = (await client.data(FIGURES, period))["stats"]["disputes"]
     outcomes = {o["status"]: o["count"] for o in figures.pop("mediationOutcomes")}
     return figures | outcomes
 
 
 def _delta(before: dict, after: dict) -> dict:
-    return {k: (float(after[k]) - float(before[k])) for k in after
-            if float(after[k]) != float(before[k])}
+    return {
+        k: (float(after[k]) - float(before[k]))
+        for k in after
+        if float(after[k]) != float(before[k])
+    }
 
 
 def _now_iso() -> str:
@@ -204,39 +288,60 @@ def _now_iso() -> str:
 
 
 async def test_a_family_dispute_at_apan_ends_with_judicial_confirmation(
-    client_for, hall, court, dispute_world  # noqa: F811
+    client_for,
+    hall,
+    court,
+    dispute_world,  # noqa: F811
 ):
     apan = await client_for(APAN)
     before, apan_before = await _figures(hall), await _figures(apan)
 
     # Given a family dispute received at the hall and referred to 阿潘调解工作室
-    appeal = await submit(hall, title="离婚后子女抚养费纠纷", matter="FAMILY",
-                          category="ASSISTANCE")
+    appeal = await submit(
+        hall, title="离婚后子女抚养费纠纷", matter="FAMILY", category="ASSISTANCE"
+    )
     ident = appeal["id"]
     await step(hall, "acceptPetition", id=ident)
-    case = await act(hall, "openMediation", id=ident, kind="SOCIAL", mediatorCode=APAN,
-                     mediatorName="阿潘")
+    case = await act(
+        hall, "openMediation", id=ident, kind="SOCIAL", mediatorCode=APAN, mediatorName="阿潘"
+    )
     case_id = case["id"]
     again = await refused(hall, "openMediation", id=ident, kind="SOCIAL", mediatorCode=APAN)
     assert again["extensions"]["code"] == "BAD_USER_INPUT"
 
     # When the studio mediates and the parties agree
-    await act(apan, "recordMediationSession", id=case_id, heldAt=_now_iso(),
-              placeKind="STUDIO", place="阿潘调解工作室", attendees=["李某", "黄某"],
-              minutes="双方同意抚养费按月支付")
+    await act(
+        apan,
+        "recordMediationSession",
+        id=case_id,
+        heldAt=_now_iso(),
+        placeKind="STUDIO",
+        place="阿潘调解工作室",
+        attendees=["李某", "黄某"],
+        minutes="双方同意抚养费按月支付",
+    )
     early = await refused(apan, "requestJudicialConfirmation", id=case_id, courtCode="PS-COURT")
     assert early["extensions"]["code"] == "BAD_USER_INPUT"
-    agreed = await act(apan, "concludeMediation", id=case_id, outcome="AGREED",
-                       terms="黄某每月支付抚养费2000元至子女年满十八周岁")
-    twice = await refused(apan, "concludeMediation", id=case_id, outcome="NO_AGREEMENT",
-                          reason="x")
+    agreed = await act(
+        apan,
+        "concludeMediation",
+        id=case_id,
+        outcome="AGREED",
+        terms="黄某每月支付抚养费2000元至子女年满十八周岁",
+    )
+    twice = await refused(apan, "concludeMediation", id=case_id, outcome="NO_AGREEMENT", reason="x")
     assert twice["extensions"]["code"] == "BAD_USER_INPUT"
     # the court station does not see the case until confirmation is asked of it
     assert (await court.data(MEDIATION, {"id": case_id}))["mediationCase"] is None
     unseen = await refused(court, "decideJudicialConfirmation", id=case_id, confirmed=True)
     assert unseen["extensions"]["code"] == "NOT_FOUND"
-    asked = await act(apan, "requestJudicialConfirmation", id=case_id, courtCode="PS-COURT",
-                      expectedVersion=agreed["version"])
+    asked = await act(
+        apan,
+        "requestJudicialConfirmation",
+        id=case_id,
+        courtCode="PS-COURT",
+        expectedVersion=agreed["version"],
+    )
     assert asked["judicialConfirmation"]["status"] == "REQUESTED"
 
     # Then the court station sees it and confirms it; nobody else may decide
@@ -248,7 +353,9 @@ async def test_a_family_dispute_at_apan_ends_with_judicial_confirmation(
     assert confirmed["judicialConfirmation"]["status"] == "CONFIRMED"
     listed = await court.data(
         "query($p: ID!) { mediationCases(filter: {petition: $p, confirmation: [CONFIRMED]}) "
-        "{ totalCount edges { node { number } } } }", {"p": ident})
+        "{ totalCount edges { node { number } } } }",
+        {"p": ident},
+    )
     assert listed["mediationCases"]["totalCount"] == 1
 
     # And the studio answers, the hall records feedback, the appeal closes
@@ -265,12 +372,16 @@ async def test_a_family_dispute_at_apan_ends_with_judicial_confirmation(
     assert _delta(before, await _figures(hall)) == change
     assert _delta(apan_before, await _figures(apan)) == change  # its own slice
     # the court decided on the mediation, not the appeal: the appeal stays outside its slice
-    assert (await court.data("query($id: ID!) { petition(id: $id) { id } }",
-                             {"id": ident}))["petition"] is None
+    assert (await court.data("query($id: ID!) { petition(id: $id) { id } }", {"id": ident}))[
+        "petition"
+    ] is None
 
 
 async def test_the_chain_s_steps_are_on_the_event_stream(
-    server, client_for, hall, dispute_world  # noqa: F811
+    server,
+    client_for,
+    hall,
+    dispute_world,  # noqa: F811
 ):
     from tests.streams import subscription
     from tests.test_event_stream import listening, token_of
@@ -281,10 +392,10 @@ async def test_the_chain_s_steps_are_on_the_event_stream(
         await listening(server)
         appeal = await submit(hall, title="相邻通行纠纷", matter="OTHER")
         await step(hall, "acceptPetition", id=appeal["id"])
-        case = await act(hall, "openMediation", id=appeal["id"], kind="SOCIAL",
-                         mediatorCode=APAN)
-        await act(apan, "concludeMediation", id=case["id"], outcome="WITHDRAWN",
-                  reason="双方自行和解")
+        case = await act(hall, "openMediation", id=appeal["id"], kind="SOCIAL", mediatorCode=APAN)
+        await act(
+            apan, "concludeMediation", id=case["id"], outcome="WITHDRAWN", reason="双方自行和解"
+        )
 
         opened, concluded = await stream.event(), await stream.event()
         assert (opened["kind"], opened["data"]["case"]) == ("MEDIATION_OPENED", case["number"])

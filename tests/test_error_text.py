@@ -30,10 +30,14 @@ from tests.test_transitions import caller
 from web.errors import error_text, translated
 
 ROOT = Path(__file__).parent.parent
-SCANNED = sorted([*ROOT.glob("resolvers/**/*.py"), *ROOT.glob("web/**/*.py"),
-                  *ROOT.glob("schema/**/*.py")])
-ERRORS = {name: cls for name, cls in vars(errors).items()
-          if isinstance(cls, type) and issubclass(cls, HubError)}
+SCANNED = sorted(
+    [*ROOT.glob("resolvers/**/*.py"), *ROOT.glob("web/**/*.py"), *ROOT.glob("schema/**/*.py")]
+)
+ERRORS = {
+    name: cls
+    for name, cls in vars(errors).items()
+    if isinstance(cls, type) and issubclass(cls, HubError)
+}
 CATALOGUE = ROOT / "web/translations/zh/LC_MESSAGES/messages.po"
 HOLE = re.compile(r"\{(\w+)\}")
 
@@ -42,20 +46,30 @@ def _constants(tree: ast.Module) -> dict[str, str]:
     """Module-level `NAME = "text"` assignments (a message may be raised by name)."""
     found = {}
     for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
             found[node.targets[0].id] = node.value.value
     return found
 
 
 def _super_init_message(node: ast.AST) -> str | None:
     """`super().__init__("a message", …)`: the message a HubError subclass gives itself."""
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "__init__" and isinstance(node.func.value, ast.Call)
-            and isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == "super"
-            and node.args and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "__init__"
+        and isinstance(node.func.value, ast.Call)
+        and isinstance(node.func.value.func, ast.Name)
+        and node.func.value.func.id == "super"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
         return node.args[0].value
     return None
 
@@ -69,8 +83,9 @@ def raised_messages() -> list[tuple[str, str]]:
         constants = _constants(tree)
         for node in ast.walk(tree):
             if _super_init_message(node) is not None:  # an error class's own message
-                found.append((f"{path.relative_to(ROOT)}:{node.lineno}",
-                              str(_super_init_message(node))))
+                found.append(
+                    (f"{path.relative_to(ROOT)}:{node.lineno}", str(_super_init_message(node)))
+                )
                 continue
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
@@ -105,16 +120,19 @@ def test_the_scan_finds_the_resolvers_messages():
 
 
 def test_no_message_is_an_f_string():
-    unreadable = [f"{where}: {message}" for where, message in raised_messages()
-                  if message.startswith("<")]
+    unreadable = [
+        f"{where}: {message}" for where, message in raised_messages() if message.startswith("<")
+    ]
     assert unreadable == [], "use a template and params=:\n" + "\n".join(unreadable)
 
 
 def test_every_raised_template_has_its_chinese():
-    missing = [f"{where}: {message!r}" for where, message in raised_messages()
-               if translated(message, "zh") is None]
-    assert missing == [], f"no Chinese in {CATALOGUE.relative_to(ROOT)} for:\n" + "\n".join(
-        missing)
+    missing = [
+        f"{where}: {message!r}"
+        for where, message in raised_messages()
+        if translated(message, "zh") is None
+    ]
+    assert missing == [], f"no Chinese in {CATALOGUE.relative_to(ROOT)} for:\n" + "\n".join(missing)
 
 
 def test_every_error_entry_is_raised_and_keeps_its_holes():
@@ -139,8 +157,9 @@ def _raised(call, *args, **kwargs) -> HubError:
 
 def test_real_errors_in_chinese_and_in_english():
     good = factories.resident_id()
-    wrong_digit = _raised(validation.resident_id, good[:-1] + ("0" if good[-1] != "0" else "1"),
-                          "petitioner.idNumber")
+    wrong_digit = _raised(
+        validation.resident_id, good[:-1] + ("0" if good[-1] != "0" else "1"), "petitioner.idNumber"
+    )
     closed = _raised(next_status, PetitionStatus.CLOSED, Action.ANSWER)
     required = _raised(validation.text, " ", "title", max_length=10)
     too_long = _raised(validation.text, "x" * 11, "petitioner.name", max_length=10)
@@ -156,13 +175,22 @@ def test_real_errors_in_chinese_and_in_english():
     not_lead = refusal(caller(), Action.CLOSE, frozenset({Standing.ASSIGNEE}))
     assert not_lead is not None
     assert error_text(not_lead) == "只有区群众诉求服务大厅、主办单位可以办结"
-    no_role = refusal(caller(roles={Role.COUNSELLOR}, user=True), Action.ASSIGN_LEAD,
-                      frozenset({Standing.DISPATCHER}))
+    no_role = refusal(
+        caller(roles={Role.COUNSELLOR}, user=True),
+        Action.ASSIGN_LEAD,
+        frozenset({Standing.DISPATCHER}),
+    )
     assert no_role is not None
     roles = f"{Role.DISPATCHER.value}、{Role.LEADER.value}"
     assert error_text(no_role) == f"交办主办需要以下角色之一：{roles}"
-    assert error_text(RateLimited("too many failed sign-ins; try again in {minutes} minutes",
-                                  params={"minutes": 15})) == "登录失败次数过多，请15分钟后再试"
+    assert (
+        error_text(
+            RateLimited(
+                "too many failed sign-ins; try again in {minutes} minutes", params={"minutes": 15}
+            )
+        )
+        == "登录失败次数过多，请15分钟后再试"
+    )
     assert error_text(errors.not_found("petition")) == "未找到该诉求"
 
 
@@ -171,8 +199,9 @@ def test_an_untranslated_message_falls_back_to_its_code_and_never_crashes():
     assert error_text(Conflict("something new")) == "数据已被他人更改：something new"
     assert error_text(HubError("boom")) == "出错了：boom"
     # an unknown value in a template's hole stays as it was
-    odd = BadUserInput("an appeal that is {status} cannot {action}",
-                       params={"status": "LOST", "action": "fly"})
+    odd = BadUserInput(
+        "an appeal that is {status} cannot {action}", params={"status": "LOST", "action": "fly"}
+    )
     assert error_text(odd) == "LOST的诉求不能fly"
 
 
@@ -185,14 +214,18 @@ async def test_the_intake_page_shows_its_errors_in_the_page_language(sign_in_as,
     checked = await hall.post("/petitions/new/check", form(id_number=wrong), htmx=True)
     en = await hall.post("/petitions/new?lang=en", form(id_number=wrong))
     api = await (await client_for(factories.WINDOW)).error(
-        SUBMIT, {"input": submission(petitioner={"name": "钱某", "idNumber": wrong})})
+        SUBMIT, {"input": submission(petitioner={"name": "钱某", "idNumber": wrong})}
+    )
     await hall.get("/petitions?lang=zh")
 
     assert zh.status_code == en.status_code == 400
     assert re.search(r'id="err-id_number" role="alert">身份证号码校验位错误<', zh.text)
     assert "身份证号码校验位错误" in checked.text and "check digit" not in checked.text
-    assert re.search(r'id="err-id_number" role="alert">the resident ID number&#39;s check '
-                     r"digit is wrong<", en.text)
+    assert re.search(
+        r'id="err-id_number" role="alert">the resident ID number&#39;s check '
+        r"digit is wrong<",
+        en.text,
+    )
     assert api["message"] == "the resident ID number's check digit is wrong"
     assert api["extensions"]["code"] == "BAD_USER_INPUT"
     assert api["extensions"]["field"] == "petitioner.idNumber"

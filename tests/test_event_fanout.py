@@ -35,17 +35,24 @@ POLL = 30.0  # no poll inside a test: every read is a wake-up's
 BROKERS = {"memory": "memory://", "redis": "redis://127.0.0.1:6379/0"}
 # Subscribers per slice: the hall, the receiving window and its street platform see
 # everything below; the labour committee one appeal; the court nothing.
-SLICES = {factories.HALL: 6, factories.WINDOW: 4, factories.STREET: 3, factories.LMC: 5,
-          factories.COURT: 2}
+SLICES = {
+    factories.HALL: 6,
+    factories.WINDOW: 4,
+    factories.STREET: 3,
+    factories.LMC: 5,
+    factories.COURT: 2,
+}
 
 
 @contextlib.contextmanager
 def instance(settings: Settings, broker: str) -> Iterator[LiveServer]:
-    shared = settings.model_copy(update={
-        "broker_url": BROKERS[broker],
-        "broker_channel": f"petition-hub:test:{uuid.uuid4().hex}",
-        "stream_poll_interval": POLL,
-    })
+    shared = settings.model_copy(
+        update={
+            "broker_url": BROKERS[broker],
+            "broker_channel": f"petition-hub:test:{uuid.uuid4().hex}",
+            "stream_poll_interval": POLL,
+        }
+    )
     with serve(shared) as live:
         yield live
 
@@ -53,8 +60,9 @@ def instance(settings: Settings, broker: str) -> Iterator[LiveServer]:
 @contextlib.asynccontextmanager
 async def on(server: LiveServer, client: GraphQLClient) -> AsyncIterator[GraphQLClient]:
     """The same organisation's client, talking to `server`."""
-    async with httpx.AsyncClient(base_url=server.url, headers=dict(client.http.headers),
-                                 timeout=30) as http:
+    async with httpx.AsyncClient(
+        base_url=server.url, headers=dict(client.http.headers), timeout=30
+    ) as http:
         yield GraphQLClient(http=http, org=client.org)
 
 
@@ -70,14 +78,18 @@ async def read_until(sub: Stream, text: str) -> list[dict[str, Any]]:
 async def test_every_slice_gets_its_events_once_in_order_for_one_read_per_wake_up(
     settings, broker, window, hall, labour_committee, court, street_platform
 ):
-    clients = {factories.HALL: hall, factories.WINDOW: window, factories.STREET: street_platform,
-               factories.LMC: labour_committee, factories.COURT: court}
+    clients = {
+        factories.HALL: hall,
+        factories.WINDOW: window,
+        factories.STREET: street_platform,
+        factories.LMC: labour_committee,
+        factories.COURT: court,
+    }
     # Given two appeals, one of them the labour committee's
     theirs, other = await submit(window), await submit(window)
     for appeal in (theirs, other):
         await step(hall, "acceptPetition", id=appeal["id"])
-    await step(hall, "assignPetition", id=theirs["id"], organisationCode=factories.LMC,
-               role="LEAD")
+    await step(hall, "assignPetition", id=theirs["id"], organisationCode=factories.LMC, role="LEAD")
 
     with instance(settings, broker) as server:
         feed = feed_for(server.app.state.services.broker, server.app.state.sessionmaker)
@@ -93,16 +105,23 @@ async def test_every_slice_gets_its_events_once_in_order_for_one_read_per_wake_u
 
 
 async def follow_and_check(
-    stack: contextlib.AsyncExitStack, server: LiveServer, feed: stream.EventFeed,
-    clients: dict[str, Any], hall: Any, window: Any, theirs: dict[str, Any],
+    stack: contextlib.AsyncExitStack,
+    server: LiveServer,
+    feed: stream.EventFeed,
+    clients: dict[str, Any],
+    hall: Any,
+    window: Any,
+    theirs: dict[str, Any],
     other: dict[str, Any],
 ) -> None:
     # (writing through this instance, whose broker wakes its subscribers)
     hall = await stack.enter_async_context(on(server, hall))
     window = await stack.enter_async_context(on(server, window))
     # And one subscriber per slice following
-    first = {org: await stack.enter_async_context(
-        subscription(server.url, token_of(clients[org]))) for org in SLICES}
+    first = {
+        org: await stack.enter_async_context(subscription(server.url, token_of(clients[org])))
+        for org in SLICES
+    }
     for sub in first.values():
         await sub.subscribe()
     await listening(server, len(SLICES))
@@ -111,9 +130,11 @@ async def follow_and_check(
     statements, reads = await one_step(server, feed, hall, theirs, "一", list(first.items()))
 
     # And with four times as many subscribers, exactly the same
-    more = [(org, await stack.enter_async_context(
-        subscription(server.url, token_of(clients[org]))))
-        for org, count in SLICES.items() for _ in range(count - 1)]
+    more = [
+        (org, await stack.enter_async_context(subscription(server.url, token_of(clients[org]))))
+        for org, count in SLICES.items()
+        for _ in range(count - 1)
+    ]
     for _, sub in more:
         await sub.subscribe()
     everyone = list(first.items()) + more
@@ -123,8 +144,11 @@ async def follow_and_check(
 
     # When events come in a burst, on both appeals and a new one
     await asyncio.gather(
-        *(step(hall, "addNote", id=a["id"], text=f"{n}")
-          for n in range(4) for a in (theirs, other)),
+        *(
+            step(hall, "addNote", id=a["id"], text=f"{n}")
+            for n in range(4)
+            for a in (theirs, other)
+        ),
         submit(window),
     )
     await step(hall, "addNote", id=theirs["id"], text="最后")
@@ -150,7 +174,11 @@ async def follow_and_check(
 
 
 async def one_step(
-    server: LiveServer, feed: stream.EventFeed, hall: Any, appeal: dict[str, Any], text: str,
+    server: LiveServer,
+    feed: stream.EventFeed,
+    hall: Any,
+    appeal: dict[str, Any],
+    text: str,
     streams: list[tuple[str, Stream]],
 ) -> tuple[int, int]:
     """Statements the server ran, and shared reads the feed made, for one note delivered
@@ -186,8 +214,10 @@ async def test_a_subscriber_that_falls_behind_reads_the_gap_and_loses_nothing(
     callers = [await caller_for(sessionmaker, org) for org in (factories.HALL, factories.WINDOW)]
     async with sessionmaker() as session:
         start = await starting_point(session=session, caller=callers[0], after=None)
-    followers = [follow_events(sessionmaker, callers[i % 2], broker, start, poll_interval=POLL)
-                 for i in range(300)]
+    followers = [
+        follow_events(sessionmaker, callers[i % 2], broker, start, poll_interval=POLL)
+        for i in range(300)
+    ]
     slow = followers[0]
     try:
         first = await submit(window)
@@ -234,10 +264,14 @@ async def test_a_slice_renders_an_event_once_but_audits_each_unmasked_read(
 
     monkeypatch.setattr(SharedEventResults, "_own", counted)
     async with contextlib.AsyncExitStack() as stack:
-        plain = [await stack.enter_async_context(subscription(server.url, token_of(hall)))
-                 for _ in range(4)]
-        personal = [await stack.enter_async_context(subscription(server.url, token_of(hall)))
-                    for _ in range(2)]
+        plain = [
+            await stack.enter_async_context(subscription(server.url, token_of(hall)))
+            for _ in range(4)
+        ]
+        personal = [
+            await stack.enter_async_context(subscription(server.url, token_of(hall)))
+            for _ in range(2)
+        ]
         for sub in plain:
             await sub.subscribe()
         for sub in personal:
@@ -256,16 +290,24 @@ async def test_a_slice_renders_an_event_once_but_audits_each_unmasked_read(
     # personal one by each of its two subscribers
     assert {e["petition"]["id"] for e in got} == {appeal["id"]}
     assert got[0] == got[1] == got[2] == got[3]
-    assert got[4]["petition"]["petitioner"]["idNumber"] == got[5]["petition"]["petitioner"][
-        "idNumber"] != ""
+    assert (
+        got[4]["petition"]["petitioner"]["idNumber"]
+        == got[5]["petition"]["petitioner"]["idNumber"]
+        != ""
+    )
     assert executed.count(PERSONAL) == 4
     assert len(executed) == 6
     # And each of the two unmasked reads has its own audit entry
     mine: list[models.AuditEntry] = []
     for _ in range(50):
         async with sessionmaker() as session:
-            entries = (await session.scalars(select(models.AuditEntry).where(
-                models.AuditEntry.path == AuditPath.SUBSCRIPTION.value))).all()
+            entries = (
+                await session.scalars(
+                    select(models.AuditEntry).where(
+                        models.AuditEntry.path == AuditPath.SUBSCRIPTION.value
+                    )
+                )
+            ).all()
         mine = [e for e in entries if int(appeal["id"]) in e.object_ids]
         if len(mine) >= 2:
             break

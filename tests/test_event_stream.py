@@ -40,9 +40,7 @@ async def listening(server: Any, count: int = 1) -> None:
         await asyncio.sleep(0.01)
 
 
-async def test_replay_from_a_cursor_returns_exactly_the_later_events_in_order(
-    server, window, hall
-):
+async def test_replay_from_a_cursor_returns_exactly_the_later_events_in_order(server, window, hall):
     # Given an appeal with three events
     appeal = await submit(window)
     await step(hall, "acceptPetition", id=appeal["id"])
@@ -85,7 +83,9 @@ async def test_a_new_appeal_is_delivered_live_and_promptly(server, window, hall)
         # Then its SUBMITTED event arrives, woken by the commit rather than the poll
         assert event["kind"] == "SUBMITTED"
         assert event["petition"] == {
-            "id": appeal["id"], "number": appeal["number"], "status": "RECEIVED"
+            "id": appeal["id"],
+            "number": appeal["number"],
+            "status": "RECEIVED",
         }
         assert event["organisation"]["code"] == factories.WINDOW
         assert took < server.app.state.settings.stream_poll_interval / 2
@@ -122,8 +122,9 @@ async def test_a_partner_receives_only_the_events_of_appeals_in_its_slice(
         other = await submit(window)
         await step(hall, "acceptPetition", id=other["id"])
         await step(hall, "acceptPetition", id=theirs["id"])
-        await step(hall, "assignPetition", id=theirs["id"],
-                   organisationCode=factories.LMC, role="LEAD")
+        await step(
+            hall, "assignPetition", id=theirs["id"], organisationCode=factories.LMC, role="LEAD"
+        )
         await step(hall, "addNote", id=other["id"], text="不给调解委员会")
         await step(hall, "addNote", id=theirs["id"], text="最后一条")
 
@@ -141,15 +142,11 @@ async def test_a_partner_receives_only_the_events_of_appeals_in_its_slice(
     submitted = (await cursors(hall, theirs["id"]))[0]
     async with subscription(server.url, token_of(hall)) as hall_stream:
         await hall_stream.subscribe(after=submitted["cursor"])
-        everything = await hall_stream.events_until(
-            lambda e: e["data"].get("text") == "最后一条"
-        )
+        everything = await hall_stream.events_until(lambda e: e["data"].get("text") == "最后一条")
     assert {e["petition"]["id"] for e in everything} == {theirs["id"], other["id"]}
 
 
-async def test_a_cursor_outside_the_slice_or_forged_is_bad_input(
-    server, window, court, hall
-):
+async def test_a_cursor_outside_the_slice_or_forged_is_bad_input(server, window, court, hall):
     appeal = await submit(window)
     hidden = (await cursors(hall, appeal["id"]))[0]["cursor"]
     async with subscription(server.url, token_of(court)) as stream:
@@ -173,7 +170,8 @@ async def test_a_token_without_events_subscribe_is_forbidden(server, client_for)
 
 
 @pytest.mark.parametrize(
-    "payload", [{"Authorization": "Bearer phub_forged"}, {"Authorization": 42}, {}],
+    "payload",
+    [{"Authorization": "Bearer phub_forged"}, {"Authorization": 42}, {}],
     ids=["bad token", "not a string", "no token"],
 )
 async def test_a_connection_without_a_valid_token_is_refused(server, payload):

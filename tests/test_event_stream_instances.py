@@ -55,9 +55,7 @@ async def tokens(sessionmaker, world) -> dict[str, str]:
         }
 
 
-async def test_an_event_written_on_one_instance_reaches_a_subscriber_of_another(
-    settings, tokens
-):
+async def test_an_event_written_on_one_instance_reaches_a_subscriber_of_another(settings, tokens):
     with instances(settings, REDIS_URL, POLL) as (reader, writer):
         window = await client(writer, tokens[factories.WINDOW], factories.WINDOW)
         async with subscription(reader.url, tokens[factories.HALL]) as stream:

@@ -147,16 +147,27 @@ async def court_station(server, sessionmaker, world, tmp_path_factory) -> AsyncI
         for i in range(2):
             appeal = await factories.submit(window, title=f"工地欠薪起诉 {i}")
             await step(hall, "acceptPetition", id=appeal["id"])
-            await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.COURT,
-                       role="LEAD")
+            await step(
+                hall,
+                "assignPetition",
+                id=appeal["id"],
+                organisationCode=factories.COURT,
+                role="LEAD",
+            )
             assigned.append(appeal)
         escalated = await factories.submit(window, title="调解不成转诉讼")
         await step(hall, "acceptPetition", id=escalated["id"])
-        await step(hall, "assignPetition", id=escalated["id"], organisationCode=factories.LMC,
-                   role="LEAD")
+        await step(
+            hall, "assignPetition", id=escalated["id"], organisationCode=factories.LMC, role="LEAD"
+        )
         await step(lmc, "acceptAssignment", id=escalated["id"])
-        await step(lmc, "escalatePetition", id=escalated["id"], to="LITIGATION",
-                   organisationCode=factories.COURT)
+        await step(
+            lmc,
+            "escalatePetition",
+            id=escalated["id"],
+            to="LITIGATION",
+            organisationCode=factories.COURT,
+        )
         received = [
             await factories.submit(court_client, title=f"诉讼服务站登记 {i}", channel="WALK_IN")
             for i in range(100)
@@ -165,13 +176,22 @@ async def court_station(server, sessionmaker, world, tmp_path_factory) -> AsyncI
         for client in clients.values():
             await client.http.aclose()
 
-    cases = [_case(1001 + i, a, uscc, f"2026-10-0{i + 1}T09:00:00+08:00")
-             for i, a in enumerate([*assigned, escalated])]
-    cases += [_case(2001 + i, a, uscc, f"2026-11-{10 + i // 10:02d}T{i % 10:02d}:30:00+08:00")
-              for i, a in enumerate(received)]
+    cases = [
+        _case(1001 + i, a, uscc, f"2026-10-0{i + 1}T09:00:00+08:00")
+        for i, a in enumerate([*assigned, escalated])
+    ]
+    cases += [
+        _case(2001 + i, a, uscc, f"2026-11-{10 + i // 10:02d}T{i % 10:02d}:30:00+08:00")
+        for i, a in enumerate(received)
+    ]
     judgments = [
-        {"documentNumber": f"{c['caseNumber']}民事判决书", "caseNumber": c["caseNumber"],
-         "decidedOn": f"2026-11-0{i + 1}", "result": "被告支付原告劳动报酬", "amount": 20000 + i}
+        {
+            "documentNumber": f"{c['caseNumber']}民事判决书",
+            "caseNumber": c["caseNumber"],
+            "decidedOn": f"2026-11-0{i + 1}",
+            "result": "被告支付原告劳动报酬",
+            "amount": 20000 + i,
+        }
         for i, c in enumerate(cases[:3])
     ]
     cases_file = tmp_path_factory.mktemp("court") / "cases.json"
@@ -186,12 +206,18 @@ def gateway(server, court_station, tmp_path_factory) -> Iterator[Gateway]:
     logs = tmp_path_factory.mktemp("federation")
     court_port, gateway_port = free_port(), free_port()
     hub_url = f"{server.url}/graphql"
-    court_env = {"HUB_URL": hub_url, "COURT_CASES": str(court_station.cases_file),
-                 "PORT": str(court_port)}
+    court_env = {
+        "HUB_URL": hub_url,
+        "COURT_CASES": str(court_station.cases_file),
+        "PORT": str(court_port),
+    }
     service = {"query": "{ _service { sdl } }"}
     with node_process(
-        [node, "examples/court-cases/server.mjs"], court_env,
-        f"http://127.0.0.1:{court_port}/graphql", logs / "court.log", ready=service,
+        [node, "examples/court-cases/server.mjs"],
+        court_env,
+        f"http://127.0.0.1:{court_port}/graphql",
+        logs / "court.log",
+        ready=service,
     ):
         switch = Switch(court_port)
         env = {
@@ -207,9 +233,15 @@ def gateway(server, court_station, tmp_path_factory) -> Iterator[Gateway]:
         gateway_url = f"http://127.0.0.1:{gateway_port}"
         try:
             with node_process(
-                [node, str(FEDERATION / "node_modules/.bin/hive-gateway"), "supergraph",
-                 str(supergraph)],
-                env, f"{gateway_url}/healthcheck", logs / "gateway.log",
+                [
+                    node,
+                    str(FEDERATION / "node_modules/.bin/hive-gateway"),
+                    "supergraph",
+                    str(supergraph),
+                ],
+                env,
+                f"{gateway_url}/healthcheck",
+                logs / "gateway.log",
             ):
                 yield Gateway(gateway_url, switch, report, supergraph)
         finally:
@@ -251,8 +283,9 @@ async def test_the_court_sees_its_cases_with_the_hubs_appeals(gateway, court_sta
 
     # and an appeal the hub shows it carries its court case (@requires: number)
     for appeal in [*court_station.assigned, court_station.escalated]:
-        one = await gateway.data(court_station.tokens[factories.COURT], BY_NUMBER,
-                                 number=appeal["number"])
+        one = await gateway.data(
+            court_station.tokens[factories.COURT], BY_NUMBER, number=appeal["number"]
+        )
         assert one["petition"]["courtCase"]["stage"] == "DECIDED"
         assert one["petition"]["title"] == appeal["title"]
 
@@ -304,16 +337,15 @@ async def test_a_hundred_appeals_by_key_cost_one_policy_filtered_query_per_type(
 # --- the router enforces what it can; the hub still does ---------------------------
 
 
-async def test_the_router_refuses_a_missing_scope_and_nothing_is_written(
-    gateway, court_station
-):
+async def test_the_router_refuses_a_missing_scope_and_nothing_is_written(gateway, court_station):
     read_only = court_station.tokens["court-read-only"]
     appeal = court_station.received[0]
     version = "query($n: String!) { petition(number: $n) { version } }"
     before = await gateway.data(read_only, version, n=appeal["number"])
 
     body = await gateway.post(
-        read_only, "mutation($id: ID!) { addNote(id: $id, text: \"x\") { version } }",
+        read_only,
+        'mutation($id: ID!) { addNote(id: $id, text: "x") { version } }',
         {"id": appeal["id"]},
     )
 
@@ -344,9 +376,7 @@ async def test_the_audit_log_is_not_part_of_the_districts_graph(gateway, court_s
 @pytest.mark.parametrize(
     ("mode", "code"), [("down", "DOWNSTREAM_SERVICE_ERROR"), ("slow", "GATEWAY_TIMEOUT")]
 )
-async def test_a_court_down_or_slow_costs_only_its_own_fields(
-    gateway, court_station, mode, code
-):
+async def test_a_court_down_or_slow_costs_only_its_own_fields(gateway, court_station, mode, code):
     token = court_station.tokens[factories.COURT]
     appeal = court_station.assigned[0]
     gateway.court_switch.mode = mode

@@ -31,9 +31,19 @@ query($r: [_Any!]!) {
 }
 """
 # The names CONTRACT.md gives the partners' domains: entities partners join to.
-JOINABLE = ["Petition", "Organisation", "Enterprise", "MediationCase", "ArbitrationCase",
-            "LitigationCase", "Project", "CreditRecord", "Screening", "CareSession",
-            "BacklogCase"]
+JOINABLE = [
+    "Petition",
+    "Organisation",
+    "Enterprise",
+    "MediationCase",
+    "ArbitrationCase",
+    "LitigationCase",
+    "Project",
+    "CreditRecord",
+    "Screening",
+    "CareSession",
+    "BacklogCase",
+]
 
 
 def _types(sdl: str) -> dict[str, ObjectTypeDefinitionNode]:
@@ -43,8 +53,9 @@ def _types(sdl: str) -> dict[str, ObjectTypeDefinitionNode]:
 
 
 def _directives(node: ObjectTypeDefinitionNode | None, name: str) -> list[str]:
-    found: list[DirectiveNode] = [d for d in (node.directives if node else ())
-                                  if d.name.value == name]
+    found: list[DirectiveNode] = [
+        d for d in (node.directives if node else ()) if d.name.value == name
+    ]
     return [print_ast(d) for d in found]
 
 
@@ -66,8 +77,7 @@ async def test_service_sdl_is_the_committed_schema(anonymous):
 async def test_link_imports_federation_2_7_and_its_directives(anonymous):
     first = (await _sdl(anonymous)).splitlines()[0]
     assert first.startswith('schema @link(url: "https://specs.apollo.dev/federation/v2.7"')
-    for directive in ("@key", "@shareable", "@inaccessible", "@tag", "@requiresScopes",
-                      "@policy"):
+    for directive in ("@key", "@shareable", "@inaccessible", "@tag", "@requiresScopes", "@policy"):
         assert f'"{directive}"' in first
 
 
@@ -76,7 +86,8 @@ async def test_keys_single_and_multiple(anonymous):
     assert _directives(types["Petition"], "key") == ['@key(fields: "id")']
     assert _directives(types["Enterprise"], "key") == ['@key(fields: "uscc")']
     assert _directives(types["Organisation"], "key") == [
-        '@key(fields: "id")', '@key(fields: "code")'
+        '@key(fields: "id")',
+        '@key(fields: "code")',
     ]
 
 
@@ -115,8 +126,10 @@ async def test_scopes_declared_for_the_router_are_enforced_by_the_hub(anonymous,
         types["Mutation"], "setTimeLimitPolicy"
     )
     subscriber = await client_for(factories.HALL, ("events:subscribe",))
-    for query in ("{ petitions(first: 1) { totalCount } }",
-                  'mutation { addNote(id: "1", text: "x") { id } }'):
+    for query in (
+        "{ petitions(first: 1) { totalCount } }",
+        'mutation { addNote(id: "1", text: "x") { id } }',
+    ):
         assert (await subscriber.error(query))["extensions"]["code"] == "FORBIDDEN"
 
 
@@ -128,18 +141,28 @@ async def test_entities_by_single_and_multiple_keys_in_one_batch(hall, window, s
     await session.commit()
     lmc = (await hall.data('{ organisation(code: "PS-LMC") { id } }'))["organisation"]["id"]
 
-    entities = (await hall.data(ENTITIES, {"r": [
-        {"__typename": "Petition", "id": appeal["id"]},
-        {"__typename": "Organisation", "id": lmc},
-        {"__typename": "Organisation", "code": "PS-LMC"},
-        {"__typename": "Enterprise", "uscc": uscc},
-        {"__typename": "Petition", "id": "999999999"},
-    ]}))["_entities"]
+    entities = (
+        await hall.data(
+            ENTITIES,
+            {
+                "r": [
+                    {"__typename": "Petition", "id": appeal["id"]},
+                    {"__typename": "Organisation", "id": lmc},
+                    {"__typename": "Organisation", "code": "PS-LMC"},
+                    {"__typename": "Enterprise", "uscc": uscc},
+                    {"__typename": "Petition", "id": "999999999"},
+                ]
+            },
+        )
+    )["_entities"]
 
-    assert entities[0] == {"__typename": "Petition", "id": appeal["id"],
-                           "number": appeal["number"], "title": appeal["title"]}
-    assert entities[1] == entities[2] == {"__typename": "Organisation", "id": lmc,
-                                          "code": "PS-LMC"}
+    assert entities[0] == {
+        "__typename": "Petition",
+        "id": appeal["id"],
+        "number": appeal["number"],
+        "title": appeal["title"],
+    }
+    assert entities[1] == entities[2] == {"__typename": "Organisation", "id": lmc, "code": "PS-LMC"}
     assert entities[3]["name"] == "深圳市某物业管理有限公司"
     assert entities[4] is None  # absent, as one outside the slice
 
@@ -148,13 +171,19 @@ async def test_entities_outside_the_slice_are_null_and_malformed_ones_refused(
     window, court, client_for
 ):
     appeal = await submit(window, title=f"实体切片 {uuid.uuid4().hex[:6]}")
-    assert (await court.data(ENTITIES, {"r": [{"__typename": "Petition", "id": appeal["id"]}]})
-            )["_entities"] == [None]
+    assert (await court.data(ENTITIES, {"r": [{"__typename": "Petition", "id": appeal["id"]}]}))[
+        "_entities"
+    ] == [None]
 
-    body = await court.post(ENTITIES, {"r": [
-        {"__typename": "Organisation", "code": "PS-COURT"},
-        {"__typename": "Organisation", "name": "no key"},
-    ]})
+    body = await court.post(
+        ENTITIES,
+        {
+            "r": [
+                {"__typename": "Organisation", "code": "PS-COURT"},
+                {"__typename": "Organisation", "name": "no key"},
+            ]
+        },
+    )
     assert body["data"]["_entities"][0]["code"] == "PS-COURT"
     assert body["data"]["_entities"][1] is None
     [error] = body["errors"]
@@ -162,6 +191,7 @@ async def test_entities_outside_the_slice_are_null_and_malformed_ones_refused(
     assert error["extensions"]["field"] == "representations.1"
 
     subscriber = await client_for(factories.WINDOW, ("events:subscribe",))
-    refused = await subscriber.post(ENTITIES, {"r": [{"__typename": "Petition",
-                                                       "id": appeal["id"]}]})
+    refused = await subscriber.post(
+        ENTITIES, {"r": [{"__typename": "Petition", "id": appeal["id"]}]}
+    )
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -45,8 +45,13 @@ async def test_one_appeals_events_in_small_batches_then_new_ones_by_polling(
 
     # When following that appeal from before, two events a read
     events = follow_events(
-        sessionmaker, caller, MemoryBroker(), start,
-        petition_id=int(appeal["id"]), poll_interval=0.1, batch=2,
+        sessionmaker,
+        caller,
+        MemoryBroker(),
+        start,
+        petition_id=int(appeal["id"]),
+        poll_interval=0.1,
+        batch=2,
     )
     try:
         replayed = await take(events, 4)
@@ -88,9 +93,7 @@ async def test_writers_commit_one_at_a_time_so_ids_become_visible_in_order(sessi
         await second.rollback()
 
 
-async def test_a_commit_with_events_rings_the_broker_and_a_rollback_does_not(
-    engine, window
-):
+async def test_a_commit_with_events_rings_the_broker_and_a_rollback_does_not(engine, window):
     # Given a publishing sessionmaker and an appeal
     broker = MemoryBroker()
     sessionmaker = create_sessionmaker(engine)
@@ -100,16 +103,24 @@ async def test_a_commit_with_events_rings_the_broker_and_a_rollback_does_not(
     async with broker.listen() as listener, sessionmaker() as session:
         # When a unit of work writes an event and rolls back, nothing rings
         await begin_write(session)
-        record_system_event(session, petition_id=int(appeal["id"]),
-                            kind=models.EventKind.OVERDUE, occurred_at=models.utcnow())
+        record_system_event(
+            session,
+            petition_id=int(appeal["id"]),
+            kind=models.EventKind.OVERDUE,
+            occurred_at=models.utcnow(),
+        )
         await session.flush()
         await session.rollback()
         assert not await listener.wait(0.2)
 
         # And when one commits, the broker hears its newest id, after the commit
         await begin_write(session)
-        event = record_system_event(session, petition_id=int(appeal["id"]),
-                                    kind=models.EventKind.OVERDUE, occurred_at=models.utcnow())
+        event = record_system_event(
+            session,
+            petition_id=int(appeal["id"]),
+            kind=models.EventKind.OVERDUE,
+            occurred_at=models.utcnow(),
+        )
         await session.flush()
         assert not await listener.wait(0.05)
         await session.commit()

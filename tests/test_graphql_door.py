@@ -24,8 +24,13 @@ def _token(client) -> str:
 async def test_a_client_offering_both_protocols_gets_graphql_transport_ws(server, hall):
     async with subscription(server.url, _token(hall), [LEGACY, PROTOCOL]) as stream:
         assert stream.ws.subprotocol == PROTOCOL
-        await stream.ws.send_json({"id": "1", "type": "subscribe",
-                                   "payload": {"query": "{ me { organisation { code } } }"}})
+        await stream.ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": "{ me { organisation { code } } }"},
+            }
+        )
         answer = await stream.message()
     assert answer["type"] == "next"
     assert answer["payload"]["data"]["me"]["organisation"]["code"] == factories.HALL
@@ -37,15 +42,17 @@ async def test_the_legacy_protocol_is_refused_at_the_handshake(server, hall, off
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
             from httpx_ws import aconnect_ws
 
-            async with aconnect_ws(server.url.replace("http", "ws", 1) + "/graphql", http,
-                                   subprotocols=offered or None):
+            async with aconnect_ws(
+                server.url.replace("http", "ws", 1) + "/graphql", http, subprotocols=offered or None
+            ):
                 pass
     assert refused.value.response.status_code == 403
 
 
 async def test_a_bad_token_offering_both_protocols_is_closed_4403(server):
-    async with connect(server.url, {"Authorization": "Bearer phub_forged"},
-                       [LEGACY, PROTOCOL]) as ws:
+    async with connect(
+        server.url, {"Authorization": "Bearer phub_forged"}, [LEGACY, PROTOCOL]
+    ) as ws:
         with pytest.raises(WebSocketDisconnect) as refused:
             await ws.receive_json(timeout=10)
     assert refused.value.code == 4403
@@ -58,9 +65,11 @@ async def test_a_token_holds_at_most_its_cap_of_subscriptions(settings, sessionm
         async with sessionmaker() as session:
             token = await factories.token(session, factories.LMC)
             other = await factories.token(session, factories.LMC)
-        async with subscription(live.url, token) as first, \
-                subscription(live.url, token) as second, \
-                subscription(live.url, other) as third:
+        async with (
+            subscription(live.url, token) as first,
+            subscription(live.url, token) as second,
+            subscription(live.url, other) as third,
+        ):
             await first.subscribe()
             await second.subscribe()
 
@@ -114,8 +123,7 @@ async def test_a_malformed_subscribe_gives_its_slot_back(settings, sessionmaker,
     ids=["malformed JSON", "batch", "empty query", "no query", "not an object", "content type"],
 )
 async def test_every_refused_request_carries_a_code(hall, content, body):
-    response = await hall.http.post("/graphql", content=body,
-                                    headers={"Content-Type": content})
+    response = await hall.http.post("/graphql", content=body, headers={"Content-Type": content})
 
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/json")

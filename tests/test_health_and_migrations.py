@@ -78,8 +78,7 @@ async def test_graphiql_is_served_without_the_internet(anonymous):
 
     assert page.status_code == 200 and "graphiql" in page.text.lower()
     assert not re.search(r'(src|href)="https?://', page.text), "an asset from the internet"
-    assets = re.findall(r'(?:src|href)="(/static/graphiql/[^"]+)"\s+integrity="([^"]+)"',
-                        page.text)
+    assets = re.findall(r'(?:src|href)="(/static/graphiql/[^"]+)"\s+integrity="([^"]+)"', page.text)
     assert len(assets) >= 5
     for path, integrity in assets:
         body = (await anonymous.get(path)).content

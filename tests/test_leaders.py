@@ -22,8 +22,12 @@ from tests.staff import csrf_of
 from tests.test_stats import STATS
 
 FIGURES = ("received", "closed", "open", "overdue", "backlog")
-RATES = {"completion_rate": "completionRate", "on_time_rate": "onTimeRate",
-         "resolution_rate": "resolutionRate", "satisfaction_rate": "satisfactionRate"}
+RATES = {
+    "completion_rate": "completionRate",
+    "on_time_rate": "onTimeRate",
+    "resolution_rate": "resolutionRate",
+    "satisfaction_rate": "satisfactionRate",
+}
 
 
 def _same(screen_row: dict, api_row: dict) -> None:
@@ -63,10 +67,13 @@ async def test_every_figure_on_the_screen_equals_query_stats(sign_in_as, client_
         for ours, theirs in zip(screen["byMatter"], by_matter["rows"], strict=True):
             _same(ours, theirs)
         assert [p["received"] for p in screen["pyramid"]] == [
-            lv["received"] for lv in by_street["pyramid"]["levels"]]
+            lv["received"] for lv in by_street["pyramid"]["levels"]
+        ]
         assert screen["pyramidInverted"] == by_street["pyramid"]["inverted"]
-        assert sum(n for _, n in screen["monthly"]) >= screen["year"]["received"] or \
-            _today().month == 12
+        assert (
+            sum(n for _, n in screen["monthly"]) >= screen["year"]["received"]
+            or _today().month == 12
+        )
 
 
 async def test_the_screen_page_renders_whole_with_its_figures(sign_in_as):
@@ -123,24 +130,38 @@ async def test_the_monthly_report_is_a_workbook_of_the_seeds_figures(sign_in_as)
 
 
 def _csv(*lines: str) -> bytes:
-    return ("community,population,households,housing_units,public_facilities,public_services\n"
-            + "\n".join(lines) + "\n").encode()
+    return (
+        "community,population,households,housing_units,public_facilities,public_services\n"
+        + "\n".join(lines)
+        + "\n"
+    ).encode()
 
 
 async def test_the_governance_import_refuses_a_bad_file_and_keeps_the_data(
-        sign_in_as, sessionmaker, world):
+    sign_in_as, sessionmaker, world
+):
     admin = await sign_in_as("hall_admin")
     code = factories.COMMUNITY
     page = await admin.get("/admin/governance")
     token = csrf_of(page.text)
 
-    good = await admin.post("/admin/governance", data={"csrf_token": token},
-                            files={"file": ("g.csv", _csv(f"{code},1200,400,390,3,4"))})
+    good = await admin.post(
+        "/admin/governance",
+        data={"csrf_token": token},
+        files={"file": ("g.csv", _csv(f"{code},1200,400,390,3,4"))},
+    )
     assert good.status_code == 200 and "已导入 1 个社区的数据" in good.text
 
-    bad = await admin.post("/admin/governance", data={"csrf_token": token}, files={
-        "file": ("g.csv", _csv(f"{code},9000,300,290,3,4", "PS-C-NOWHERE,10,2,2,1,1",
-                               f"{code},abc,1,1,1,1"))})
+    bad = await admin.post(
+        "/admin/governance",
+        data={"csrf_token": token},
+        files={
+            "file": (
+                "g.csv",
+                _csv(f"{code},9000,300,290,3,4", "PS-C-NOWHERE,10,2,2,1,1", f"{code},abc,1,1,1,1"),
+            )
+        },
+    )
     assert bad.status_code == 400
     shown = html.unescape(bad.text)
     assert "没有代码为'PS-C-NOWHERE'的社区" in shown
@@ -164,7 +185,10 @@ def test_the_cli_import_names_each_wrong_line(tmp_path, settings):
 
     bad = tmp_path / f"bad-{uuid.uuid4().hex[:4]}.csv"
     bad.write_bytes(_csv("PS-C-NOWHERE,10,2,2,1,1"))
-    result = CliRunner().invoke(cli, ["governance", "import", str(bad)], env={
-        "PETITION_HUB_DATABASE_URL": settings.database_url, "PETITION_HUB_SECRET_KEY": "x"})
+    result = CliRunner().invoke(
+        cli,
+        ["governance", "import", str(bad)],
+        env={"PETITION_HUB_DATABASE_URL": settings.database_url, "PETITION_HUB_SECRET_KEY": "x"},
+    )
     assert result.exit_code == 1
     assert "line 2 community: no community has the code 'PS-C-NOWHERE'" in result.output

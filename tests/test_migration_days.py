@@ -61,11 +61,25 @@ def _petition(pid: int, category: str, status: str, received: str, due: str) -> 
 
 
 def _old_data(connection: sa.Connection) -> None:
-    connection.execute(REGIONS.insert().values(id=1, code="PS", name="坪山区",
-                                               name_pinyin="pingshan", kind="DISTRICT"))
-    connection.execute(ORGANISATIONS.insert().values(
-        id=1, code="PS-HALL", name="大厅", name_en="Hall", kind="APPEALS_HALL", region_id=1,
-        address="", phone="", active=True, created_at=_at("2025-01-01T00:00:00+08:00")))
+    connection.execute(
+        REGIONS.insert().values(
+            id=1, code="PS", name="坪山区", name_pinyin="pingshan", kind="DISTRICT"
+        )
+    )
+    connection.execute(
+        ORGANISATIONS.insert().values(
+            id=1,
+            code="PS-HALL",
+            name="大厅",
+            name_en="Hall",
+            kind="APPEALS_HALL",
+            region_id=1,
+            address="",
+            phone="",
+            active=True,
+            created_at=_at("2025-01-01T00:00:00+08:00"),
+        )
+    )
     connection.execute(PETITIONS.insert(), [
         # accepted 2026-08-03; was due 60 working days after receipt
         _petition(1, "PETITION", "IN_PROGRESS", "2026-07-27T09:00:00+08:00",

@@ -38,8 +38,10 @@ FORGED = [
 async def raw_graphql(client, query: str, variables: dict) -> dict:
     """Post with the JSON written by `json` (which, unlike httpx, keeps lone surrogates)."""
     response = await client.http.post(
-        "/graphql", content=json.dumps({"query": query, "variables": variables}),
-        headers={"Content-Type": "application/json"})
+        "/graphql",
+        content=json.dumps({"query": query, "variables": variables}),
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -59,13 +61,19 @@ async def test_forged_cursors_are_bad_user_input(client_for, forged):
     refused(await hall.post(AUDIT, {"after": forged}), "after")
 
 
-@pytest.mark.parametrize("bound, moment", [
-    ("receivedFrom", "0001-01-01T00:00:00+14:00"), ("receivedTo", "9999-12-31T23:59:59-14:00"),
-    ("receivedFrom", "0001-01-01T00:00:00+00:00"), ("receivedTo", "9999-12-31T23:59:59+00:00"),
-])
+@pytest.mark.parametrize(
+    "bound, moment",
+    [
+        ("receivedFrom", "0001-01-01T00:00:00+14:00"),
+        ("receivedTo", "9999-12-31T23:59:59-14:00"),
+        ("receivedFrom", "0001-01-01T00:00:00+00:00"),
+        ("receivedTo", "9999-12-31T23:59:59+00:00"),
+    ],
+)
 async def test_date_filters_at_the_ends_of_time_are_bad_user_input(hall, bound, moment):
     assert "between 1900 and 2200" in refused(
-        await hall.post(FILTERED, {"f": {bound: moment}}), bound)
+        await hall.post(FILTERED, {"f": {bound: moment}}), bound
+    )
 
 
 async def test_a_receipt_in_year_one_is_bad_user_input(window):
@@ -73,13 +81,15 @@ async def test_a_receipt_in_year_one_is_bad_user_input(window):
     refused(body, "receivedAt")
 
 
-@pytest.mark.parametrize("text, reason", [("\ud800", "surrogates"), ("前\udfff后", "surrogates"),
-                                          ("a\x00b", "NUL")])
+@pytest.mark.parametrize(
+    "text, reason", [("\ud800", "surrogates"), ("前\udfff后", "surrogates"), ("a\x00b", "NUL")]
+)
 async def test_unstorable_text_is_bad_user_input_naming_the_field(hall, window, text, reason):
     assert reason in refused(await raw_graphql(hall, BY_NUMBER, {"n": text}), "number")
     assert reason in refused(await raw_graphql(hall, FILTERED, {"f": {"text": text}}), "text")
     inline = '{ petitions(first: 1, filter: {text: "%s"}) { totalCount } }' % (
-        "\\u0000" if reason == "NUL" else "\\ud800")
+        "\\u0000" if reason == "NUL" else "\\ud800"
+    )
     if reason == "NUL":
         refused(await raw_graphql(hall, inline, {}), "text")
     submitted = await raw_graphql(window, SUBMIT, {"input": submission(title=text)})
@@ -94,8 +104,10 @@ async def test_an_odd_event_cursor_is_bad_user_input(server, sessionmaker, world
             await stream.subscribe(after=after)
             message = await stream.message()
             assert message["type"] == "error", message
-            assert message["payload"][0]["extensions"] == {"code": "BAD_USER_INPUT",
-                                                           "field": "after"}
+            assert message["payload"][0]["extensions"] == {
+                "code": "BAD_USER_INPUT",
+                "field": "after",
+            }
 
 
 # Pages
@@ -103,8 +115,13 @@ async def test_an_odd_event_cursor_is_bad_user_input(server, sessionmaker, world
 
 async def test_odd_numbers_in_the_worklist_and_calendar_pages_are_ignored(sign_in_as):
     admin = await sign_in_as("hall_admin")
-    for path in ("/petitions?size=²", "/petitions?size=" + "9" * 40, "/admin/calendar?year=²",
-                 "/petitions?after=" + FORGED[0], "/petitions?after=" + FORGED[2]):
+    for path in (
+        "/petitions?size=²",
+        "/petitions?size=" + "9" * 40,
+        "/admin/calendar?year=²",
+        "/petitions?after=" + FORGED[0],
+        "/petitions?after=" + FORGED[2],
+    ):
         assert (await admin.get(path)).status_code == 200, path
 
 
@@ -142,15 +159,30 @@ async def test_an_odd_head_count_is_a_form_error(sign_in_as):
 
 async def test_odd_working_days_are_a_form_error(sign_in_as):
     admin = await sign_in_as("hall_admin")
-    answer = await admin.post("/admin/policies", {
-        "code": "COMPLAINT.HANDLING", "stage": "HANDLING", "category": "COMPLAINT",
-        "days": "²", "unit": "WORKING_DAYS", "active": "1"})
+    answer = await admin.post(
+        "/admin/policies",
+        {
+            "code": "COMPLAINT.HANDLING",
+            "stage": "HANDLING",
+            "category": "COMPLAINT",
+            "days": "²",
+            "unit": "WORKING_DAYS",
+            "active": "1",
+        },
+    )
     assert answer.status_code == 400 and "须在" in answer.text  # forms.whole_number
 
 
-@pytest.mark.parametrize("path", ["/petitions?q=%00", "/petitions?community=%00",
-                                  "/petitions/export.csv?q=a%00b", "/petitions/PS-%00",
-                                  "/admin/audit?after=%00"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/petitions?q=%00",
+        "/petitions?community=%00",
+        "/petitions/export.csv?q=a%00b",
+        "/petitions/PS-%00",
+        "/admin/audit?after=%00",
+    ],
+)
 async def test_nul_in_a_page_address_is_a_400_page(sign_in_as, path):
     admin = await sign_in_as("hall_admin")
     answer = await admin.get(path)
@@ -162,8 +194,9 @@ async def test_nul_in_a_form_is_a_400_page_the_sign_in_form_included(sign_in_as,
     login = await anonymous.get("/login")
     token = login.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     for username in ("a\x00b", "\x00"):
-        answer = await anonymous.post("/login", data={"username": username, "password": "x",
-                                                      "csrf_token": token})
+        answer = await anonymous.post(
+            "/login", data={"username": username, "password": "x", "csrf_token": token}
+        )
         assert answer.status_code == 400 and "无法保存的字符" in answer.text
     english = await anonymous.post("/login?lang=en", data={"username": "\x00", "csrf_token": token})
     assert english.status_code == 400 and "cannot be stored" in english.text
@@ -171,25 +204,34 @@ async def test_nul_in_a_form_is_a_400_page_the_sign_in_form_included(sign_in_as,
     hall = await sign_in_as("hall_dispatcher")
     answer = await hall.post("/petitions/new", form(title="欠薪\x00"))
     assert answer.status_code == 400 and "无法保存的字符" in answer.text
-    multipart = await hall.http.post("/petitions/new", files={"title": (None, "欠薪\x00")},
-                                     data={"csrf_token": hall.csrf})
+    multipart = await hall.http.post(
+        "/petitions/new", files={"title": (None, "欠薪\x00")}, data={"csrf_token": hall.csrf}
+    )
     assert multipart.status_code == 400
 
 
 async def test_a_deeply_nested_calendar_file_is_refused_with_a_reason(sign_in_as):
     admin = await sign_in_as("hall_admin")
     deep = "[" * 100_000 + "]" * 100_000
-    answer = await admin.http.post("/admin/calendar", data={"csrf_token": admin.csrf},
-                                   files={"file": ("2027.json", deep, "application/json")})
+    answer = await admin.http.post(
+        "/admin/calendar",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("2027.json", deep, "application/json")},
+    )
     assert answer.status_code == 400
     assert "嵌套层级过深" in answer.text
 
 
 async def test_a_calendar_file_with_unstorable_names_is_refused(sign_in_as):
     admin = await sign_in_as("hall_admin")
-    schedule = ('{"year": 2031, "holidays": [{"name": "元旦\\u0000", "from": "2031-01-01"}],'
-                ' "workdays": []}')
-    answer = await admin.http.post("/admin/calendar", data={"csrf_token": admin.csrf},
-                                   files={"file": ("2031.json", schedule, "application/json")})
+    schedule = (
+        '{"year": 2031, "holidays": [{"name": "元旦\\u0000", "from": "2031-01-01"}],'
+        ' "workdays": []}'
+    )
+    answer = await admin.http.post(
+        "/admin/calendar",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("2031.json", schedule, "application/json")},
+    )
     assert answer.status_code == 400
     assert "NUL" in answer.text

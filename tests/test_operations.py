@@ -20,11 +20,19 @@ from web.app import create_app
 from web.logs import configure_logging, json_formatter
 
 FAMILIES = [
-    "hub_http_requests_total", "hub_http_request_seconds_bucket",
-    "hub_graphql_operations_total", "hub_graphql_operation_seconds_bucket",
-    "hub_db_pool_in_use", "hub_open_subscriptions", "hub_open_sse_streams",
-    "hub_events_written_total", "hub_wakeups_published_total", "hub_watcher_passes_total",
-    "hub_watcher_pass_seconds_bucket", "hub_signin_failures_total", "hub_signin_locked_total",
+    "hub_http_requests_total",
+    "hub_http_request_seconds_bucket",
+    "hub_graphql_operations_total",
+    "hub_graphql_operation_seconds_bucket",
+    "hub_db_pool_in_use",
+    "hub_open_subscriptions",
+    "hub_open_sse_streams",
+    "hub_events_written_total",
+    "hub_wakeups_published_total",
+    "hub_watcher_passes_total",
+    "hub_watcher_pass_seconds_bucket",
+    "hub_signin_failures_total",
+    "hub_signin_locked_total",
 ]
 
 
@@ -47,10 +55,14 @@ async def test_metrics_carry_the_families_after_a_session(server, client_for, si
     text = metrics.text
     missing = [family for family in FAMILIES if family not in text]
     assert missing == []
-    assert re.search(r'hub_http_requests_total\{method="POST",route="/graphql",status="200"\}',
-                     text)
-    assert re.search(r'hub_graphql_operations_total\{operation="Worklist",outcome="OK"\} '
-                     r"[1-9]", text)
+    assert re.search(
+        r'hub_http_requests_total\{method="POST",route="/graphql",status="200"\}', text
+    )
+    assert re.search(
+        r'hub_graphql_operations_total\{operation="Worklist",outcome="OK"\} '
+        r"[1-9]",
+        text,
+    )
     assert re.search(r'hub_events_written_total\{kind="SUBMITTED"\} [1-9]', text)
     assert re.search(r"hub_signin_failures_total [1-9]", text)
 
@@ -69,8 +81,12 @@ async def test_readyz_says_what_is_not_ready(server, tmp_path: Path):
     assert ready.json()["status"] == "ready"
 
     # A database without the hub's schema: not ready, and the reason says why
-    empty = load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/empty.db",
-                          secret_key="x", var_dir=tmp_path, watch_interval=0)
+    empty = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/empty.db",
+        secret_key="x",
+        var_dir=tmp_path,
+        watch_interval=0,
+    )
     app = create_app(empty, check_schema=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as c:
         behind = await c.get("/readyz")
@@ -85,8 +101,10 @@ async def test_one_log_line_per_request_with_its_facts(server, client_for, caplo
     window = await client_for(factories.WINDOW)
     with caplog.at_level(logging.INFO, logger="petition_hub.request"):
         response = await window.http.post(
-            "/graphql", json={"query": "query Mine { petitions(first: 2) { totalCount } }"},
-            headers={"X-Request-Id": "abc123"})
+            "/graphql",
+            json={"query": "query Mine { petitions(first: 2) { totalCount } }"},
+            headers={"X-Request-Id": "abc123"},
+        )
     assert response.headers["x-request-id"] == "abc123"
     # The line is written once the response has gone: give the server a moment.
     for _ in range(100):
@@ -97,16 +115,25 @@ async def test_one_log_line_per_request_with_its_facts(server, client_for, caplo
     assert len(lines) == 1
     line = lines[0]
     assert (line.route, line.status, line.organisation, line.operation, line.outcome) == (
-        "/graphql", 200, factories.WINDOW, "Mine", "OK")
+        "/graphql",
+        200,
+        factories.WINDOW,
+        "Mine",
+        "OK",
+    )
     assert line.sqlStatements >= 2 and line.durationMs > 0
 
 
 async def test_the_logs_of_a_working_session_hold_no_personal_data(
-        server, client_for, sign_in_as, caplog, tmp_path):
+    server, client_for, sign_in_as, caplog, tmp_path
+):
     # Given a person with a unique name, ID number, phone and address, and a note
-    person = {"name": f"测试{uuid.uuid4().hex[:4]}", "idNumber": factories.resident_id(),
-              "phone": f"139{uuid.uuid4().int % 10**8:08d}",
-              "address": f"坪山{uuid.uuid4().hex[:6]}"}
+    person = {
+        "name": f"测试{uuid.uuid4().hex[:4]}",
+        "idNumber": factories.resident_id(),
+        "phone": f"139{uuid.uuid4().int % 10**8:08d}",
+        "address": f"坪山{uuid.uuid4().hex[:6]}",
+    }
     note = f"心理{uuid.uuid4().hex[:6]}"
     stream = tmp_path / "hub.log"
     configure_logging("json")
@@ -118,10 +145,14 @@ async def test_the_logs_of_a_working_session_hold_no_personal_data(
         window = await client_for(factories.WINDOW)
         made = await submit(window, petitioner=person)
         hall = await client_for(factories.HALL)
-        await hall.data("query($id: ID!) { petition(id: $id) { petitioner { idNumber phone } } }",
-                        {"id": made["id"]})
-        await hall.data("mutation($id: ID!, $t: String!) { addNote(id: $id, text: $t) { id } }",
-                        {"id": made["id"], "t": note})
+        await hall.data(
+            "query($id: ID!) { petition(id: $id) { petitioner { idNumber phone } } }",
+            {"id": made["id"]},
+        )
+        await hall.data(
+            "mutation($id: ID!, $t: String!) { addNote(id: $id, text: $t) { id } }",
+            {"id": made["id"], "t": note},
+        )
         browser = await sign_in_as("hall_dispatcher")
         await browser.get(f"/petitions?q={person['name']}")
         await browser.get(f"/petitions/{made['number']}")

@@ -13,9 +13,12 @@ LOG = "{ auditLog(first: 100) { entries { action path objectKind objectIds } } }
 async def _paths_for(client_for, petition_id: str) -> set[str]:
     admin = await client_for(factories.HALL, ("petitions:read", "admin"))
     entries = (await admin.data(LOG))["auditLog"]["entries"]
-    return {e["path"] for e in entries
-            if (e["action"], e["objectKind"]) == ("READ_PERSONAL_DATA", "Petition")
-            and petition_id in e["objectIds"]}
+    return {
+        e["path"]
+        for e in entries
+        if (e["action"], e["objectKind"]) == ("READ_PERSONAL_DATA", "Petition")
+        and petition_id in e["objectIds"]
+    }
 
 
 async def test_the_appeal_page_and_the_export_audit_unmasked_reads(sign_in_as, client_for):

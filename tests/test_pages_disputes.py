@@ -24,19 +24,33 @@ from tests.steps import step
 async def apan_mediator(sessionmaker, dispute_world) -> str:  # noqa: F811
     async with sessionmaker() as session:
         known = await session.scalar(
-            select(models.StaffUser).where(models.StaffUser.username == "t.apan.mediator"))
+            select(models.StaffUser).where(models.StaffUser.username == "t.apan.mediator")
+        )
         if known is None:
-            await tokens.create_user(session=session, caller=None, organisation_code=APAN,
-                                     username="t.apan.mediator", password=staff.PASSWORD,
-                                     roles=[Role.MEDIATOR], display_name="阿潘")
+            await tokens.create_user(
+                session=session,
+                caller=None,
+                organisation_code=APAN,
+                username="t.apan.mediator",
+                password=staff.PASSWORD,
+                roles=[Role.MEDIATOR],
+                display_name="阿潘",
+            )
     return "t.apan.mediator"
 
 
 async def _browser(server, username: str) -> staff.StaffBrowser:
     http = httpx.AsyncClient(base_url=server.url, timeout=30)
     token = staff.csrf_of((await http.get("/login")).text)
-    signed = await http.post("/login", data={"username": username, "password": staff.PASSWORD,
-                                             "csrf_token": token, "next": "/petitions"})
+    signed = await http.post(
+        "/login",
+        data={
+            "username": username,
+            "password": staff.PASSWORD,
+            "csrf_token": token,
+            "next": "/petitions",
+        },
+    )
     assert signed.status_code == 303, signed.text
     return staff.StaffBrowser(http, staff.csrf_of((await http.get("/petitions")).text))
 
@@ -50,7 +64,8 @@ def _version(html: str) -> str:
 
 
 async def test_a_mediation_from_the_appeal_page_to_judicial_confirmation(
-        server, sign_in_as, client_for, apan_mediator):
+    server, sign_in_as, client_for, apan_mediator
+):
     # Given a family dispute the hall has accepted
     hall_api = await client_for(factories.HALL)
     appeal = await submit(hall_api, title="赡养纠纷页面", matter="FAMILY")
@@ -60,9 +75,15 @@ async def test_a_mediation_from_the_appeal_page_to_judicial_confirmation(
     assert "访调心裁" in page.text and 'id="open-mediation"' in page.text
 
     # When the dispatcher refers it to 阿潘调解工作室 from the appeal page
-    sent = await hall.post(f"/petitions/{appeal['number']}/mediation", data={
-        "version": _version(page.text), "kind": "SOCIAL", "mediator": APAN,
-        "mediator_name": "阿潘"})
+    sent = await hall.post(
+        f"/petitions/{appeal['number']}/mediation",
+        data={
+            "version": _version(page.text),
+            "kind": "SOCIAL",
+            "mediator": APAN,
+            "mediator_name": "阿潘",
+        },
+    )
     assert sent.status_code == 303
     case_url = sent.headers["location"]
     assert re.fullmatch(r"/disputes/\d+", case_url)
@@ -74,21 +95,34 @@ async def test_a_mediation_from_the_appeal_page_to_judicial_confirmation(
         assert case_url in listed.text
         case = await mediator.get(case_url)
         assert 'id="case-session"' in case.text and 'id="case-conclude"' in case.text
-        held = await mediator.post(f"{case_url}/act/session", data={
-            "version": _version(case.text), "held_at": _local_now(),
-            "place_kind": "STUDIO", "place": "阿潘调解工作室", "attendees": "张某、张某某",
-            "minutes": "子女轮流赡养"})
+        held = await mediator.post(
+            f"{case_url}/act/session",
+            data={
+                "version": _version(case.text),
+                "held_at": _local_now(),
+                "place_kind": "STUDIO",
+                "place": "阿潘调解工作室",
+                "attendees": "张某、张某某",
+                "minutes": "子女轮流赡养",
+            },
+        )
         assert held.status_code == 303
         case = await mediator.get(case_url)
-        wrong = await mediator.post(f"{case_url}/act/conclude", data={
-            "version": _version(case.text), "outcome": "NO_AGREEMENT"})
+        wrong = await mediator.post(
+            f"{case_url}/act/conclude",
+            data={"version": _version(case.text), "outcome": "NO_AGREEMENT"},
+        )
         assert wrong.status_code == 400 and "请填写理由" in wrong.text
-        agreed = await mediator.post(f"{case_url}/act/conclude", data={
-            "version": _version(case.text), "outcome": "AGREED", "terms": "每月轮流赡养"})
+        agreed = await mediator.post(
+            f"{case_url}/act/conclude",
+            data={"version": _version(case.text), "outcome": "AGREED", "terms": "每月轮流赡养"},
+        )
         assert agreed.status_code == 303
         case = await mediator.get(case_url)
-        asked = await mediator.post(f"{case_url}/act/request_confirmation", data={
-            "version": _version(case.text), "court": "PS-COURT"})
+        asked = await mediator.post(
+            f"{case_url}/act/request_confirmation",
+            data={"version": _version(case.text), "court": "PS-COURT"},
+        )
         assert asked.status_code == 303
     finally:
         await mediator.http.aclose()
@@ -100,8 +134,10 @@ async def test_a_mediation_from_the_appeal_page_to_judicial_confirmation(
     case = await clerk.get(case_url)
     assert 'id="case-decide_confirmation"' in case.text and "子女轮流赡养" in case.text
     assert f"/petitions/{appeal['number']}" not in case.text  # the appeal is not its slice
-    decided = await clerk.post(f"{case_url}/act/decide_confirmation", data={
-        "version": _version(case.text), "confirmed": "1"})
+    decided = await clerk.post(
+        f"{case_url}/act/decide_confirmation",
+        data={"version": _version(case.text), "confirmed": "1"},
+    )
     assert decided.status_code == 303
 
     # The appeal page shows the chain at a glance
@@ -110,20 +146,29 @@ async def test_a_mediation_from_the_appeal_page_to_judicial_confirmation(
 
 
 async def test_a_case_outside_the_slice_is_the_same_404_as_none(
-        sign_in_as, client_for, dispute_world):  # noqa: F811
+    sign_in_as,
+    client_for,
+    dispute_world,  # noqa: F811 - the fixture, imported
+):
     hall_api = await client_for(factories.HALL)
     appeal = await submit(hall_api, title="邻里纠纷页面", matter="OTHER")
     await step(hall_api, "acceptPetition", id=appeal["id"])
-    case = (await hall_api.data(
-        "mutation($id: ID!) { openMediation(id: $id, kind: SOCIAL, mediatorCode: \"PS-APAN\") "
-        "{ id } }", {"id": appeal["id"]}))["openMediation"]
+    case = (
+        await hall_api.data(
+            'mutation($id: ID!) { openMediation(id: $id, kind: SOCIAL, mediatorCode: "PS-APAN") '
+            "{ id } }",
+            {"id": appeal["id"]},
+        )
+    )["openMediation"]
     handler = await sign_in_as("lmc_handler")
     outside = await handler.get(f"/disputes/{case['id']}")
     missing = await handler.get("/disputes/999999")
     assert outside.status_code == missing.status_code == 404
     assert outside.text == missing.text
-    step_outside = await handler.post(f"/disputes/{case['id']}/act/session", data={
-        "held_at": "2026-11-20T10:00", "place_kind": "STUDIO"})
+    step_outside = await handler.post(
+        f"/disputes/{case['id']}/act/session",
+        data={"held_at": "2026-11-20T10:00", "place_kind": "STUDIO"},
+    )
     assert step_outside.status_code == 404
     board = await handler.get("/disputes/tiers")
     assert board.status_code == 200 and "地铁项目分级调解看板" in board.text

@@ -21,10 +21,15 @@ async def test_csv_and_excel_hold_the_filtered_slice_masked(sign_in_as, client_f
     theirs = await submit(window, title=f"{marker} 一", petitioner={"idNumber": id_number})
     await submit(window, title=f"{marker} 二")
     await step(hall_api, "acceptPetition", id=theirs["id"])
-    await step(hall_api, "assignPetition", id=theirs["id"], organisationCode=factories.LMC,
-               role="LEAD")
-    await step(await client_for(factories.LMC), "returnAssignment", id=theirs["id"],
-               reason="不属于劳动争议")
+    await step(
+        hall_api, "assignPetition", id=theirs["id"], organisationCode=factories.LMC, role="LEAD"
+    )
+    await step(
+        await client_for(factories.LMC),
+        "returnAssignment",
+        id=theirs["id"],
+        reason="不属于劳动争议",
+    )
     lmc, hall = await sign_in_as("lmc_handler"), await sign_in_as("hall_dispatcher")
 
     as_csv = await lmc.get(f"/petitions/export.csv?q={marker}")

@@ -44,17 +44,29 @@ async def test_personal_data_is_masked_outside_the_handling_slice(sign_in_as, cl
     id_number = factories.resident_id()
     made = await submit(window, petitioner={"idNumber": id_number, "phone": "13912345678"})
     await step(hall_api, "acceptPetition", id=made["id"])
-    await step(hall_api, "assignPetition", id=made["id"], organisationCode=factories.LMC,
-               role="LEAD")
-    await step(hall_api, "assignPetition", id=made["id"], organisationCode=factories.COURT,
-               role="ASSISTING")
-    await step(await client_for(factories.COURT), "returnAssignment", id=made["id"],
-               reason="不属于本站受理范围")
+    await step(
+        hall_api, "assignPetition", id=made["id"], organisationCode=factories.LMC, role="LEAD"
+    )
+    await step(
+        hall_api,
+        "assignPetition",
+        id=made["id"],
+        organisationCode=factories.COURT,
+        role="ASSISTING",
+    )
+    await step(
+        await client_for(factories.COURT),
+        "returnAssignment",
+        id=made["id"],
+        reason="不属于本站受理范围",
+    )
     hall, lmc = await sign_in_as("hall_dispatcher"), await sign_in_as("lmc_handler")
     court = await sign_in_as("court_clerk")
 
-    seen = {name: (await who.get(f"/petitions/{made['number']}")).text
-            for name, who in (("hall", hall), ("lmc", lmc), ("court", court))}
+    seen = {
+        name: (await who.get(f"/petitions/{made['number']}")).text
+        for name, who in (("hall", hall), ("lmc", lmc), ("court", court))
+    }
 
     assert id_number in seen["hall"] and id_number in seen["lmc"]
     assert id_number not in seen["court"] and id_number[:4] + "*" in seen["court"]
@@ -84,14 +96,22 @@ async def test_the_hall_accepts_and_assigns_and_the_committee_answers(sign_in_as
     hall, lmc = await sign_in_as("hall_dispatcher"), await sign_in_as("lmc_handler")
     page = f"/petitions/{number}"
 
-    accepted = await hall.post(f"{page}/act/accept", {"version": version_of(
-        (await hall.get(page)).text)})
+    accepted = await hall.post(
+        f"{page}/act/accept", {"version": version_of((await hall.get(page)).text)}
+    )
     assert accepted.status_code == 303 and accepted.headers["location"] == page
     html = (await hall.get(page)).text
     assert "assign" in action_forms(html) and "answer" in action_forms(html)
-    assigned = await hall.post(f"{page}/act/assign", {
-        "version": version_of(html), "organisation": factories.LMC, "role": "LEAD",
-        "instructions": "请劳调委主办"}, htmx=True)
+    assigned = await hall.post(
+        f"{page}/act/assign",
+        {
+            "version": version_of(html),
+            "organisation": factories.LMC,
+            "role": "LEAD",
+            "instructions": "请劳调委主办",
+        },
+        htmx=True,
+    )
     assert assigned.status_code == 200
     assert assigned.text.lstrip().startswith('<article id="petition"')
     assert "劳动争议调解委员会" in assigned.text and "已交办" in assigned.text
@@ -99,10 +119,14 @@ async def test_the_hall_accepts_and_assigns_and_the_committee_answers(sign_in_as
     mine = (await lmc.get(page)).text
     assert action_forms(mine) >= {"accept_assignment", "return", "note"}
     assert not action_forms(mine) & {"assign", "mark_backlog", "approve_extension"}
-    taken = await lmc.post(f"{page}/act/accept_assignment", {"version": version_of(mine)},
-                           htmx=True)
-    answered = await lmc.post(f"{page}/act/answer", {
-        "version": version_of(taken.text), "answer": "已协调企业支付工资"}, htmx=True)
+    taken = await lmc.post(
+        f"{page}/act/accept_assignment", {"version": version_of(mine)}, htmx=True
+    )
+    answered = await lmc.post(
+        f"{page}/act/answer",
+        {"version": version_of(taken.text), "answer": "已协调企业支付工资"},
+        htmx=True,
+    )
     assert "已答复" in answered.text and "已协调企业支付工资" in answered.text
 
 
@@ -113,8 +137,7 @@ async def test_refusals_show_beside_the_form_and_never_a_500(sign_in_as, client_
     hall = await sign_in_as("hall_dispatcher")
     version = version_of((await hall.get(page)).text)
 
-    empty_note = await hall.post(f"{page}/act/note", {"version": version, "text": " "},
-                                 htmx=True)
+    empty_note = await hall.post(f"{page}/act/note", {"version": version, "text": " "}, htmx=True)
     wrong_step = await hall.post(f"{page}/act/answer", {"version": version, "answer": "x"})
     unknown = await hall.post(f"{page}/act/levitate", {"version": version})
     no_csrf = await hall.http.post(f"{page}/act/accept", data={"version": version})

@@ -56,8 +56,9 @@ async def test_the_worklist_holds_only_the_callers_slice(sign_in_as, client_for)
     mine = await submit(window, title=f"{marker} 一")
     theirs = await submit(window, title=f"{marker} 二")
     await step(hall_api, "acceptPetition", id=mine["id"])
-    await step(hall_api, "assignPetition", id=mine["id"], organisationCode=factories.LMC,
-               role="LEAD")
+    await step(
+        hall_api, "assignPetition", id=mine["id"], organisationCode=factories.LMC, role="LEAD"
+    )
     lmc, court = await sign_in_as("lmc_handler"), await sign_in_as("court_clerk")
 
     assert numbers_in((await lmc.get(f"/petitions?q={marker}")).text) == [mine["number"]]
@@ -68,8 +69,10 @@ async def test_the_worklist_holds_only_the_callers_slice(sign_in_as, client_for)
 async def test_filters_sorting_and_keyset_pages_keep_their_place(sign_in_as, client_for):
     marker = f"翻页{uuid.uuid4().hex[:6]}"
     window = await client_for(factories.WINDOW)
-    made = [await submit(window, title=f"{marker} {i}", category=category)
-            for i, category in enumerate(["COMPLAINT", "CONSULTATION", "COMPLAINT"])]
+    made = [
+        await submit(window, title=f"{marker} {i}", category=category)
+        for i, category in enumerate(["COMPLAINT", "CONSULTATION", "COMPLAINT"])
+    ]
     hall = await sign_in_as("hall_dispatcher")
 
     first = await hall.get(f"/petitions?q={marker}&size=2")
@@ -111,8 +114,13 @@ async def test_a_page_of_fifty_costs_what_a_page_of_five_costs(server, sign_in_a
         made = await submit(window, title=f"{marker} {i}")
         if i % 5 == 0:
             await step(hall_api, "acceptPetition", id=made["id"])
-            await step(hall_api, "assignPetition", id=made["id"], organisationCode=factories.LMC,
-                       role="LEAD")
+            await step(
+                hall_api,
+                "assignPetition",
+                id=made["id"],
+                organisationCode=factories.LMC,
+                role="LEAD",
+            )
     hall = await sign_in_as("hall_dispatcher")
 
     counts = {}

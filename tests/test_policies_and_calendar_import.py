@@ -66,8 +66,9 @@ async def test_only_the_halls_admin_sets_a_policy_and_intake_follows_it(hall, cl
         assert appeal["dueAt"] == "2026-02-26T23:59:59+08:00"
         # and an appeal reclassified as a request for help follows the policy too
         complaint = await submit(window_admin, receivedAt="2026-02-13T09:00:00+08:00")
-        reclassified = await step(hall_admin, "classifyPetition", id=complaint["id"],
-                                  category="ASSISTANCE")
+        reclassified = await step(
+            hall_admin, "classifyPetition", id=complaint["id"], category="ASSISTANCE"
+        )
         assert reclassified["timeLimitDays"] == 4
         assert reclassified["dueAt"] == "2026-02-26T23:59:59+08:00"
         bad = await hall_admin.error(SET, {"input": change | {"workingDays": 0}})
@@ -90,8 +91,7 @@ async def test_importing_a_year_recomputes_open_provisional_deadlines(
     # for a weekend, so the deadline is Monday 02-22, provisional
     appeal = await submit(window, category="PETITION", receivedAt="2026-11-20T09:00:00+08:00")
     await step(hall, "acceptPetition", id=appeal["id"], acceptedAt="2026-11-23T10:00:00+08:00")
-    await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.LMC,
-               role="LEAD")
+    await step(hall, "assignPetition", id=appeal["id"], organisationCode=factories.LMC, role="LEAD")
     await step(labour_committee, "acceptAssignment", id=appeal["id"])
     await step(labour_committee, "requestExtension", id=appeal["id"], days=29, reason="复杂")
     extended = await step(hall, "approveExtension", id=appeal["id"])
@@ -100,8 +100,9 @@ async def test_importing_a_year_recomputes_open_provisional_deadlines(
     # and a complaint received now, extended by 30 working days into 2027
     complaint = await submit(window)
     await step(hall, "acceptPetition", id=complaint["id"])
-    await step(hall, "assignPetition", id=complaint["id"], organisationCode=factories.LMC,
-               role="LEAD")
+    await step(
+        hall, "assignPetition", id=complaint["id"], organisationCode=factories.LMC, role="LEAD"
+    )
     await step(labour_committee, "acceptAssignment", id=complaint["id"])
     await step(labour_committee, "requestExtension", id=complaint["id"], days=30, reason="复杂")
     working = await step(hall, "approveExtension", id=complaint["id"])
@@ -130,7 +131,9 @@ async def test_importing_a_year_recomputes_open_provisional_deadlines(
     expected, provisional = official.count_all(received, [(7, WORKING), (30, WORKING)])
     shown = await hall.data(EVENTS, {"number": complaint["number"]})
     assert (shown["petition"]["dueAt"], shown["petition"]["deadlineProvisional"]) == (
-        f"{expected.isoformat()}T23:59:59+08:00", provisional)
+        f"{expected.isoformat()}T23:59:59+08:00",
+        provisional,
+    )
     assert provisional is False
     assert (await calendars.show_year(session, 2027)).official is True
     assert date(2027, 2, 20) in dict((await calendars.show_year(session, 2027)).workdays)

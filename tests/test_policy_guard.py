@@ -15,15 +15,15 @@ SCOPED = {"petition_scope", "petition_filter", "stats_filter", "take_step", "per
 SYSTEM_READS = {
     "access/policy.py": "defines the policy",
     "access/disclosure.py": "is handed appeals already read through the policy; whether "
-                            "personal data is shown unmasked is asked of personal_data_filter "
-                            "(loaders.personal_data_visible)",
+    "personal data is shown unmasked is asked of personal_data_filter "
+    "(loaders.personal_data_visible)",
     "events/timeline.py": "writes events into the caller's own unit of work",
     "appeals/intake.py": "creates the caller's appeal; repeat matching reads the petitioner's "
-                 "history by design (the handler sees the count, not the appeals)",
+    "history by design (the handler sees the count, not the appeals)",
     "deadlines/recompute.py": "the calendar import recomputes every open deadline (no caller)",
     "deadlines/watcher.py": "the deadline watcher runs for the system (no caller)",
     "care/alerts.py": "raises the early-warning alert on every open appeal of the person, "
-                      "which the care centre need not see; it returns nothing of them",
+    "which the care centre need not see; it returns nothing of them",
 }
 CARE_RECORDS = {"Screening", "CareSession", "CounsellingPlan", "CrisisRecord"}
 CARE_SCOPED = {"care_scope", "care_filter"}
@@ -36,11 +36,13 @@ CARE_SYSTEM_READS = {
 
 def _reads_appeals_for_a_caller(tree: ast.Module) -> bool:
     mentions_petition = any(
-        isinstance(node, ast.Attribute) and node.attr == "Petition" for node in ast.walk(tree))
+        isinstance(node, ast.Attribute) and node.attr == "Petition" for node in ast.walk(tree)
+    )
     takes_caller = any(
         isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
         and any(a.arg == "caller" for a in node.args.args + node.args.kwonlyargs)
-        for node in ast.walk(tree))
+        for node in ast.walk(tree)
+    )
     return mentions_petition and takes_caller
 
 
@@ -59,12 +61,14 @@ def test_every_caller_facing_read_of_appeals_goes_through_the_policy():
 
 
 def _reads_care_records_for_a_caller(tree: ast.Module) -> bool:
-    mentions = any(isinstance(node, ast.Attribute) and node.attr in CARE_RECORDS
-                   for node in ast.walk(tree))
+    mentions = any(
+        isinstance(node, ast.Attribute) and node.attr in CARE_RECORDS for node in ast.walk(tree)
+    )
     takes_caller = any(
         isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
         and any(a.arg == "caller" for a in node.args.args + node.args.kwonlyargs)
-        for node in ast.walk(tree))
+        for node in ast.walk(tree)
+    )
     return mentions and takes_caller
 
 
@@ -83,16 +87,25 @@ def test_every_caller_facing_read_of_care_records_goes_through_the_care_policy()
 
 
 def test_every_exempted_module_exists():
-    missing = [name for name in {**SYSTEM_READS, **CARE_SYSTEM_READS}
-               if not (RESOLVERS / name).is_file()]
+    missing = [
+        name for name in {**SYSTEM_READS, **CARE_SYSTEM_READS} if not (RESOLVERS / name).is_file()
+    ]
     assert missing == [], f"exemptions for modules that are gone: {missing}"
 
 
 # The 访调心裁 chain's cases have their slice beside the appeals' (access/disputes.py).
 CASES = {"MediationCase", "ArbitrationCase", "LitigationCase"}
-CASE_SCOPED = {"mediation_scope", "mediation_filter", "arbitration_scope", "arbitration_filter",
-               "litigation_scope", "litigation_filter", "dispute_stats_filter",
-               "take_case_step", "take_step"}
+CASE_SCOPED = {
+    "mediation_scope",
+    "mediation_filter",
+    "arbitration_scope",
+    "arbitration_filter",
+    "litigation_scope",
+    "litigation_filter",
+    "dispute_stats_filter",
+    "take_case_step",
+    "take_step",
+}
 CASE_SYSTEM_READS = {
     "access/disputes.py": "defines the chain's policy",
     "disputes/tiers.py": "the deadline watcher escalates metro tiers for the system (no caller)",
@@ -108,7 +121,8 @@ def test_every_caller_facing_read_of_dispute_cases_goes_through_their_policy():
         takes_caller = any(
             isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
             and any(a.arg == "caller" for a in node.args.args + node.args.kwonlyargs)
-            for node in ast.walk(tree))
+            for node in ast.walk(tree)
+        )
         if not (mentions & CASES and takes_caller) or name in CASE_SYSTEM_READS:
             continue
         names = mentions | {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}

@@ -29,8 +29,11 @@ async def _appeals_with_long_timelines(hall, session, count: int, events: int) -
     for _ in range(count):
         appeal = await factories.submit(hall, title=f"{marker} 长时间线")
         session.add_all(
-            models.PetitionEvent(petition_id=int(appeal["id"]), kind=models.EventKind.NOTE_ADDED,
-                                 data={"text": f"备注{i}"})
+            models.PetitionEvent(
+                petition_id=int(appeal["id"]),
+                kind=models.EventKind.NOTE_ADDED,
+                data={"text": f"备注{i}"},
+            )
             for i in range(events)
         )
     await session.commit()
@@ -86,8 +89,7 @@ async def test_an_answer_growing_past_its_cap_is_cut_off(settings, sessionmaker,
 
     # Then the answer stops with one coded error and no partial data
     assert body["data"] is None
-    assert [e["extensions"] for e in body["errors"]] == [
-        {"code": "QUERY_TOO_COMPLEX", "limit": 20}]
+    assert [e["extensions"] for e in body["errors"]] == [{"code": "QUERY_TOO_COMPLEX", "limit": 20}]
 
 
 async def test_healthz_answers_while_a_heavy_query_is_sent(hall, session, server):

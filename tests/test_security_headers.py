@@ -16,8 +16,11 @@ EVERY = {
 
 
 def directives(policy: str) -> dict[str, str]:
-    return {part.split(" ", 1)[0]: part.split(" ", 1)[1] if " " in part else ""
-            for part in (p.strip() for p in policy.split(";")) if part}
+    return {
+        part.split(" ", 1)[0]: part.split(" ", 1)[1] if " " in part else ""
+        for part in (p.strip() for p in policy.split(";"))
+        if part
+    }
 
 
 def assert_secured(response) -> dict[str, str]:
@@ -31,8 +34,9 @@ def assert_secured(response) -> dict[str, str]:
     return policy
 
 
-@pytest.mark.parametrize("path", ["/login", "/healthz", "/static/htmx.min.js",
-                                  "/no/such/page", "/petitions"])
+@pytest.mark.parametrize(
+    "path", ["/login", "/healthz", "/static/htmx.min.js", "/no/such/page", "/petitions"]
+)
 async def test_every_answer_carries_the_headers(anonymous, path):
     policy = assert_secured(await anonymous.get(path))
     assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
@@ -65,5 +69,5 @@ async def test_graphiql_allows_its_own_inline_script_by_hash_and_nothing_else(an
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in allowed
     assert allowed - {"'self'"} == {
-        f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'"
-        for b in inline}
+        f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in inline
+    }

@@ -25,9 +25,13 @@ ME = "{ me { name } }"
 @pytest.fixture
 async def mediator(session, world) -> models.StaffUser:
     return await tokens.create_user(
-        session=session, caller=None, organisation_code=factories.LMC,
-        username=f"session-{uuid.uuid4().hex[:8]}", password=PASSWORD,
-        roles=[models.Role.MEDIATOR])
+        session=session,
+        caller=None,
+        organisation_code=factories.LMC,
+        username=f"session-{uuid.uuid4().hex[:8]}",
+        password=PASSWORD,
+        roles=[models.Role.MEDIATOR],
+    )
 
 
 @pytest.fixture
@@ -46,8 +50,15 @@ async def thief(server):
 async def sign_in(client: httpx.AsyncClient, username: str) -> str:
     """Sign in; the session's CSRF token."""
     token = csrf_of((await client.get("/login")).text)
-    signed = await client.post("/login", data={"username": username, "password": PASSWORD,
-                                               "csrf_token": token, "next": "/petitions"})
+    signed = await client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/petitions",
+        },
+    )
     assert signed.status_code == 303, signed.text
     return csrf_of((await client.get("/petitions")).text)
 
@@ -103,8 +114,9 @@ async def test_signing_out_ends_an_open_event_stream(browser, thief, mediator):
     assert await stream_ends(thief, "/petitions/events", sign_out)
 
 
-async def test_deactivation_ends_every_session_and_stream(server, browser, thief, mediator,
-                                                         sign_in_as):
+async def test_deactivation_ends_every_session_and_stream(
+    server, browser, thief, mediator, sign_in_as
+):
     await sign_in(browser, mediator.username)
     copy_cookies(browser, thief)
     admin = await sign_in_as("lmc_admin")
@@ -117,19 +129,32 @@ async def test_deactivation_ends_every_session_and_stream(server, browser, thief
     assert signed_out(await browser.get("/petitions"))
 
 
-async def test_a_new_password_ends_every_session_and_stream(settings, browser, thief, mediator,
-                                                           sessionmaker):
+async def test_a_new_password_ends_every_session_and_stream(
+    settings, browser, thief, mediator, sessionmaker
+):
     await sign_in(browser, mediator.username)
     copy_cookies(browser, thief)
-    env = os.environ | {"PETITION_HUB_DATABASE_URL": settings.database_url,
-                        "PETITION_HUB_SECRET_KEY": settings.secret_key,
-                        "PETITION_HUB_VAR_DIR": str(settings.var_dir)}
+    env = os.environ | {
+        "PETITION_HUB_DATABASE_URL": settings.database_url,
+        "PETITION_HUB_SECRET_KEY": settings.secret_key,
+        "PETITION_HUB_VAR_DIR": str(settings.var_dir),
+    }
 
     async def change_password() -> None:
         cli = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "cli", "user", "password", "--username", mediator.username,
-            "--password-stdin", env=env, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "cli",
+            "user",
+            "password",
+            "--username",
+            mediator.username,
+            "--password-stdin",
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await cli.communicate(b"another-long-password\n")
         assert cli.returncode == 0, err.decode()
         assert re.search(r"sessions have ended", out.decode())
@@ -137,6 +162,7 @@ async def test_a_new_password_ends_every_session_and_stream(settings, browser, t
     assert await stream_ends(thief, "/petitions/events", change_password)
     assert signed_out(await browser.get("/petitions"))
     async with sessionmaker() as session:
-        left = await session.scalars(select(models.StaffSession)
-                                     .where(models.StaffSession.user_id == mediator.id))
+        left = await session.scalars(
+            select(models.StaffSession).where(models.StaffSession.user_id == mediator.id)
+        )
         assert left.all() == []

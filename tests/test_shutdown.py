@@ -41,12 +41,21 @@ def _port() -> int:
 @contextlib.contextmanager
 def hub(settings: Settings, port: int) -> Iterator[subprocess.Popen[bytes]]:
     """`petition-hub serve` in a process of its own, ready."""
-    env = {**os.environ, "PETITION_HUB_DATABASE_URL": settings.database_url,
-           "PETITION_HUB_SECRET_KEY": "x", "PETITION_HUB_VAR_DIR": str(settings.var_dir),
-           "PETITION_HUB_WATCH_INTERVAL": "0", "PETITION_HUB_LOG_FORMAT": "json"}
-    process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PETITION_HUB_DATABASE_URL": settings.database_url,
+        "PETITION_HUB_SECRET_KEY": "x",
+        "PETITION_HUB_VAR_DIR": str(settings.var_dir),
+        "PETITION_HUB_WATCH_INTERVAL": "0",
+        "PETITION_HUB_LOG_FORMAT": "json",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -67,10 +76,12 @@ def hub(settings: Settings, port: int) -> Iterator[subprocess.Popen[bytes]]:
 async def _submit(url: str, token: str, title: str) -> str | None:
     """The appeal's id, or None when the request never reached a serving hub."""
     try:
-        async with httpx.AsyncClient(base_url=url, timeout=60,
-                                     headers={"Authorization": f"Bearer {token}"}) as client:
-            response = await client.post("/graphql", json={
-                "query": SUBMIT, "variables": {"input": submission(title=title)}})
+        async with httpx.AsyncClient(
+            base_url=url, timeout=60, headers={"Authorization": f"Bearer {token}"}
+        ) as client:
+            response = await client.post(
+                "/graphql", json={"query": SUBMIT, "variables": {"input": submission(title=title)}}
+            )
     except httpx.TransportError:
         return None
     assert response.status_code == 200, response.text
@@ -96,8 +107,10 @@ async def test_sigterm_loses_nothing_and_a_resumed_stream_gets_each_event_once(t
         with hub(settings, port) as process:
             async with subscription(url, reader) as stream:
                 await stream.subscribe(PETITION_EVENTS, kinds=["SUBMITTED"])
-                burst = [asyncio.create_task(_submit(url, writer, f"{marker} {i}"))
-                         for i in range(1, WRITES + 1)]
+                burst = [
+                    asyncio.create_task(_submit(url, writer, f"{marker} {i}"))
+                    for i in range(1, WRITES + 1)
+                ]
                 # When SIGTERM arrives while the writes are in flight
                 seen.append(await stream.event(30))
                 process.send_signal(signal.SIGTERM)
@@ -114,19 +127,27 @@ async def test_sigterm_loses_nothing_and_a_resumed_stream_gets_each_event_once(t
         # Then the subscription was told to resume (1012), every answered write is stored
         assert closed == 1012
         async with sessionmaker() as session:
-            stored = {str(i) for i in await session.scalars(
-                select(models.Petition.id).where(models.Petition.title.like(f"{marker}%")))}
+            stored = {
+                str(i)
+                for i in await session.scalars(
+                    select(models.Petition.id).where(models.Petition.title.like(f"{marker}%"))
+                )
+            }
         assert {a for a in answered if a is not None} <= stored
         assert len([a for a in answered if a is not None]) >= 1
 
         # And resuming from the last cursor on the restarted hub delivers each event once
         with hub(settings, port):
             async with subscription(url, reader) as stream:
-                await stream.subscribe(PETITION_EVENTS, kinds=["SUBMITTED"],
-                                       after=seen[-1]["cursor"])
+                await stream.subscribe(
+                    PETITION_EVENTS, kinds=["SUBMITTED"], after=seen[-1]["cursor"]
+                )
                 while {str(e["petition"]["id"]) for e in seen} < stored:  # type: ignore[index]
                     seen.append(await stream.event(30))
-        ours = [str(e["petition"]["id"]) for e in seen  # type: ignore[index]
-                if str(e["petition"]["id"]) in stored]  # type: ignore[index]
+        ours = [
+            str(e["petition"]["id"])
+            for e in seen  # type: ignore[index]
+            if str(e["petition"]["id"]) in stored
+        ]  # type: ignore[index]
         assert sorted(ours) == sorted(stored)  # every one, none twice
         await engine.dispose()

@@ -25,13 +25,19 @@ async def _every_slice_agrees(session, services) -> None:
     organisations = (await session.scalars(select(models.Organisation))).all()
     for organisation in organisations:
         caller = Caller(
-            organisation_id=organisation.id, organisation_code=organisation.code,
-            organisation_kind=organisation.kind, region_id=organisation.region_id,
+            organisation_id=organisation.id,
+            organisation_code=organisation.code,
+            organisation_kind=organisation.kind,
+            region_id=organisation.region_id,
         )
-        kept = await session.scalar(select(count_expression(
-            caller, PetitionFilter(), models.utcnow(), services)))
-        counted = await session.scalar(select(func.count()).select_from(
-            petition_scope(select(models.Petition.id), caller).subquery()))
+        kept = await session.scalar(
+            select(count_expression(caller, PetitionFilter(), models.utcnow(), services))
+        )
+        counted = await session.scalar(
+            select(func.count()).select_from(
+                petition_scope(select(models.Petition.id), caller).subquery()
+            )
+        )
         assert kept == counted, organisation.code
     await session.rollback()
 
@@ -43,20 +49,26 @@ async def _life(window, hall, lmc, psy, marker: str) -> None:
     ident = appeal["id"]
     await step(hall, "acceptPetition", id=ident)
     await step(hall, "assignPetition", id=ident, organisationCode=factories.LMC, role="LEAD")
-    await step(hall, "assignPetition", id=ident, organisationCode=factories.PSY,
-               role="ASSISTING")
-    await step(hall, "assignPetition", id=ident, organisationCode=factories.STREET,
-               role="ASSISTING")
+    await step(hall, "assignPetition", id=ident, organisationCode=factories.PSY, role="ASSISTING")
+    await step(
+        hall, "assignPetition", id=ident, organisationCode=factories.STREET, role="ASSISTING"
+    )
     await step(psy, "returnAssignment", id=ident, reason="不属于本中心职责")
-    await step(hall, "assignPetition", id=ident, organisationCode=factories.PSY,
-               role="ASSISTING")
+    await step(hall, "assignPetition", id=ident, organisationCode=factories.PSY, role="ASSISTING")
     await step(lmc, "acceptAssignment", id=ident)
 
 
 async def test_counts_stay_exact_under_concurrent_writes(server, client_for, sessionmaker):
     marker = f"计数{uuid.uuid4().hex[:6]}"
-    orgs = (factories.WINDOW, factories.OTHER_WINDOW, factories.HALL, factories.LMC,
-            factories.PSY, factories.STREET, factories.COURT)
+    orgs = (
+        factories.WINDOW,
+        factories.OTHER_WINDOW,
+        factories.HALL,
+        factories.LMC,
+        factories.PSY,
+        factories.STREET,
+        factories.COURT,
+    )
     clients = {org: await client_for(org) for org in orgs}
     before = {org: (await clients[org].data(TOTAL))["petitions"]["totalCount"] for org in orgs}
 

@@ -33,8 +33,9 @@ async def raw(url: str) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.Str
             await writer.wait_closed()
 
 
-async def _dribble(writer: asyncio.StreamWriter, reader: asyncio.StreamReader,
-                   piece: bytes, seconds: float) -> tuple[bytes, float]:
+async def _dribble(
+    writer: asyncio.StreamWriter, reader: asyncio.StreamReader, piece: bytes, seconds: float
+) -> tuple[bytes, float]:
     """Send `piece` every 0.2 s until the server answers or closes (or `seconds` pass);
     what it answered, and when."""
     started = time.monotonic()
@@ -71,8 +72,10 @@ async def test_a_connection_that_never_speaks_is_closed(strict):
 
 async def test_a_body_sent_a_byte_at_a_time_is_cut_off(strict):
     async with raw(strict.url) as (reader, writer):
-        writer.write(b"POST /graphql HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 1000\r\n\r\n{")
+        writer.write(
+            b"POST /graphql HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1000\r\n\r\n{"
+        )
         answer, after = await _dribble(writer, reader, b" ", seconds=6)
 
     assert answer.startswith(b"HTTP/1.1 408"), answer

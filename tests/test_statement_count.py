@@ -66,8 +66,10 @@ async def test_a_compiled_page_is_one_statement_after_the_token(server, client_f
     counts = {}
     for size in (5, 50):
         server.statements.reset()
-        response = await hall.http.post("/graphql", json={
-            "query": COMPILED_PAGE, "variables": {"filter": {"text": marker}, "first": size}})
+        response = await hall.http.post(
+            "/graphql",
+            json={"query": COMPILED_PAGE, "variables": {"filter": {"text": marker}, "first": size}},
+        )
         counts[size] = server.statements.count
         assert response.headers[READ_PATH_HEADER] == "compiled"
         assert len(response.json()["data"]["petitions"]["edges"]) == size

@@ -189,11 +189,18 @@ async def test_leaders_see_the_whole_district_and_their_staff_only_their_slice(
 
     # Given a leader and a handler of the labour mediation committee (whose slice holds
     # none of March 2019's appeals)
-    for username, role in (("lmc.leader.stats", models.Role.LEADER),
-                           ("lmc.handler.stats", models.Role.HANDLER)):
-        await tokens.create_user(session=session, caller=None, organisation_code=factories.LMC,
-                               username=username, password="correct horse battery",
-                               roles=[role])
+    for username, role in (
+        ("lmc.leader.stats", models.Role.LEADER),
+        ("lmc.handler.stats", models.Role.HANDLER),
+    ):
+        await tokens.create_user(
+            session=session,
+            caller=None,
+            organisation_code=factories.LMC,
+            username=username,
+            password="correct horse battery",
+            roles=[role],
+        )
     everything = (await hall.data(STATS, {"period": MARCH_2019, "groupBy": "STREET"}))["stats"]
 
     totals = {}
@@ -202,8 +209,10 @@ async def test_leaders_see_the_whole_district_and_their_staff_only_their_slice(
             await sign_in(browser, username)
             token = csrf_of(await browser.get("/login"))
             answer = await browser.post(
-                "/graphql", headers={"X-CSRF-Token": token},
-                json={"query": STATS, "variables": {"period": MARCH_2019, "groupBy": "STREET"}})
+                "/graphql",
+                headers={"X-CSRF-Token": token},
+                json={"query": STATS, "variables": {"period": MARCH_2019, "groupBy": "STREET"}},
+            )
         totals[username] = answer.json()["data"]["stats"]["total"]["received"]
 
     # Then the leader's figures are the district's, the handler's are empty

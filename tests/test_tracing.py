@@ -47,8 +47,14 @@ async def test_spans_reach_the_configured_collector(settings: Settings, sessionm
     traced_settings = settings.model_copy(update={"otlp_endpoint": endpoint})
     app = create_app(traced_settings)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(traced(app, app.state.engine, endpoint),
-                                           host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            traced(app, app.state.engine, endpoint),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     await asyncio.to_thread(_wait, lambda: server.started, 20)
@@ -57,8 +63,10 @@ async def test_spans_reach_the_configured_collector(settings: Settings, sessionm
             token = await factories.token(session, factories.HALL)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             answer = await client.post(
-                "/graphql", json={"query": "query Traced { petitions(first: 1) { totalCount } }"},
-                headers={"Authorization": f"Bearer {token}"})
+                "/graphql",
+                json={"query": "query Traced { petitions(first: 1) { totalCount } }"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
         assert answer.status_code == 200
         await asyncio.to_thread(_wait, lambda: bool(Collector.received), 10)
     finally:

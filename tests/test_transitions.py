@@ -150,9 +150,15 @@ def test_staff_need_a_role_for_the_step():
 
 
 @pytest.mark.parametrize("action", list(Action))
-@pytest.mark.parametrize("standing", [frozenset(), frozenset({Standing.ASSIGNEE}),
-                                      frozenset({Standing.HALL, Standing.DISPATCHER}),
-                                      frozenset({Standing.RECEIVER, Standing.LEAD})])
+@pytest.mark.parametrize(
+    "standing",
+    [
+        frozenset(),
+        frozenset({Standing.ASSIGNEE}),
+        frozenset({Standing.HALL, Standing.DISPATCHER}),
+        frozenset({Standing.RECEIVER, Standing.LEAD}),
+    ],
+)
 @pytest.mark.parametrize("who", ["token", "handler", "dispatcher", "reader"])
 def test_what_a_page_offers_is_exactly_what_the_step_allows(action, standing, who):
     acting = {

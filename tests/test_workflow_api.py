@@ -347,22 +347,46 @@ async def test_a_long_suspension_moves_the_appeal_and_its_assignments_alike(
     services = Services(settings)
     ref = PetitionRef(id=int(appeal["id"]))
     row = await session.get(models.Petition, int(appeal["id"]))
-    appeal_due, lead_due = row.due_at, (await session.scalars(
-        select(models.Assignment).where(models.Assignment.petition_id == row.id))).one().due_at
+    appeal_due, lead_due = (
+        row.due_at,
+        (
+            await session.scalars(
+                select(models.Assignment).where(models.Assignment.petition_id == row.id)
+            )
+        )
+        .one()
+        .due_at,
+    )
 
     # When it is suspended now and resumed two weeks later
     suspended_at = models.utcnow()
-    await suspension.suspend_petition(session=session, caller=lmc, services=services,
-                                 now=suspended_at, ref=ref, reason="等待司法鉴定")
-    resumed = await suspension.resume_petition(session=session, caller=lmc, services=services,
-                                          now=suspended_at + timedelta(days=14), ref=ref)
+    await suspension.suspend_petition(
+        session=session,
+        caller=lmc,
+        services=services,
+        now=suspended_at,
+        ref=ref,
+        reason="等待司法鉴定",
+    )
+    resumed = await suspension.resume_petition(
+        session=session,
+        caller=lmc,
+        services=services,
+        now=suspended_at + timedelta(days=14),
+        ref=ref,
+    )
 
     # Then both deadlines moved by the same ten working days
-    lead = (await session.scalars(select(models.Assignment).where(
-        models.Assignment.petition_id == row.id))).one()
+    lead = (
+        await session.scalars(
+            select(models.Assignment).where(models.Assignment.petition_id == row.id)
+        )
+    ).one()
     local = services.calendar.working_days_between
-    moved = local(appeal_due.astimezone(services.tz).date(),
-                  resumed.due_at.astimezone(services.tz).date())
-    assert moved == local(lead_due.astimezone(services.tz).date(),
-                          lead.due_at.astimezone(services.tz).date())
+    moved = local(
+        appeal_due.astimezone(services.tz).date(), resumed.due_at.astimezone(services.tz).date()
+    )
+    assert moved == local(
+        lead_due.astimezone(services.tz).date(), lead.due_at.astimezone(services.tz).date()
+    )
     assert moved > 0

@@ -70,11 +70,17 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     services = Services(settings, broker=create_broker(settings))
     publish_after_commit(sessionmaker, services.broker)
     observability.count_statements(engine)
-    schema = build_schema(settings, observers=[
-        observability.OperationMetrics, *tracing_extensions(settings.otlp_endpoint)])
-    graphql = HubGraphQL(schema, services=services, sessionmaker=sessionmaker,
-                         idle_minutes=settings.session_idle_minutes,
-                         subscriptions_per_token=settings.max_subscriptions_per_token)
+    schema = build_schema(
+        settings,
+        observers=[observability.OperationMetrics, *tracing_extensions(settings.otlp_endpoint)],
+    )
+    graphql = HubGraphQL(
+        schema,
+        services=services,
+        sessionmaker=sessionmaker,
+        idle_minutes=settings.session_idle_minutes,
+        subscriptions_per_token=settings.max_subscriptions_per_token,
+    )
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["tz"] = services.tz
@@ -114,8 +120,9 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             problems["broker"] = f"unreachable ({type(error).__name__})"
         if problems:
             return JSONResponse({"status": "not ready", "problems": problems}, 503)
-        return JSONResponse({"status": "ready", "database": engine.dialect.name,
-                             "broker": services.broker.kind})
+        return JSONResponse(
+            {"status": "ready", "database": engine.dialect.name, "broker": services.broker.kind}
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -141,9 +148,17 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
         routes=[
             Route("/healthz", healthz, name="healthz"),
             Route("/readyz", readyz, name="readyz"),
-            Route("/metrics", observability.metrics_endpoint(
-                engine, frozenset(a.strip() for a in settings.metrics_addresses.split(",")
-                                  if a.strip()), graphql.authenticate), name="metrics"),
+            Route(
+                "/metrics",
+                observability.metrics_endpoint(
+                    engine,
+                    frozenset(
+                        a.strip() for a in settings.metrics_addresses.split(",") if a.strip()
+                    ),
+                    graphql.authenticate,
+                ),
+                name="metrics",
+            ),
             *auth_views.routes,
             *worklist.routes,
             *intake.routes,
@@ -173,12 +188,20 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             Middleware(SecurityHeaders),
             *proxy_headers(settings),
             Middleware(observability.RequestLog),
-            Middleware(BodyLimit, limit=settings.max_body_bytes, by_path={
-                "/admin/calendar": settings.max_calendar_import_bytes}),
+            Middleware(
+                BodyLimit,
+                limit=settings.max_body_bytes,
+                by_path={"/admin/calendar": settings.max_calendar_import_bytes},
+            ),
             Middleware(BodyTimeout, seconds=settings.body_timeout),
-            Middleware(SessionMiddleware, secret_key=settings.secret_key,
-                       session_cookie=SESSION_COOKIE, same_site="lax",
-                       https_only=settings.secure_cookies, max_age=12 * 3600),
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                session_cookie=SESSION_COOKIE,
+                same_site="lax",
+                https_only=settings.secure_cookies,
+                max_age=12 * 3600,
+            ),
             Middleware(RefuseNul),
         ],
     )

@@ -65,8 +65,9 @@ def session_token(connection: HTTPConnection) -> str | None:
     return token if isinstance(token, str) else None
 
 
-async def end_session(connection: HTTPConnection,
-                      sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def end_session(
+    connection: HTTPConnection, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     """Sign out: the server forgets the session, so a copy of the cookie is worthless."""
     token = session_token(connection)
     if token is not None:
@@ -75,9 +76,9 @@ async def end_session(connection: HTTPConnection,
     connection.session.clear()
 
 
-async def staff_caller(connection: HTTPConnection,
-                       sessionmaker: async_sessionmaker[AsyncSession],
-                       idle_minutes: int) -> Caller | None:
+async def staff_caller(
+    connection: HTTPConnection, sessionmaker: async_sessionmaker[AsyncSession], idle_minutes: int
+) -> Caller | None:
     """The signed-in staff member, or None (never signed in, signed out, or idle too long)."""
     cached: Caller | bool | None = getattr(connection.state, "staff_caller", False)
     if not isinstance(cached, bool):
@@ -87,8 +88,8 @@ async def staff_caller(connection: HTTPConnection,
     if token is not None:
         async with sessionmaker() as session:
             caller = await signin.session_caller(
-                session, token=token, now=models.utcnow(),
-                idle=timedelta(minutes=idle_minutes))
+                session, token=token, now=models.utcnow(), idle=timedelta(minutes=idle_minutes)
+            )
         if caller is None:
             connection.session.pop("sid", None)
     connection.state.staff_caller = caller

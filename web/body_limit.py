@@ -35,12 +35,22 @@ def too_large_response(path: str, limit: int, *, close: bool = True) -> Response
     message = f"request body too large: at most {limit} bytes"
     close_header = {"Connection": "close"} if close else {}
     if path.startswith("/graphql"):
-        return JSONResponse({"data": None, "errors": [{
-            "message": message, "extensions": {"code": "BAD_USER_INPUT", "field": "body",
-                                               "limit": limit}}]}, status_code=413,
-                            headers=close_header)
-    return PlainTextResponse(f"请求内容过大：最多 {limit} 字节\n{message}\n", status_code=413,
-                             headers=close_header)
+        return JSONResponse(
+            {
+                "data": None,
+                "errors": [
+                    {
+                        "message": message,
+                        "extensions": {"code": "BAD_USER_INPUT", "field": "body", "limit": limit},
+                    }
+                ],
+            },
+            status_code=413,
+            headers=close_header,
+        )
+    return PlainTextResponse(
+        f"请求内容过大：最多 {limit} 字节\n{message}\n", status_code=413, headers=close_header
+    )
 
 
 async def body_too_large(request: Request, exc: Exception) -> Response:
@@ -62,8 +72,9 @@ class BodyLimit:
     """ASGI middleware: refuse (413) bodies over `limit` bytes, or over the limit
     `by_path` gives the request's path (the calendar import has a larger one)."""
 
-    def __init__(self, app: ASGIApp, *, limit: int,
-                 by_path: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limit: int, by_path: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
         self.by_path = dict(by_path or {})
@@ -75,9 +86,15 @@ class BodyLimit:
         limit = self.by_path.get(scope["path"], self.limit)
         declared = _declared_length(scope)
         if declared is not None and (declared < 0 or declared > limit):
-            response = too_large_response(
-                scope["path"], limit, close=declared > DRAIN_FACTOR * limit,
-            ) if declared > limit else PlainTextResponse("bad Content-Length", status_code=400)
+            response = (
+                too_large_response(
+                    scope["path"],
+                    limit,
+                    close=declared > DRAIN_FACTOR * limit,
+                )
+                if declared > limit
+                else PlainTextResponse("bad Content-Length", status_code=400)
+            )
             await response(scope, receive, send)
             return
         received = 0

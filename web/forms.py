@@ -37,15 +37,25 @@ def is_whole_number(value: str, *, digits: int = 9) -> bool:
     return 0 < len(value) <= digits and set(value) <= ASCII_DIGITS
 
 
-def whole_number(form: Any, name: str, *, field: str | None = None, default: int | None = None,
-                 low: int = 0, high: int = 10**9) -> int:
+def whole_number(
+    form: Any,
+    name: str,
+    *,
+    field: str | None = None,
+    default: int | None = None,
+    low: int = 0,
+    high: int = 10**9,
+) -> int:
     """A whole number between `low` and `high`; `default` when left empty."""
     raw = text(form, name)
     if not raw and default is not None:
         return default
     if not is_whole_number(raw) or not low <= int(raw) <= high:
-        raise BadUserInput("{field} must be between {low} and {high}", field=field or name,
-                           params={"field": field or name, "low": low, "high": high})
+        raise BadUserInput(
+            "{field} must be between {low} and {high}",
+            field=field or name,
+            params={"field": field or name, "low": low, "high": high},
+        )
     return int(raw)
 
 

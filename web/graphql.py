@@ -36,14 +36,12 @@ from web.websocket import HubTransportWS, SubscriptionSlots
 
 GRAPHIQL_ASSETS = {
     "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
-    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js":
-        "react-dom.production.min.js",
+    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js": "react-dom.production.min.js",
     "https://unpkg.com/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
     "https://unpkg.com/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
     "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
     "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
-    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js":
-        "plugin-explorer.umd.js",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": "plugin-explorer.umd.js",
 }
 
 
@@ -91,12 +89,18 @@ class HubGraphQL(GraphQL):
     graphql_transport_ws_handler_class = HubTransportWS
 
     def __init__(
-        self, schema: Any, *, services: Services,
-        sessionmaker: async_sessionmaker[AsyncSession], idle_minutes: int,
+        self,
+        schema: Any,
+        *,
+        services: Services,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        idle_minutes: int,
         subscriptions_per_token: int,
     ) -> None:
         super().__init__(
-            schema, graphql_ide="graphiql", allow_queries_via_get=True,
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             max_subscriptions_per_connection=None,
         )
@@ -105,7 +109,8 @@ class HubGraphQL(GraphQL):
         self.idle_minutes = idle_minutes
         self.subscription_slots = SubscriptionSlots(subscriptions_per_token)
         self.compiled = CompiledReads(
-            schema._schema, services.settings,
+            schema._schema,
+            services.settings,
             # Tracing wants the resolvers' spans; the compiled path has none to give.
             enabled=services.settings.compiled_reads and not services.settings.otlp_endpoint,
         )
@@ -146,8 +151,9 @@ class HubGraphQL(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # GraphiQL's inline script and style, allowed by their hashes and nothing else.
-        return HTMLResponse(self.graphql_ide_html,
-                            headers={"Content-Security-Policy": self.graphql_ide_policy})
+        return HTMLResponse(
+            self.graphql_ide_html, headers={"Content-Security-Policy": self.graphql_ide_policy}
+        )
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
@@ -166,8 +172,13 @@ class HubGraphQL(GraphQL):
             return await authenticate_token(session=own, token=token, now=models.utcnow())
 
     async def execute_single(  # type: ignore[override]
-        self, request: Any, request_adapter: Any, sub_response: Any, context: Context,
-        root_value: Any, request_data: Any,
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: Any,
     ) -> ExecutionResult:
         """A query the compiled read path can answer skips graphql-core's execution: the
         database returns the finished `data` (schema/compiler). The rest, and every
@@ -179,13 +190,18 @@ class HubGraphQL(GraphQL):
             )
             if answer is not None:
                 sub_response.headers[READ_PATH_HEADER] = "compiled"
-                observability.operation_done(context.maybe_caller, answer.operation, "OK",
-                                             time.perf_counter() - started)
+                observability.operation_done(
+                    context.maybe_caller, answer.operation, "OK", time.perf_counter() - started
+                )
                 # orjson writes the database's JSON into the response as it is.
                 data: Any = orjson.Fragment(answer.data)
                 return ExecutionResult(data=data, errors=None)
         return await super().execute_single(
-            request, request_adapter, sub_response, context, root_value,  # type: ignore[arg-type]
+            request,
+            request_adapter,
+            sub_response,
+            context,
+            root_value,  # type: ignore[arg-type]
             request_data,
         )
 
@@ -208,8 +224,7 @@ class HubGraphQL(GraphQL):
         checked = self._rechecked.get(header)
         if checked is None or now - checked[0] >= fresh:
             if len(self._rechecked) > 10_000:  # forget the long-gone
-                self._rechecked = {k: v for k, v in self._rechecked.items()
-                                   if now - v[0] < fresh}
+                self._rechecked = {k: v for k, v in self._rechecked.items() if now - v[0] < fresh}
             checked = (now, asyncio.ensure_future(self.authenticate(header)))
             self._rechecked[header] = checked
         return await asyncio.shield(checked[1])
@@ -229,8 +244,10 @@ class HubGraphQL(GraphQL):
             context.reauthenticate = functools.partial(self.recheck, header)
         if context.maybe_caller is None:
             raise ConnectionRejectionError(
-                {"message": "send a bearer token in connection_init",
-                 "extensions": {"code": "UNAUTHENTICATED"}}
+                {
+                    "message": "send a bearer token in connection_init",
+                    "extensions": {"code": "UNAUTHENTICATED"},
+                }
             )
         return UNSET
 
@@ -249,14 +266,10 @@ class HubGraphQL(GraphQL):
                 context.maybe_caller = await self.authenticate(header, session)
         if context.maybe_caller is not None:
             context.reauthenticate = functools.partial(self.authenticate, header)
-        elif isinstance(request, Request) and csrf_valid(
-            request, request.headers.get(CSRF_HEADER)
-        ):
+        elif isinstance(request, Request) and csrf_valid(request, request.headers.get(CSRF_HEADER)):
             # A signed-in page may call the API with its session, but only with the
             # CSRF header no other site can set: a cookie alone authorises nothing.
-            context.maybe_caller = await staff_caller(
-                request, self.sessionmaker, self.idle_minutes
-            )
+            context.maybe_caller = await staff_caller(request, self.sessionmaker, self.idle_minutes)
         if isinstance(request, WebSocket):
             await context.close()  # a connection lives long: hold no transaction open
         return context

@@ -57,8 +57,10 @@ class RefuseNul:
             await response(scope, receive, send)
             return
         kind = _content_type(scope)
-        patterns = {b"application/x-www-form-urlencoded": (ENCODED_NUL, RAW_NUL),
-                    b"multipart/form-data": (RAW_NUL,)}.get(kind)
+        patterns = {
+            b"application/x-www-form-urlencoded": (ENCODED_NUL, RAW_NUL),
+            b"multipart/form-data": (RAW_NUL,),
+        }.get(kind)
         if patterns is None:
             await self.app(scope, receive, send)
             return

@@ -17,9 +17,10 @@ TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 def json_formatter() -> logging.Formatter:
     """One JSON object a line: time, level, logger, message and the record's extras."""
-    return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                         rename_fields={"asctime": "time", "levelname": "level",
-                                        "name": "logger"})
+    return JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+    )
 
 
 def configure_logging(log_format: str = "auto", level: int = logging.INFO) -> None:

@@ -42,17 +42,27 @@ log = logging.getLogger("petition_hub.request")
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 HTTP_REQUESTS = Counter(
-    "hub_http_requests", "HTTP requests answered, by route, method and status.",
-    ["route", "method", "status"])
+    "hub_http_requests",
+    "HTTP requests answered, by route, method and status.",
+    ["route", "method", "status"],
+)
 HTTP_SECONDS = Histogram(
-    "hub_http_request_seconds", "Time to answer an HTTP request, by route.", ["route"],
-    buckets=LATENCY_BUCKETS)
+    "hub_http_request_seconds",
+    "Time to answer an HTTP request, by route.",
+    ["route"],
+    buckets=LATENCY_BUCKETS,
+)
 GRAPHQL_OPERATIONS = Counter(
-    "hub_graphql_operations", "GraphQL operations, by operation name and outcome code.",
-    ["operation", "outcome"])
+    "hub_graphql_operations",
+    "GraphQL operations, by operation name and outcome code.",
+    ["operation", "outcome"],
+)
 GRAPHQL_SECONDS = Histogram(
-    "hub_graphql_operation_seconds", "Time to execute a GraphQL operation, by name.",
-    ["operation"], buckets=LATENCY_BUCKETS)
+    "hub_graphql_operation_seconds",
+    "Time to execute a GraphQL operation, by name.",
+    ["operation"],
+    buckets=LATENCY_BUCKETS,
+)
 
 
 @dataclass
@@ -69,8 +79,9 @@ class RequestRecord:
 current: ContextVar[RequestRecord | None] = ContextVar("request_record", default=None)
 
 
-def note(*, organisation: str | None = None, operation: str | None = None,
-         outcome: str | None = None) -> None:
+def note(
+    *, organisation: str | None = None, operation: str | None = None, outcome: str | None = None
+) -> None:
     """Add to this request's record (a no-op outside a request)."""
     record = current.get()
     if record is None:
@@ -112,8 +123,7 @@ class RequestLog:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         given = headers.get("x-request-id", "")
-        record = RequestRecord(given if given.isalnum() and len(given) <= 64
-                               else uuid.uuid4().hex)
+        record = RequestRecord(given if given.isalnum() and len(given) <= 64 else uuid.uuid4().hex)
         token = current.set(record)
         status = 500 if scope["type"] == "http" else 101
         started = time.perf_counter()
@@ -123,8 +133,10 @@ class RequestLog:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"],
-                                      (b"x-request-id", record.request_id.encode())]
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", record.request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -134,12 +146,20 @@ class RequestLog:
             route = route_of(scope)
             HTTP_REQUESTS.labels(route, scope.get("method", "WS"), str(status)).inc()
             HTTP_SECONDS.labels(route).observe(elapsed)
-            log.info("request", extra={
-                "requestId": record.request_id, "method": scope.get("method", "WS"),
-                "route": route, "status": status, "durationMs": round(elapsed * 1000, 2),
-                "organisation": record.organisation, "operation": record.operation,
-                "outcome": record.outcome, "sqlStatements": record.statements,
-            })
+            log.info(
+                "request",
+                extra={
+                    "requestId": record.request_id,
+                    "method": scope.get("method", "WS"),
+                    "route": route,
+                    "status": status,
+                    "durationMs": round(elapsed * 1000, 2),
+                    "organisation": record.organisation,
+                    "operation": record.operation,
+                    "outcome": record.outcome,
+                    "sqlStatements": record.statements,
+                },
+            )
             current.reset(token)
 
 
@@ -157,8 +177,7 @@ def operation_done(caller: Any, name: str | None, outcome: str, seconds: float) 
     """Name a GraphQL operation in the request's record and count it (the resolvers'
     and the compiled read path's alike)."""
     name = name or "anonymous"
-    note(organisation=caller.organisation_code if caller else None, operation=name,
-         outcome=outcome)
+    note(organisation=caller.organisation_code if caller else None, operation=name, outcome=outcome)
     GRAPHQL_OPERATIONS.labels(name, outcome).inc()
     GRAPHQL_SECONDS.labels(name).observe(seconds)
 
@@ -174,8 +193,12 @@ class OperationMetrics(SchemaExtension):
         outcome = "OK"
         if errors:
             outcome = str((errors[0].extensions or {}).get("code", "INTERNAL_SERVER_ERROR"))
-        operation_done(getattr(context.context, "maybe_caller", None), context.operation_name,
-                       outcome, time.perf_counter() - started)
+        operation_done(
+            getattr(context.context, "maybe_caller", None),
+            context.operation_name,
+            outcome,
+            time.perf_counter() - started,
+        )
 
 
 class PoolCollector(Collector):
@@ -189,7 +212,8 @@ class PoolCollector(Collector):
         idle = GaugeMetricFamily("hub_db_pool_idle", "Database connections idle in the pool.")
         overflow = GaugeMetricFamily(
             "hub_db_pool_overflow",
-            "Connections beyond the pool's size (requests queue for one past the limit).")
+            "Connections beyond the pool's size (requests queue for one past the limit).",
+        )
         checked_out = getattr(self.pool, "checkedout", lambda: 0)()
         in_use.add_metric([], checked_out)
         idle.add_metric([], getattr(self.pool, "checkedin", lambda: 0)())
@@ -219,8 +243,9 @@ class _Everything(Collector):
         return self.registry.collect()
 
 
-def metrics_endpoint(engine: AsyncEngine, allowed_addresses: frozenset[str],
-                     authenticate: Any) -> Any:
+def metrics_endpoint(
+    engine: AsyncEngine, allowed_addresses: frozenset[str], authenticate: Any
+) -> Any:
     """`/metrics`: for an `admin`-scoped token, or a scraper at an allowed address.
     Anyone else gets 404, as if there were nothing there."""
     registry = registry_for(engine)

@@ -49,8 +49,9 @@ def path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
 
 
 def is_htmx(request: HTTPConnection) -> bool:
-    return (request.headers.get("hx-request") == "true"
-            and request.headers.get("hx-boosted") != "true")
+    return (
+        request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+    )
 
 
 def services(request: HTTPConnection) -> Services:
@@ -70,8 +71,9 @@ async def db(request: HTTPConnection) -> AsyncIterator[AsyncSession]:
 async def require_staff(request: HTTPConnection, session: AsyncSession) -> Staff:
     """The signed-in staff member, else `SignInRequired` (a redirect to the login page)."""
     app = request.app
-    caller = await staff_caller(request, app.state.sessionmaker,
-                                app.state.settings.session_idle_minutes)
+    caller = await staff_caller(
+        request, app.state.sessionmaker, app.state.settings.session_idle_minutes
+    )
     if caller is None:
         raise SignInRequired
     observability.note(organisation=caller.organisation_code)
@@ -81,16 +83,28 @@ async def require_staff(request: HTTPConnection, session: AsyncSession) -> Staff
     return Staff(caller, organisation)
 
 
-def render(request: Request, template: str, partial: str | None, context: dict[str, Any],
-           *, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+def render(
+    request: Request,
+    template: str,
+    partial: str | None,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The whole `template`, or just `partial` for an htmx request."""
     language = choose_language(request)
     request.app.state.translator.activate(language)
     name = partial if partial and is_htmx(request) else template
-    context = {"language": language, "html_lang": HTML_LANG[language],
-               "languages": LANGUAGES, **context}
+    context = {
+        "language": language,
+        "html_lang": HTML_LANG[language],
+        "languages": LANGUAGES,
+        **context,
+    }
     response = request.app.state.templates.TemplateResponse(
-        request, name, context, status_code=status_code, headers=headers)
+        request, name, context, status_code=status_code, headers=headers
+    )
     response.headers["Vary"] = "HX-Request"
     return response  # type: ignore[no-any-return]
 

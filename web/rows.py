@@ -29,16 +29,22 @@ class Row:
     repeat: RepeatView
 
 
-async def rows_for(session: AsyncSession, caller: Caller, petitions: Sequence[models.Petition],
-                   services: Services, now: datetime) -> list[Row]:
+async def rows_for(
+    session: AsyncSession,
+    caller: Caller,
+    petitions: Sequence[models.Petition],
+    services: Services,
+    now: datetime,
+) -> list[Row]:
     """Rows for a page of appeals, in three batch loads (four with repeats)."""
     ids = [p.id for p in petitions]
     repeats = await loaders.repeats_by_petition(session, caller, petitions)
     assignments = await loaders.assignments_by_petition(session, ids)
     leads: list[int | None] = []
     for listed in assignments:
-        active = [a for a in listed
-                  if a.role is AssignmentRole.LEAD and a.status in ACTIVE_ASSIGNMENT]
+        active = [
+            a for a in listed if a.role is AssignmentRole.LEAD and a.status in ACTIVE_ASSIGNMENT
+        ]
         leads.append(active[-1].organisation_id if active else None)
     org_ids = [p.received_by_id for p in petitions] + [i for i in leads if i is not None]
     organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}

@@ -38,13 +38,19 @@ def traced(app: ASGIApp, engine: AsyncEngine, endpoint: str) -> ASGIApp:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     provider = TracerProvider(resource=Resource.create({"service.name": SERVICE_NAME}))
-    provider.add_span_processor(BatchSpanProcessor(
-        OTLPSpanExporter(endpoint=endpoint.rstrip("/") + "/v1/traces"),
-        schedule_delay_millis=500))
+    provider.add_span_processor(
+        BatchSpanProcessor(
+            OTLPSpanExporter(endpoint=endpoint.rstrip("/") + "/v1/traces"),
+            schedule_delay_millis=500,
+        )
+    )
     trace.set_tracer_provider(provider)
     # The instrumentation declares SQLAlchemy < 2.1 but works with 2.1's engine events,
     # which is all it uses: the tracing test proves the SQL spans arrive.
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider,
-                                        enable_commenter=False, skip_dep_check=True)
-    return OpenTelemetryMiddleware(app, tracer_provider=provider,
-                                   exclude_spans=["receive", "send"])
+    SQLAlchemyInstrumentor().instrument(
+        engine=engine.sync_engine,
+        tracer_provider=provider,
+        enable_commenter=False,
+        skip_dep_check=True,
+    )
+    return OpenTelemetryMiddleware(app, tracer_provider=provider, exclude_spans=["receive", "send"])

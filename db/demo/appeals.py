@@ -113,8 +113,15 @@ class Person:
 
 
 class Generator:
-    def __init__(self, world: World, rng: random.Random, count: int, *, first_ids: dict[str, int],
-                 sequences: dict[str, int]) -> None:
+    def __init__(
+        self,
+        world: World,
+        rng: random.Random,
+        count: int,
+        *,
+        first_ids: dict[str, int],
+        sequences: dict[str, int],
+    ) -> None:
         self.w, self.rng, self.count = world, rng, count
         self.ids = dict(first_ids)
         self.out = Output(sequences=dict(sequences))
@@ -148,16 +155,25 @@ class Generator:
         id_number = people.resident_id(rng, male)
         person = Person(self._next("petitioners"), community)
         road = rng.choice(ROADS)
-        self.out.petitioners.append({
-            "id": person.id, "name": people.person_name(rng, male), "id_number": id_number,
-            "id_hash": self.w.keyed_hash(id_number), "phone": people.mobile(rng),
-            "address": f"深圳市坪山区{community.street}街道{community.name}社区"
-                       f"{road}{rng.randint(1, 300)}号",
-            "community_id": community.region_id, "created_at": at,
-        })
+        self.out.petitioners.append(
+            {
+                "id": person.id,
+                "name": people.person_name(rng, male),
+                "id_number": id_number,
+                "id_hash": self.w.keyed_hash(id_number),
+                "phone": people.mobile(rng),
+                "address": f"深圳市坪山区{community.street}街道{community.name}社区"
+                f"{road}{rng.randint(1, 300)}号",
+                "community_id": community.region_id,
+                "created_at": at,
+            }
+        )
         record = self.out.petitioners[-1]
-        person.contact = {"petitioner_name": record["name"], "petitioner_phone": record["phone"],
-                          "petitioner_address": record["address"]}
+        person.contact = {
+            "petitioner_name": record["name"],
+            "petitioner_phone": record["phone"],
+            "petitioner_address": record["address"],
+        }
         return person
 
     def _next(self, table: str) -> int:
@@ -216,8 +232,11 @@ class Generator:
         level = weighted(rng, LEVELS)
         if repeat and rng.random() < 0.06:
             level = UP[level]  # went higher the second time
-        community = person.community if rng.random() < 0.85 else people.pick(
-            rng, w.communities, self.community_cum)
+        community = (
+            person.community
+            if rng.random() < 0.85
+            else people.pick(rng, w.communities, self.community_cum)
+        )
         site = None
         if level is Level.COMMUNITY and rng.random() < AT_SITE.get(matter, 0.03):
             kinds = SITES_FOR.get(matter, tuple(SiteKind))
@@ -242,18 +261,24 @@ class Generator:
 
         # the wording, and the project the appeal is about
         project_site = site if site is not None and site.project_name else None
-        if project_site is None and matter in (Matter.LABOUR_WAGES, Matter.CONSTRUCTION_NUISANCE
-                                               ) and rng.random() < 0.35:
+        if (
+            project_site is None
+            and matter in (Matter.LABOUR_WAGES, Matter.CONSTRUCTION_NUISANCE)
+            and rng.random() < 0.35
+        ):
             project_site = rng.choice([s for s in w.sites if s.project_name])
         wording = texts.fill(rng, w, matter, category, community.name, project_site, people_count)
 
         # repeats, exactly as intake finds them
         key = (person.id, matter)
-        earlier = [j for j in self.by_person_matter.get(key, ())
-                   if self.times[j] >= at - REPEAT_WINDOW]
+        earlier = [
+            j for j in self.by_person_matter.get(key, ()) if self.times[j] >= at - REPEAT_WINDOW
+        ]
         earlier.reverse()  # newest first
-        skipping = any(LEVEL_RANK[level] > LEVEL_RANK[self.level_of[j]]
-                       and open_at(self.closed_of[j], at) for j in earlier)
+        skipping = any(
+            LEVEL_RANK[level] > LEVEL_RANK[self.level_of[j]] and open_at(self.closed_of[j], at)
+            for j in earlier
+        )
 
         year = at.year
         name = f"PS-{year}"
@@ -265,19 +290,46 @@ class Generator:
         due_at, provisional = w.acceptance_due(at, category) or w.due(at, category)
 
         plan = Plan(
-            rng=rng, world=w, at=at, category=category, matter=matter, level=level,
-            channel=channel, receiver=receiver, community=community, site=project_site,
+            rng=rng,
+            world=w,
+            at=at,
+            category=category,
+            matter=matter,
+            level=level,
+            channel=channel,
+            receiver=receiver,
+            community=community,
+            site=project_site,
             collective=collective,
             repeat_of=self.number_of[earlier[0]] if earlier else None,
-            repeat_count=len(earlier), wording=wording,
+            repeat_count=len(earlier),
+            wording=wording,
             satisfaction=weighted(rng, SATISFACTION),
-            mode=("backlog" if index in self.backlog else "stuck" if index in self.stuck
-                  else "cleared" if index in self.cleared else "normal"),
+            mode=(
+                "backlog"
+                if index in self.backlog
+                else "stuck"
+                if index in self.stuck
+                else "cleared"
+                if index in self.cleared
+                else "normal"
+            ),
             backlog_owner=people.person_name(rng),
         )
         life = plan_life(plan, due_at, provisional)
-        self._emit(petition_id, number, plan, life, due_at, provisional, person, channel,
-                   people_count, skipping, earlier)
+        self._emit(
+            petition_id,
+            number,
+            plan,
+            life,
+            due_at,
+            provisional,
+            person,
+            channel,
+            people_count,
+            skipping,
+            earlier,
+        )
         self.person_of.append(person)
         self.matter_of.append(matter)
         self.level_of.append(level)
@@ -285,40 +337,75 @@ class Generator:
         self.number_of.append(number)
         self.by_person_matter.setdefault(key, []).append(index)
 
-    def _emit(self, petition_id: int, number: str, plan: Plan, life: Life, due_at: datetime,
-              provisional: bool, person: Person, channel: Channel, people_count: int,
-              skipping: bool, earlier: list[int]) -> None:
+    def _emit(
+        self,
+        petition_id: int,
+        number: str,
+        plan: Plan,
+        life: Life,
+        due_at: datetime,
+        provisional: bool,
+        person: Person,
+        channel: Channel,
+        people_count: int,
+        skipping: bool,
+        earlier: list[int],
+    ) -> None:
         w, end = self.w, self.w.end
         kept = [s for s in life.steps if s.at <= end]
         status = None
         row: dict[str, Any] = {
-            "id": petition_id, "number": number, "title": plan.wording["title"][:200],
+            "id": petition_id,
+            "number": number,
+            "title": plan.wording["title"][:200],
             "description": plan.wording["description"]
             + (f"（本次{people_count}人集体反映）" if plan.collective else ""),
-            "category": plan.category, "matter": plan.matter, "channel": channel,
-            "level": plan.level, "received_at": plan.at,
+            "category": plan.category,
+            "matter": plan.matter,
+            "channel": channel,
+            "level": plan.level,
+            "received_at": plan.at,
             "received_by_id": w.org_ids[plan.receiver],
-            "community_id": plan.community.region_id, "petitioner_id": person.id,
+            "community_id": plan.community.region_id,
+            "petitioner_id": person.id,
             **person.contact,
-            "people_count": people_count, "collective": plan.collective,
+            "people_count": people_count,
+            "collective": plan.collective,
             "repeat_of_id": self._petition_id_of(earlier[0]) if earlier else None,
-            "repeat_count": len(earlier), "level_skipping": skipping,
-            "backlog": False, "backlog_owner": None, "due_at": due_at,
-            "deadline_provisional": provisional, **w.limits(plan.category),
+            "repeat_count": len(earlier),
+            "level_skipping": skipping,
+            "backlog": False,
+            "backlog_owner": None,
+            "due_at": due_at,
+            "deadline_provisional": provisional,
+            **w.limits(plan.category),
             "acceptance_due_at": due_at if w.acceptance_due(plan.at, plan.category) else None,
-            "accepted_at": None, "extension_unit": None,
-            "handling_starts_at": plan.at if w.limits(plan.category)["time_limit_from"]
-            is DeadlineStart.RECEIPT else None,
-            "suspended_at": None, "suspended_from": None, "suspended_days_left": None,
-            "extension_days": 0, "answered_at": None, "answer": None,
-            "closed_at": None, "resolved": None, "satisfaction": None,
-            "client_request_id": None, "version": len(kept), "created_at": plan.at,
+            "accepted_at": None,
+            "extension_unit": None,
+            "handling_starts_at": plan.at
+            if w.limits(plan.category)["time_limit_from"] is DeadlineStart.RECEIPT
+            else None,
+            "suspended_at": None,
+            "suspended_from": None,
+            "suspended_days_left": None,
+            "extension_days": 0,
+            "answered_at": None,
+            "answer": None,
+            "closed_at": None,
+            "resolved": None,
+            "satisfaction": None,
+            "client_request_id": None,
+            "version": len(kept),
+            "created_at": plan.at,
             "updated_at": kept[-1].at,
         }
         self.out.repeats.extend(
-            {"petition_id": petition_id, "earlier_id": self._petition_id_of(j),
-             "skipped_over": LEVEL_RANK[plan.level] > LEVEL_RANK[self.level_of[j]]
-             and open_at(self.closed_of[j], plan.at)}
+            {
+                "petition_id": petition_id,
+                "earlier_id": self._petition_id_of(j),
+                "skipped_over": LEVEL_RANK[plan.level] > LEVEL_RANK[self.level_of[j]]
+                and open_at(self.closed_of[j], plan.at),
+            }
             for j in earlier
         )
         assignment_ids: dict[int, int] = {}
@@ -333,24 +420,42 @@ class Generator:
                 aid = self._next("assignments")
                 assignment_ids[step.assignment] = aid
                 assignment_rows[step.assignment] = {
-                    "id": aid, "petition_id": petition_id,
-                    "organisation_id": w.org_ids[planned.org], "role": planned.role,
-                    "status": AssignmentStatus.PENDING, "assigned_at": planned.assigned_at,
-                    "assigned_by_id": w.org_ids[planned.assigned_by], "due_at": planned.due_at,
-                    "deadline_provisional": planned.provisional, "accepted_at": None,
-                    "returned_at": None, "return_reason": None, "completed_at": None,
+                    "id": aid,
+                    "petition_id": petition_id,
+                    "organisation_id": w.org_ids[planned.org],
+                    "role": planned.role,
+                    "status": AssignmentStatus.PENDING,
+                    "assigned_at": planned.assigned_at,
+                    "assigned_by_id": w.org_ids[planned.assigned_by],
+                    "due_at": planned.due_at,
+                    "deadline_provisional": planned.provisional,
+                    "accepted_at": None,
+                    "returned_at": None,
+                    "return_reason": None,
+                    "completed_at": None,
                     "instructions": planned.instructions,
                 }
             if step.assignment_fields and step.assignment is not None:
                 assignment_rows[step.assignment].update(step.assignment_fields)
-            self.out.events.append((step.at, petition_id, len(self.out.events), {
-                "petition_id": petition_id,
-                "assignment_id": assignment_ids.get(step.assignment)
-                if step.assignment is not None else None,
-                "kind": step.kind, "occurred_at": step.at,
-                "actor_user_id": w.actors.get(step.org), "actor_client_id": None,
-                "organisation_id": w.org_ids[step.org], "data": step.data,
-            }))
+            self.out.events.append(
+                (
+                    step.at,
+                    petition_id,
+                    len(self.out.events),
+                    {
+                        "petition_id": petition_id,
+                        "assignment_id": assignment_ids.get(step.assignment)
+                        if step.assignment is not None
+                        else None,
+                        "kind": step.kind,
+                        "occurred_at": step.at,
+                        "actor_user_id": w.actors.get(step.org),
+                        "actor_client_id": None,
+                        "organisation_id": w.org_ids[step.org],
+                        "data": step.data,
+                    },
+                )
+            )
         assert status is not None
         row["status"] = status
         self.out.petitions.append(row)

@@ -64,10 +64,18 @@ class Life:
     assignments: list[PlannedAssignment] = field(default_factory=list)
     closed_at: datetime | None = None
 
-    def add(self, at: datetime, kind: EventKind, org: str, *, assignment: int | None = None,
-            data: dict[str, Any] | None = None, status: PetitionStatus | None = None,
-            petition: dict[str, Any] | None = None,
-            assignment_fields: dict[str, Any] | None = None) -> datetime:
+    def add(
+        self,
+        at: datetime,
+        kind: EventKind,
+        org: str,
+        *,
+        assignment: int | None = None,
+        data: dict[str, Any] | None = None,
+        status: PetitionStatus | None = None,
+        petition: dict[str, Any] | None = None,
+        assignment_fields: dict[str, Any] | None = None,
+    ) -> datetime:
         """Append a step no earlier than a second after the one before; return its time."""
         at = at.replace(microsecond=0)
         if at <= self.last:
@@ -77,8 +85,9 @@ class Life:
             petition = {k: at if v is AT else v for k, v in petition.items()}
         if assignment_fields:
             assignment_fields = {k: at if v is AT else v for k, v in assignment_fields.items()}
-        self.steps.append(Step(at, kind, org, assignment, data or {}, status, petition,
-                               assignment_fields))
+        self.steps.append(
+            Step(at, kind, org, assignment, data or {}, status, petition, assignment_fields)
+        )
         return at
 
     @property

@@ -29,8 +29,18 @@ from db.models import AWAITING_ANSWER, PetitionStatus, RegionKind
 
 DEMO_PASSWORD = "pingshan-demo"
 CHUNK = 5_000
-ID_TABLES = ("regions", "organisations", "staff_users", "enterprises", "projects",
-             "petitioners", "petitions", "assignments", "petition_events", *chains.TABLES)
+ID_TABLES = (
+    "regions",
+    "organisations",
+    "staff_users",
+    "enterprises",
+    "projects",
+    "petitioners",
+    "petitions",
+    "assignments",
+    "petition_events",
+    *chains.TABLES,
+)
 
 
 class DemoServices(Protocol):
@@ -43,8 +53,9 @@ class DemoServices(Protocol):
         """(due_at, provisional): `category`'s handling time limit counted from `start`."""
         ...
 
-    def acceptance_deadline(self, received_at: datetime, category: models.Category
-                            ) -> tuple[datetime, bool] | None:
+    def acceptance_deadline(
+        self, received_at: datetime, category: models.Category
+    ) -> tuple[datetime, bool] | None:
         """When the decision on acceptance is due, for a category that has one."""
         ...
 
@@ -52,8 +63,9 @@ class DemoServices(Protocol):
         """The appeal's time-limit columns for `category`."""
         ...
 
-    def shift_deadline(self, due_at: datetime, days: int, category: models.Category
-                       ) -> tuple[datetime, bool]:
+    def shift_deadline(
+        self, due_at: datetime, days: int, category: models.Category
+    ) -> tuple[datetime, bool]:
         """A deadline moved by `days` of the category's unit (an approved extension)."""
         ...
 
@@ -69,8 +81,9 @@ class DemoAlreadyLoaded(RuntimeError):
     """The database already holds the demo (organisation PS-HALL exists)."""
 
 
-def cached_deadline(services: DemoServices) -> Callable[[datetime, models.Category],
-                                                        tuple[datetime, bool]]:
+def cached_deadline(
+    services: DemoServices,
+) -> Callable[[datetime, models.Category], tuple[datetime, bool]]:
     """Deadlines depend only on the local day and the category: walk the calendar once each."""
     tz = services.tz
     cache: dict[tuple[Any, models.Category], tuple[datetime, bool]] = {}
@@ -86,72 +99,115 @@ def cached_deadline(services: DemoServices) -> Callable[[datetime, models.Catego
     return due
 
 
-async def load_demo(session: AsyncSession, settings: Settings, *, appeals: int = 25_000,
-                    seed: int = 2022, if_empty: bool = False, services: DemoServices,
-                    show_progress: bool = True) -> str:
+async def load_demo(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    appeals: int = 25_000,
+    seed: int = 2022,
+    if_empty: bool = False,
+    services: DemoServices,
+    show_progress: bool = True,
+) -> str:
     """Load the demo district and a year of `appeals`; return a one-line summary."""
     started = clock.perf_counter()
-    exists = (await session.execute(select(models.Organisation.id).where(
-        models.Organisation.code == places.HALL_CODE))).first()
+    exists = (
+        await session.execute(
+            select(models.Organisation.id).where(models.Organisation.code == places.HALL_CODE)
+        )
+    ).first()
     if exists is not None:
         if if_empty:
             return "the Pingshan demo is already loaded (PS-HALL exists): nothing done"
-        raise DemoAlreadyLoaded("the Pingshan demo is already loaded (PS-HALL exists); "
-                                "use a fresh database")
+        raise DemoAlreadyLoaded(
+            "the Pingshan demo is already loaded (PS-HALL exists); use a fresh database"
+        )
     await begin_write(session)
     rng = random.Random(seed)
     tz = services.tz
     created = datetime(2025, 11, 1, 9, 0, tzinfo=tz)
     first = {name: await _next_id(session, name) for name in ID_TABLES}
-    sequences = {row.name: row.value for row in await session.execute(
-        select(models.NumberSequence.name, models.NumberSequence.value))}
+    sequences = {
+        row.name: row.value
+        for row in await session.execute(
+            select(models.NumberSequence.name, models.NumberSequence.value)
+        )
+    }
 
     static = _static_rows(rng, first, created)
     world = World(
-        tz=tz, org_ids=static.org_ids, actors=static.actors, communities=static.communities,
-        sites=static.sites, companies=static.companies,
+        tz=tz,
+        org_ids=static.org_ids,
+        actors=static.actors,
+        communities=static.communities,
+        sites=static.sites,
+        companies=static.companies,
         building_companies=static.building_companies,
-        property_companies=static.property_companies, due=cached_deadline(services),
-        acceptance_due=services.acceptance_deadline, limits=services.limits,
-        keyed_hash=services.keyed_hash, shift_deadline=services.shift_deadline,
+        property_companies=static.property_companies,
+        due=cached_deadline(services),
+        acceptance_due=services.acceptance_deadline,
+        limits=services.limits,
+        keyed_hash=services.keyed_hash,
+        shift_deadline=services.shift_deadline,
         days_left=services.days_left,
     )
     generator = Generator(world, rng, appeals, first_ids=first, sequences=sequences)
     console = Console(stderr=True, quiet=not show_progress)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
         making = progress.add_task("Generating appeals", total=appeals)
         out = generator.run(lambda n: progress.advance(making, n))
         chain = chains.add_chains(
-            out, chains.places_for(static.organisations, static.projects,
-                                   static.project_enterprises, static.enterprises,
-                                   {p.site for p in firms.PROJECTS if p.kind == "METRO"}),
-            rng, {t: first[t] for t in chains.TABLES}, world.end,
+            out,
+            chains.places_for(
+                static.organisations,
+                static.projects,
+                static.project_enterprises,
+                static.enterprises,
+                {p.site for p in firms.PROJECTS if p.kind == "METRO"},
+            ),
+            rng,
+            {t: first[t] for t in chains.TABLES},
+            world.end,
             # the chain's limits are in working days, as a complaint's
-            lambda at, days: services.shift_deadline(at, days, models.Category.COMPLAINT))
+            lambda at, days: services.shift_deadline(at, days, models.Category.COMPLAINT),
+        )
         events = _number_events(out, first["petition_events"])
         tables: list[tuple[Table, Sequence[dict[str, Any]]]] = [
-            (_t(models.Region), static.regions), (_t(models.Organisation), static.organisations),
-            (_t(models.StaffUser), static.users), (_t(models.Enterprise), static.enterprises),
+            (_t(models.Region), static.regions),
+            (_t(models.Organisation), static.organisations),
+            (_t(models.StaffUser), static.users),
+            (_t(models.Enterprise), static.enterprises),
             (_t(models.Project), static.projects),
             (_t(models.ProjectEnterprise), static.project_enterprises),
-            (_t(models.Petitioner), out.petitioners), (_t(models.Petition), out.petitions),
+            (_t(models.Petitioner), out.petitioners),
+            (_t(models.Petition), out.petitions),
             (_t(models.PetitionRepeat), out.repeats),
-            (_t(models.Assignment), out.assignments), (_t(models.PetitionEvent), events),
+            (_t(models.Assignment), out.assignments),
+            (_t(models.PetitionEvent), events),
             *((models.Base.metadata.tables[name], chain.rows[name]) for name in chains.TABLES),
         ]
         writing = progress.add_task("Writing rows", total=sum(len(r) for _, r in tables))
         for table, rows in tables:
             for start in range(0, len(rows), CHUNK):
-                chunk = rows[start:start + CHUNK]
+                chunk = rows[start : start + CHUNK]
                 await session.execute(insert(table), chunk)
                 progress.advance(writing, len(chunk))
     await _write_sequences(session, out.sequences)
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         for name in ID_TABLES:
-            await session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                f"(SELECT max(id) FROM {name}))"))
+            await session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"
+                )
+            )
     await care.load_care(session, rng=rng, tz=tz, end=world.end)
     await session.commit()
     return _summary(static, out, len(events), world.end, clock.perf_counter() - started)
@@ -171,8 +227,9 @@ async def _write_sequences(session: AsyncSession, sequences: dict[str, int]) -> 
     table = _t(models.NumberSequence)
     await session.execute(delete(table).where(table.c.name.in_(list(sequences))))
     if sequences:
-        await session.execute(insert(table), [{"name": k, "value": v}
-                                              for k, v in sorted(sequences.items())])
+        await session.execute(
+            insert(table), [{"name": k, "value": v} for k, v in sorted(sequences.items())]
+        )
 
 
 def _number_events(out: Output, first_id: int) -> list[dict[str, Any]]:
@@ -209,47 +266,83 @@ def _static_rows(rng: random.Random, first: dict[str, int], created: datetime) -
     region_ids: dict[str, int] = {}
     for offset, region in enumerate(places.regions()):
         region_ids[region.code] = first["regions"] + offset
-        s.regions.append({
-            "id": region_ids[region.code], "code": region.code, "name": region.name,
-            "name_pinyin": region.pinyin, "kind": region.kind,
-            "parent_id": region_ids[region.parent] if region.parent else None,
-            "population": region.population, "households": region.households,
-        })
+        s.regions.append(
+            {
+                "id": region_ids[region.code],
+                "code": region.code,
+                "name": region.name,
+                "name_pinyin": region.pinyin,
+                "kind": region.kind,
+                "parent_id": region_ids[region.parent] if region.parent else None,
+                "population": region.population,
+                "households": region.households,
+            }
+        )
     for street, street_pinyin, communities in places.STREETS:
         for name, pinyin, population, _ in communities:
-            s.communities.append(Community(
-                region_id=region_ids[places.community_code(pinyin)], name=name, pinyin=pinyin,
-                street_pinyin=street_pinyin, street=street, population=population))
+            s.communities.append(
+                Community(
+                    region_id=region_ids[places.community_code(pinyin)],
+                    name=name,
+                    pinyin=pinyin,
+                    street_pinyin=street_pinyin,
+                    street=street,
+                    population=population,
+                )
+            )
 
     password_hash = PasswordHasher().hash(DEMO_PASSWORD)
     user_id = first["staff_users"]
     for offset, org in enumerate(places.organisations()):
         org_id = first["organisations"] + offset
         s.org_ids[org.code] = org_id
-        s.organisations.append({
-            "id": org_id, "code": org.code, "name": org.name, "name_en": org.name_en,
-            "kind": org.kind, "site_kind": org.site_kind, "region_id": region_ids[org.region],
-            "parent_id": s.org_ids[org.parent] if org.parent else None,
-            "address": org.address, "phone": "", "active": True, "created_at": created,
-        })
+        s.organisations.append(
+            {
+                "id": org_id,
+                "code": org.code,
+                "name": org.name,
+                "name_en": org.name_en,
+                "kind": org.kind,
+                "site_kind": org.site_kind,
+                "region_id": region_ids[org.region],
+                "parent_id": s.org_ids[org.parent] if org.parent else None,
+                "address": org.address,
+                "phone": "",
+                "active": True,
+                "created_at": created,
+            }
+        )
         for username, roles in org.users:
             s.actors.setdefault(org.code, user_id)
-            s.users.append({
-                "id": user_id, "organisation_id": org_id, "username": username,
-                "display_name": people.person_name(rng), "password_hash": password_hash,
-                "roles": [r.name for r in roles], "active": True, "created_at": created,
-                "last_login_at": None,
-            })
+            s.users.append(
+                {
+                    "id": user_id,
+                    "organisation_id": org_id,
+                    "username": username,
+                    "display_name": people.person_name(rng),
+                    "password_hash": password_hash,
+                    "roles": [r.name for r in roles],
+                    "active": True,
+                    "created_at": created,
+                    "last_login_at": None,
+                }
+            )
             user_id += 1
 
     community_ids = [c.region_id for c in s.communities]
     firm_ids: dict[str, int] = {}
     for offset, (code, name, industry) in enumerate(firms.enterprises(rng)):
         firm_ids[name] = first["enterprises"] + offset
-        s.enterprises.append({
-            "id": firm_ids[name], "uscc": code, "name": name, "industry": industry,
-            "region_id": rng.choice(community_ids), "created_at": created,
-        })
+        s.enterprises.append(
+            {
+                "id": firm_ids[name],
+                "uscc": code,
+                "name": name,
+                "industry": industry,
+                "region_id": rng.choice(community_ids),
+                "created_at": created,
+            }
+        )
         if offset >= sum(len(p.enterprises) for p in firms.PROJECTS):
             s.companies.append(name)
             if industry == firms.BUILD:
@@ -262,23 +355,32 @@ def _static_rows(rng: random.Random, first: dict[str, int], created: datetime) -
     for offset, project in enumerate(firms.PROJECTS):
         spec = site_specs[project.site]
         project_id = first["projects"] + offset
-        s.projects.append({
-            "id": project_id, "code": project.code, "name": project.name, "kind": project.kind,
-            "region_id": region_ids[places.community_code(spec.community)],
-            "station_id": s.org_ids[spec.code],
-            "mediation_room_id": s.org_ids[spec.room[0]] if spec.room else None,
-        })
+        s.projects.append(
+            {
+                "id": project_id,
+                "code": project.code,
+                "name": project.name,
+                "kind": project.kind,
+                "region_id": region_ids[places.community_code(spec.community)],
+                "station_id": s.org_ids[spec.code],
+                "mediation_room_id": s.org_ids[spec.room[0]] if spec.room else None,
+            }
+        )
         for name, _, _, role in project.enterprises:
-            s.project_enterprises.append({"project_id": project_id,
-                                          "enterprise_id": firm_ids[name], "role": role})
+            s.project_enterprises.append(
+                {"project_id": project_id, "enterprise_id": firm_ids[name], "role": role}
+            )
     for spec in places.SITES:
         found = projects_by_site.get(spec.code)
-        s.sites.append(Site(
-            spec=spec, project_name=found.name if found else None,
-            metro=bool(found and found.kind == "METRO"),
-            room=spec.room[0] if spec.room else None,
-            companies=tuple(e[0] for e in found.enterprises) if found else (),
-        ))
+        s.sites.append(
+            Site(
+                spec=spec,
+                project_name=found.name if found else None,
+                metro=bool(found and found.kind == "METRO"),
+                room=spec.room[0] if spec.room else None,
+                companies=tuple(e[0] for e in found.enterprises) if found else (),
+            )
+        )
     return s
 
 

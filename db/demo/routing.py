@@ -31,12 +31,21 @@ E, S = EventKind, PetitionStatus
 LEAD, ASSISTING = AssignmentRole.LEAD, AssignmentRole.ASSISTING
 STREET, WINDOW, ROOM = "STREET", "WINDOW", "ROOM"
 ROUTES: dict[Matter, list[tuple[str, int]]] = {
-    Matter.LABOUR_WAGES: [("PS-LMC", 40), ("PS-DEPT-HR", 30), (STREET, 20), ("PS-NLB", 6),
-                          ("PS-ARB", 4)],
-    Matter.LABOUR_CONTRACT: [("PS-LMC", 45), ("PS-DEPT-HR", 35), ("PS-ARB", 8), (STREET, 8),
-                             ("PS-COURT", 4)],
-    Matter.HOMESTEAD_LAND: [("PS-DEPT-PLANNING", 45), (STREET, 40), ("PS-NLB", 8),
-                            ("PS-COURT", 7)],
+    Matter.LABOUR_WAGES: [
+        ("PS-LMC", 40),
+        ("PS-DEPT-HR", 30),
+        (STREET, 20),
+        ("PS-NLB", 6),
+        ("PS-ARB", 4),
+    ],
+    Matter.LABOUR_CONTRACT: [
+        ("PS-LMC", 45),
+        ("PS-DEPT-HR", 35),
+        ("PS-ARB", 8),
+        (STREET, 8),
+        ("PS-COURT", 4),
+    ],
+    Matter.HOMESTEAD_LAND: [("PS-DEPT-PLANNING", 45), (STREET, 40), ("PS-NLB", 8), ("PS-COURT", 7)],
     Matter.FAMILY: [("PS-APAN", 50), (WINDOW, 25), ("PS-COURT", 15), ("PS-NLB", 10)],
     Matter.CONSTRUCTION_NUISANCE: [("PS-DEPT-URBAN", 45), ("PS-DEPT-HOUSING", 35), (STREET, 20)],
     Matter.HOUSING: [("PS-DEPT-HOUSING", 65), (STREET, 20), (WINDOW, 10), ("PS-COURT", 5)],
@@ -47,12 +56,21 @@ ROUTES: dict[Matter, list[tuple[str, int]]] = {
 }
 # assisting organisation and how often it is asked to help
 ASSISTS: dict[Matter, tuple[str, float]] = {
-    Matter.FAMILY: ("PS-PSY", 0.25), Matter.HOMESTEAD_LAND: ("PS-PSY", 0.2),
-    Matter.LABOUR_WAGES: ("PS-CREDIT", 0.1), Matter.LABOUR_CONTRACT: ("PS-CREDIT", 0.05),
+    Matter.FAMILY: ("PS-PSY", 0.25),
+    Matter.HOMESTEAD_LAND: ("PS-PSY", 0.2),
+    Matter.LABOUR_WAGES: ("PS-CREDIT", 0.1),
+    Matter.LABOUR_CONTRACT: ("PS-CREDIT", 0.05),
     Matter.CONSTRUCTION_NUISANCE: ("PS-DEPT-ENV", 0.1),
 }
-WRONG_FIRST = ["PS-DEPT-HOUSING", "PS-DEPT-URBAN", "PS-DEPT-HR", "PS-DEPT-PLANNING",
-               "PS-DEPT-ENV", "PS-LMC", "PS-GOV"]
+WRONG_FIRST = [
+    "PS-DEPT-HOUSING",
+    "PS-DEPT-URBAN",
+    "PS-DEPT-HR",
+    "PS-DEPT-PLANNING",
+    "PS-DEPT-ENV",
+    "PS-LMC",
+    "PS-GOV",
+]
 STUCK_STATES = (["progress", "suspended", "extended", "unaccepted"], [40, 25, 20, 15])
 LEAD_NOTE = "请按时限办理，及时答复诉求人并反馈办理结果。"
 ASSIST_NOTE = "请配合主办单位做好调查核实和疏导工作。"
@@ -91,15 +109,18 @@ def route(p: Plan, assigner: str) -> str:
     """The lead organisation for the appeal."""
     rng = p.rng
     if p.matter is Matter.LABOUR_WAGES and p.site is not None and p.site.project_name:
-        choices = ([(ROOM, 45), ("PS-METRO", 40), ("PS-DEPT-HR", 15)] if p.site.metro
-                   else [(ROOM, 70), ("PS-LMC", 15), ("PS-DEPT-HR", 15)])
+        choices = (
+            [(ROOM, 45), ("PS-METRO", 40), ("PS-DEPT-HR", 15)]
+            if p.site.metro
+            else [(ROOM, 70), ("PS-LMC", 15), ("PS-DEPT-HR", 15)]
+        )
     elif p.matter is Matter.PUBLIC_SERVICES and p.wording["about"]:
         choices = [("PS-DEPT-EDU" if p.wording["about"] == "school" else "PS-DEPT-HEALTH", 1)]
     else:
         choices = ROUTES[p.matter]
     target = rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
     if target == ROOM:
-        target = (p.site.room if p.site and p.site.room else "PS-METRO")
+        target = p.site.room if p.site and p.site.room else "PS-METRO"
     elif target == STREET:
         target = _street(p)
     elif target == WINDOW:
@@ -112,21 +133,40 @@ def route(p: Plan, assigner: str) -> str:
 def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
     """Every step the appeal goes through, whether or not it has happened by "now"."""
     rng, life = p.rng, Life(last=p.at - timedelta(seconds=1))
-    life.add(p.at, E.SUBMITTED, p.receiver, status=S.RECEIVED, data={
-        "channel": p.channel.name, "category": p.category.name, "matter": p.matter.name,
-        "level": p.level.name})
+    life.add(
+        p.at,
+        E.SUBMITTED,
+        p.receiver,
+        status=S.RECEIVED,
+        data={
+            "channel": p.channel.name,
+            "category": p.category.name,
+            "matter": p.matter.name,
+            "level": p.level.name,
+        },
+    )
     if p.repeat_of:
-        life.add(p.at, E.REPEAT_LINKED, p.receiver,
-                 data={"repeatOf": p.repeat_of, "repeatCount": p.repeat_count})
-    t = life.add(office(p.at + minutes(rng, 2, 60), rng), E.ACCEPTED, p.receiver,
-                 status=S.ACCEPTED, petition={"accepted_at": AT})
+        life.add(
+            p.at,
+            E.REPEAT_LINKED,
+            p.receiver,
+            data={"repeatOf": p.repeat_of, "repeatCount": p.repeat_count},
+        )
+    t = life.add(
+        office(p.at + minutes(rng, 2, 60), rng),
+        E.ACCEPTED,
+        p.receiver,
+        status=S.ACCEPTED,
+        petition={"accepted_at": AT},
+    )
     if p.world.limits(p.category)["time_limit_from"] is DeadlineStart.ACCEPTANCE:
         # The handling clock starts on the day of acceptance (a formal petition: 60 日).
         due_at, provisional = p.world.due(t, p.category)
         accepted = life.steps[-1]
         assert accepted.petition is not None
-        accepted.petition.update(handling_starts_at=t, due_at=due_at,
-                                 deadline_provisional=provisional)
+        accepted.petition.update(
+            handling_starts_at=t, due_at=due_at, deadline_provisional=provisional
+        )
         accepted.data.update(acceptedAt=t.isoformat(), dueAt=due_at.isoformat())
     direct = p.mode == "normal" and p.category is Category.CONSULTATION and rng.random() < 0.55
     lead = assisting = None
@@ -140,11 +180,19 @@ def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
             wrong = rng.choice([c for c in WRONG_FIRST if c != lead_org])
             first = _assign(p, life, wrong, LEAD, assigner, office(t + minutes(rng, 5, 240), rng))
             reason = rng.choice(texts.RETURN_REASONS)
-            t = life.add(office(life.last + minutes(rng, 60, 1200), rng), E.ASSIGNMENT_RETURNED,
-                         wrong, assignment=first, status=S.RETURNED,
-                         data={"organisation": wrong, "reason": reason},
-                         assignment_fields={"status": AssignmentStatus.RETURNED,
-                                            "returned_at": AT, "return_reason": reason})
+            t = life.add(
+                office(life.last + minutes(rng, 60, 1200), rng),
+                E.ASSIGNMENT_RETURNED,
+                wrong,
+                assignment=first,
+                status=S.RETURNED,
+                data={"organisation": wrong, "reason": reason},
+                assignment_fields={
+                    "status": AssignmentStatus.RETURNED,
+                    "returned_at": AT,
+                    "return_reason": reason,
+                },
+            )
         lead = _assign(p, life, lead_org, LEAD, assigner, office(t + minutes(rng, 5, 240), rng))
         answerer = lead_org
         helper, chance = ASSISTS.get(p.matter, ("", 0.0))
@@ -159,10 +207,16 @@ def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
         t = _accept(p, life, lead, office(life.last + minutes(rng, 10, 360), rng))
         if assisting is not None:
             _accept(p, life, assisting, office(life.last + minutes(rng, 10, 600), rng))
-        extend = p.mode == "cleared" or stuck_state == "extended" or (
-            p.mode == "backlog" and rng.random() < 0.6) or (
-            p.mode == "normal" and p.category in (Category.COMPLAINT, Category.REPORT,
-                                                  Category.PETITION) and rng.random() < 0.02)
+        extend = (
+            p.mode == "cleared"
+            or stuck_state == "extended"
+            or (p.mode == "backlog" and rng.random() < 0.6)
+            or (
+                p.mode == "normal"
+                and p.category in (Category.COMPLAINT, Category.REPORT, Category.PETITION)
+                and rng.random() < 0.02
+            )
+        )
         if extend:
             due_at = _extend(p, life, lead, assigner, due_at)
     if p.mode == "stuck":
@@ -175,40 +229,67 @@ def plan_life(p: Plan, due_at: datetime, provisional: bool) -> Life:
         _backlog(p, life, answerer, due_at)
         if p.mode == "backlog":
             if rng.random() < 0.2:
-                _suspend(p, life, answerer, life.last + timedelta(days=rng.uniform(2, 10)),
-                         due_at)
+                _suspend(p, life, answerer, life.last + timedelta(days=rng.uniform(2, 10)), due_at)
             return life
     t = _answer_time(p, life, due_at)
     for index in (assisting, lead):
         if index is not None:
             org = life.assignments[index].org
-            life.add(t - minutes(rng, 1, 240 if index == assisting else 20),
-                     E.ASSIGNMENT_COMPLETED, org, assignment=index, data={"organisation": org},
-                     assignment_fields={"status": AssignmentStatus.COMPLETED,
-                                        "completed_at": AT})
-    t = life.add(t, E.ANSWERED, answerer, status=S.ANSWERED,
-                 petition={"answered_at": AT, "answer": p.wording["answer"]})
+            life.add(
+                t - minutes(rng, 1, 240 if index == assisting else 20),
+                E.ASSIGNMENT_COMPLETED,
+                org,
+                assignment=index,
+                data={"organisation": org},
+                assignment_fields={"status": AssignmentStatus.COMPLETED, "completed_at": AT},
+            )
+    t = life.add(
+        t,
+        E.ANSWERED,
+        answerer,
+        status=S.ANSWERED,
+        petition={"answered_at": AT, "answer": p.wording["answer"]},
+    )
     if p.mode == "cleared":
-        life.add(t + minutes(rng, 60, 2000), E.BACKLOG_CLEARED, HALL_CODE,
-                 petition={"backlog": False})
+        life.add(
+            t + minutes(rng, 60, 2000), E.BACKLOG_CLEARED, HALL_CODE, petition={"backlog": False}
+        )
     satisfaction = Satisfaction[p.satisfaction]
     feedback_at, close_at = _feedback_and_close(p, life.last, due_at)
-    t = life.add(feedback_at, E.FEEDBACK_RECORDED,
-                 p.receiver, status=S.FEEDBACK, data={"satisfaction": satisfaction.name},
-                 petition={"satisfaction": satisfaction})
-    resolved = not ((satisfaction is Satisfaction.DISSATISFIED and rng.random() < 0.35)
-                    or rng.random() < 0.003)
-    life.closed_at = life.add(max(close_at, t), E.CLOSED, closer, status=S.CLOSED,
-                              data={"resolved": resolved},
-                              petition={"closed_at": AT, "resolved": resolved})
+    t = life.add(
+        feedback_at,
+        E.FEEDBACK_RECORDED,
+        p.receiver,
+        status=S.FEEDBACK,
+        data={"satisfaction": satisfaction.name},
+        petition={"satisfaction": satisfaction},
+    )
+    resolved = not (
+        (satisfaction is Satisfaction.DISSATISFIED and rng.random() < 0.35) or rng.random() < 0.003
+    )
+    life.closed_at = life.add(
+        max(close_at, t),
+        E.CLOSED,
+        closer,
+        status=S.CLOSED,
+        data={"resolved": resolved},
+        petition={"closed_at": AT, "resolved": resolved},
+    )
     return life
 
 
 def _assign(p: Plan, life: Life, org: str, role: AssignmentRole, by: str, at: datetime) -> int:
-    index = life.assign(PlannedAssignment(org, role, by, at, at, False,
-                                          LEAD_NOTE if role is LEAD else ASSIST_NOTE))
-    at = life.add(at, E.ASSIGNED, by, assignment=index, status=S.ASSIGNED if role is LEAD else None,
-                  data={"organisation": org, "role": role.name})
+    index = life.assign(
+        PlannedAssignment(org, role, by, at, at, False, LEAD_NOTE if role is LEAD else ASSIST_NOTE)
+    )
+    at = life.add(
+        at,
+        E.ASSIGNED,
+        by,
+        assignment=index,
+        status=S.ASSIGNED if role is LEAD else None,
+        data={"organisation": org, "role": role.name},
+    )
     planned = life.assignments[index]
     planned.assigned_at = at
     planned.due_at, planned.provisional = p.world.due(at, p.category)
@@ -217,10 +298,15 @@ def _assign(p: Plan, life: Life, org: str, role: AssignmentRole, by: str, at: da
 
 def _accept(p: Plan, life: Life, index: int, at: datetime) -> datetime:
     planned = life.assignments[index]
-    return life.add(at, E.ASSIGNMENT_ACCEPTED, planned.org, assignment=index,
-                    status=S.IN_PROGRESS if planned.role is LEAD else None,
-                    data={"organisation": planned.org},
-                    assignment_fields={"status": AssignmentStatus.ACCEPTED, "accepted_at": AT})
+    return life.add(
+        at,
+        E.ASSIGNMENT_ACCEPTED,
+        planned.org,
+        assignment=index,
+        status=S.IN_PROGRESS if planned.role is LEAD else None,
+        data={"organisation": planned.org},
+        assignment_fields={"status": AssignmentStatus.ACCEPTED, "accepted_at": AT},
+    )
 
 
 def _extend(p: Plan, life: Life, lead: int | None, assigner: str, due_at: datetime) -> datetime:
@@ -229,18 +315,28 @@ def _extend(p: Plan, life: Life, lead: int | None, assigner: str, due_at: dateti
     planned = life.assignments[lead] if lead is not None else None
     start = life.last
     asked = start + (due_at - start) * rng.uniform(0.3, 0.8) if due_at > start else start
-    life.add(asked, E.EXTENSION_REQUESTED, planned.org if planned else assigner, assignment=lead,
-             data={"days": days, "reason": rng.choice(texts.EXTENSION_REASONS)})
+    life.add(
+        asked,
+        E.EXTENSION_REQUESTED,
+        planned.org if planned else assigner,
+        assignment=lead,
+        data={"days": days, "reason": rng.choice(texts.EXTENSION_REASONS)},
+    )
     new_due, _ = p.world.shift_deadline(due_at, days, p.category)
     fields: dict[str, Any] | None = None
     if planned is not None:
         fields = {"due_at": p.world.shift_deadline(planned.due_at, days, p.category)[0]}
     unit = p.world.limits(p.category)["time_limit_unit"]
-    life.add(life.last + minutes(rng, 30, 600), E.EXTENSION_APPROVED, assigner, assignment=lead,
-             status=S.EXTENDED,
-             data={"days": days, "unit": unit.name, "dueAt": new_due.isoformat()},
-             petition={"extension_days": days, "extension_unit": unit, "due_at": new_due},
-             assignment_fields=fields)
+    life.add(
+        life.last + minutes(rng, 30, 600),
+        E.EXTENSION_APPROVED,
+        assigner,
+        assignment=lead,
+        status=S.EXTENDED,
+        data={"days": days, "unit": unit.name, "dueAt": new_due.isoformat()},
+        petition={"extension_days": days, "extension_unit": unit, "due_at": new_due},
+        assignment_fields=fields,
+    )
     return new_due
 
 
@@ -250,11 +346,21 @@ def _suspend(p: Plan, life: Life, org: str, at: datetime, due_at: datetime) -> N
         at = _before(at, p.world.end, p.rng)
         left = max(p.world.days_left(at, due_at, p.category), 0)
         working = p.world.limits(p.category)["time_limit_unit"] is TimeUnit.WORKING_DAYS
-        life.add(at, E.SUSPENDED, org, status=S.SUSPENDED,
-                 data={"reason": p.rng.choice(texts.SUSPENSION_REASONS),
-                       "workingDaysLeft" if working else "daysLeft": left},
-                 petition={"suspended_at": AT, "suspended_from": life.status.name,
-                           "suspended_days_left": left})
+        life.add(
+            at,
+            E.SUSPENDED,
+            org,
+            status=S.SUSPENDED,
+            data={
+                "reason": p.rng.choice(texts.SUSPENSION_REASONS),
+                "workingDaysLeft" if working else "daysLeft": left,
+            },
+            petition={
+                "suspended_at": AT,
+                "suspended_from": life.status.name,
+                "suspended_days_left": left,
+            },
+        )
 
 
 def _note(p: Plan, life: Life, org: str, at: datetime) -> datetime:
@@ -267,9 +373,13 @@ def _backlog(p: Plan, life: Life, org: str, due_at: datetime) -> None:
     marked = max(due_at, life.last) + timedelta(days=rng.uniform(15, 45))
     if marked >= end:
         marked = life.last + (end - life.last) * rng.uniform(0.3, 0.7)
-    life.add(_before(marked, end, rng), E.BACKLOG_MARKED,
-             HALL_CODE, data={"owner": p.backlog_owner},
-             petition={"backlog": True, "backlog_owner": p.backlog_owner})
+    life.add(
+        _before(marked, end, rng),
+        E.BACKLOG_MARKED,
+        HALL_CODE,
+        data={"owner": p.backlog_owner},
+        petition={"backlog": True, "backlog_owner": p.backlog_owner},
+    )
     visits = 15 if p.mode == "backlog" else rng.randint(2, 5)
     for _ in range(visits):
         nxt = life.last + timedelta(days=rng.uniform(7, 35))
@@ -285,8 +395,7 @@ def _before(t: datetime, end: datetime, rng: random.Random) -> datetime:
     return moved if moved < end else t
 
 
-def _feedback_and_close(p: Plan, answered: datetime, due_at: datetime
-                        ) -> tuple[datetime, datetime]:
+def _feedback_and_close(p: Plan, answered: datetime, due_at: datetime) -> tuple[datetime, datetime]:
     """回访 and 办结: an answer given in time is mostly followed up (a call back) and
     closed before the deadline too; a late one, or a few others, a working day or so on."""
     rng, left = p.rng, due_at - answered

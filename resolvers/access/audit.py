@@ -31,14 +31,27 @@ class AuditPath(enum.Enum):
     SUBSCRIPTION = "subscription"
 
 
-def audit_entry(caller: Caller, *, action: AuditAction, path: AuditPath, object_kind: str,
-                ids: Iterable[int], at: datetime,
-                detail: dict[str, Any] | None = None) -> models.AuditEntry:
+def audit_entry(
+    caller: Caller,
+    *,
+    action: AuditAction,
+    path: AuditPath,
+    object_kind: str,
+    ids: Iterable[int],
+    at: datetime,
+    detail: dict[str, Any] | None = None,
+) -> models.AuditEntry:
     """One audit row for reads of `ids` by `caller` (added by the caller's unit of work)."""
     return models.AuditEntry(
-        at=at, action=action.name, path=path.value, organisation_id=caller.organisation_id,
-        user_id=caller.user_id, client_id=caller.client_id, object_kind=object_kind,
-        object_ids=sorted(set(ids)), detail=detail or {},
+        at=at,
+        action=action.name,
+        path=path.value,
+        organisation_id=caller.organisation_id,
+        user_id=caller.user_id,
+        client_id=caller.client_id,
+        object_kind=object_kind,
+        object_ids=sorted(set(ids)),
+        detail=detail or {},
     )
 
 
@@ -57,8 +70,9 @@ def require_auditor(caller: Caller) -> None:
         raise Forbidden("only administrators read the audit log")
 
 
-async def list_audit(*, session: AsyncSession, caller: Caller, first: int,
-                     after: str | None) -> Page[models.AuditEntry]:
+async def list_audit(
+    *, session: AsyncSession, caller: Caller, first: int, after: str | None
+) -> Page[models.AuditEntry]:
     """The audit log, newest first: all of it for the hall's administrators, their own
     organisation's reads for another organisation's administrators."""
     require_auditor(caller)
@@ -69,18 +83,39 @@ async def list_audit(*, session: AsyncSession, caller: Caller, first: int,
     if after:
         at, ident = decode_time_id_cursor(after)
         statement = statement.where(tuple_(entry.at, entry.id) < tuple_(at, ident))
-    rows = list((await session.scalars(
-        statement.order_by(entry.at.desc(), entry.id.desc()).limit(first + 1))).all())
+    rows = list(
+        (
+            await session.scalars(
+                statement.order_by(entry.at.desc(), entry.id.desc()).limit(first + 1)
+            )
+        ).all()
+    )
     has_next = len(rows) > first
     rows = rows[:first]
     return Page(rows, [encode_cursor(r.at, r.id) for r in rows], has_next)
 
 
-async def record_unmasked(session: AsyncSession, caller: Caller, petition_ids: Iterable[int],
-                          path: AuditPath, detail: dict[str, Any] | None = None) -> None:
+async def record_unmasked(
+    session: AsyncSession,
+    caller: Caller,
+    petition_ids: Iterable[int],
+    path: AuditPath,
+    detail: dict[str, Any] | None = None,
+) -> None:
     """Audit that `caller` was shown these appeals' petitioners unmasked (if any)."""
     ids = set(petition_ids)
     if ids:
-        await record_reads(session, [audit_entry(
-            caller, action=AuditAction.READ_PERSONAL_DATA, path=path, object_kind="Petition",
-            ids=ids, at=models.utcnow(), detail=detail)])
+        await record_reads(
+            session,
+            [
+                audit_entry(
+                    caller,
+                    action=AuditAction.READ_PERSONAL_DATA,
+                    path=path,
+                    object_kind="Petition",
+                    ids=ids,
+                    at=models.utcnow(),
+                    detail=detail,
+                )
+            ],
+        )

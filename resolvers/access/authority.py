@@ -85,17 +85,21 @@ def refusal(caller: Caller, action: Action, standing: frozenset[Standing]) -> Fo
     """Why `caller` may not take `action` on an appeal it stands to as `standing`, or None
     when it may. The caller has already been found to see the appeal."""
     if "petitions:write" not in caller.scopes:
-        return Forbidden("this operation needs the {scope} scope",
-                         params={"scope": repr("petitions:write")})
+        return Forbidden(
+            "this operation needs the {scope} scope", params={"scope": repr("petitions:write")}
+        )
     rule = RULES[action]
     if not (rule.who & (standing | {Standing.MEMBER})):
         needed = " or ".join(sorted(s.value for s in rule.who))
-        return Forbidden("only {standing} may {action}",
-                         params={"standing": needed, "action": action.value})
+        return Forbidden(
+            "only {standing} may {action}", params={"standing": needed, "action": action.value}
+        )
     if caller.user_id is not None and not (rule.roles & caller.roles):
         needed = ", ".join(sorted(r.name for r in rule.roles))
-        return Forbidden("to {action} a staff member needs one of the roles {roles}",
-                         params={"action": action.value, "roles": needed})
+        return Forbidden(
+            "to {action} a staff member needs one of the roles {roles}",
+            params={"action": action.value, "roles": needed},
+        )
     return None
 
 

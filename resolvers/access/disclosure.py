@@ -55,8 +55,9 @@ def _personal(petition: models.Petition, person: models.Petitioner) -> dict[str,
     return {"id_number": person.id_number, "phone": petition.petitioner_phone}
 
 
-def disclose(petition: models.Petition, person: models.Petitioner, *,
-             unmasked: bool) -> DisclosedPetitioner:
+def disclose(
+    petition: models.Petition, person: models.Petitioner, *, unmasked: bool
+) -> DisclosedPetitioner:
     """`petition`'s petitioner (`person`) as given with the appeal, with ID number and
     phone masked unless `unmasked`."""
     return DisclosedPetitioner(
@@ -68,8 +69,13 @@ def disclose(petition: models.Petition, person: models.Petitioner, *,
     )
 
 
-def shows_personal_data(petition: models.Petition, person: models.Petitioner, *,
-                        unmasked: bool, shown: Iterable[str] = PERSONAL_FIELDS) -> bool:
+def shows_personal_data(
+    petition: models.Petition,
+    person: models.Petitioner,
+    *,
+    unmasked: bool,
+    shown: Iterable[str] = PERSONAL_FIELDS,
+) -> bool:
     """Whether showing `shown` fields of `petition`'s petitioner discloses personal data
     unmasked."""
     values = _personal(petition, person)
@@ -86,8 +92,14 @@ class Disclosures:
     petition_ids: set[int] = field(default_factory=set)
     care_records: dict[str, set[int]] = field(default_factory=dict)
 
-    def show(self, petition: models.Petition, person: models.Petitioner, *, unmasked: bool,
-             shown: Iterable[str] = PERSONAL_FIELDS) -> DisclosedPetitioner:
+    def show(
+        self,
+        petition: models.Petition,
+        person: models.Petitioner,
+        *,
+        unmasked: bool,
+        shown: Iterable[str] = PERSONAL_FIELDS,
+    ) -> DisclosedPetitioner:
         """The petitioner as the caller sees them, noting an unmasked disclosure."""
         if shows_personal_data(petition, person, unmasked=unmasked, shown=shown):
             self.petition_ids.add(petition.id)
@@ -110,15 +122,28 @@ class Disclosures:
         ids, self.petition_ids = self.petition_ids, set()
         care, self.care_records = self.care_records, {}
         await record_unmasked(session, self.caller, ids, self.path, self.detail)
-        await record_reads(session, [
-            audit_entry(self.caller, action=AuditAction.READ_PSYCH_DATA, path=self.path,
-                        object_kind=kind, ids=record_ids, at=models.utcnow(),
-                        detail=self.detail)
-            for kind, record_ids in sorted(care.items()) if record_ids])
+        await record_reads(
+            session,
+            [
+                audit_entry(
+                    self.caller,
+                    action=AuditAction.READ_PSYCH_DATA,
+                    path=self.path,
+                    object_kind=kind,
+                    ids=record_ids,
+                    at=models.utcnow(),
+                    detail=self.detail,
+                )
+                for kind, record_ids in sorted(care.items())
+                if record_ids
+            ],
+        )
 
 
 async def disclose_petitioners(
-    session: AsyncSession, caller: Caller, petitions: Sequence[models.Petition],
+    session: AsyncSession,
+    caller: Caller,
+    petitions: Sequence[models.Petition],
     path: AuditPath,
 ) -> list[DisclosedPetitioner | None]:
     """Each appeal's petitioner as `caller` may see them (None where there is none),

@@ -44,9 +44,7 @@ def mediation_filter(caller: Caller | None) -> ColumnElement[bool]:
         # A metro case keeps the tiers that tried it. An uncorrelated IN, as for the
         # appeals' assignments: it composes with any query, even one over the tiers.
         case.id.in_(
-            select(models.MediationTier.case_id).where(
-                models.MediationTier.organisation_id == org
-            )
+            select(models.MediationTier.case_id).where(models.MediationTier.organisation_id == org)
         ),
     )
 

@@ -28,19 +28,24 @@ def token_hash(token: str) -> str:
 async def open_session(session: AsyncSession, *, user_id: int, now: datetime) -> str:
     """A new session for the person, inside the caller's write transaction; its token.
     Sessions nobody can present any more are forgotten on the way."""
-    await session.execute(delete(models.StaffSession)
-                          .where(models.StaffSession.seen_at < now - LIFETIME))
+    await session.execute(
+        delete(models.StaffSession).where(models.StaffSession.seen_at < now - LIFETIME)
+    )
     token = secrets.token_urlsafe(32)
-    session.add(models.StaffSession(token_hash=token_hash(token), user_id=user_id,
-                                    created_at=now, seen_at=now))
+    session.add(
+        models.StaffSession(
+            token_hash=token_hash(token), user_id=user_id, created_at=now, seen_at=now
+        )
+    )
     return token
 
 
 async def end_session(session: AsyncSession, *, token: str) -> None:
     """Sign one session out: its token works nowhere from now on."""
     await begin_write(session)
-    await session.execute(delete(models.StaffSession)
-                          .where(models.StaffSession.token_hash == token_hash(token)))
+    await session.execute(
+        delete(models.StaffSession).where(models.StaffSession.token_hash == token_hash(token))
+    )
     await session.commit()
 
 
@@ -48,7 +53,4 @@ async def end_sessions_of(session: AsyncSession, user_id: int) -> None:
     """End every session of a person, inside the caller's write transaction (the
     deactivation or password change that needs it); open event streams notice at
     their next check and end too."""
-    await session.execute(delete(models.StaffSession)
-                          .where(models.StaffSession.user_id == user_id))
-
-
+    await session.execute(delete(models.StaffSession).where(models.StaffSession.user_id == user_id))

@@ -42,13 +42,15 @@ class SignedIn:
     session_token: str  # for the cookie; the database keeps only its hash
 
 
-async def recent_failures(session: AsyncSession, *, username: str, ip: str, now: datetime
-                          ) -> tuple[int, int]:
+async def recent_failures(
+    session: AsyncSession, *, username: str, ip: str, now: datetime
+) -> tuple[int, int]:
     """Failures in the window: (this name from this address, this address for any name)."""
     since = now - WINDOW
     f = models.SignInFailure
-    pair = await session.scalar(select(func.count()).where(
-        f.username == username, f.ip == ip, f.at >= since))
+    pair = await session.scalar(
+        select(func.count()).where(f.username == username, f.ip == ip, f.at >= since)
+    )
     address = await session.scalar(select(func.count()).where(f.ip == ip, f.at >= since))
     return pair or 0, address or 0
 
@@ -58,8 +60,9 @@ def slowdown(failures: int) -> float:
     return max(failures - SLOW_AFTER + 1, 0) * SLOWDOWN_PER_FAILURE
 
 
-async def sign_in(*, session: AsyncSession, username: str, password: str, ip: str,
-                  now: datetime) -> SignedIn:
+async def sign_in(
+    *, session: AsyncSession, username: str, password: str, ip: str, now: datetime
+) -> SignedIn:
     """Check a staff member's password; `Unauthenticated` or `RateLimited` if not.
 
     The try is counted before the password is checked, in one write transaction
@@ -79,41 +82,56 @@ async def sign_in(*, session: AsyncSession, username: str, password: str, ip: st
         )
     session.add(models.SignInFailure(username=username, ip=ip, at=now))
     await session.commit()
-    row = (await session.execute(
-        select(models.StaffUser, models.Organisation)
-        .join(models.Organisation, models.Organisation.id == models.StaffUser.organisation_id)
-        .where(models.StaffUser.username == username)
-    )).one_or_none()
+    row = (
+        await session.execute(
+            select(models.StaffUser, models.Organisation)
+            .join(models.Organisation, models.Organisation.id == models.StaffUser.organisation_id)
+            .where(models.StaffUser.username == username)
+        )
+    ).one_or_none()
     await session.commit()  # no transaction held open during the slow hash
     user, organisation = row if row is not None else (None, None)
     # argon2 takes tens of milliseconds of CPU: off the event loop.
     valid = await asyncio.to_thread(
-        verify_password, user.password_hash if user else _DUMMY_HASH, password)
-    if not valid or user is None or organisation is None or not user.active \
-            or not organisation.active:
+        verify_password, user.password_hash if user else _DUMMY_HASH, password
+    )
+    if (
+        not valid
+        or user is None
+        or organisation is None
+        or not user.active
+        or not organisation.active
+    ):
         metrics.SIGNIN_FAILURES.inc()
         raise Unauthenticated(WRONG)
     await begin_write(session)
-    await session.execute(delete(models.SignInFailure).where(
-        models.SignInFailure.username == username, models.SignInFailure.ip == ip))
-    await session.execute(update(models.StaffUser).where(models.StaffUser.id == user.id)
-                          .values(last_login_at=now))
+    await session.execute(
+        delete(models.SignInFailure).where(
+            models.SignInFailure.username == username, models.SignInFailure.ip == ip
+        )
+    )
+    await session.execute(
+        update(models.StaffUser).where(models.StaffUser.id == user.id).values(last_login_at=now)
+    )
     token = await open_session(session, user_id=user.id, now=now)
     await session.commit()
     return SignedIn(user, staff_caller(user, organisation), token)
 
 
-async def session_caller(session: AsyncSession, *, token: str, now: datetime,
-                         idle: timedelta, touch: bool = True) -> Caller | None:
+async def session_caller(
+    session: AsyncSession, *, token: str, now: datetime, idle: timedelta, touch: bool = True
+) -> Caller | None:
     """The caller a session token stands for; None once it was ended (signed out,
     the person deactivated or their password changed), has been idle longer than
     `idle`, or the person or organisation is inactive. `touch` records the visit."""
-    row = (await session.execute(
-        select(models.StaffSession, models.StaffUser, models.Organisation)
-        .join(models.StaffUser, models.StaffUser.id == models.StaffSession.user_id)
-        .join(models.Organisation, models.Organisation.id == models.StaffUser.organisation_id)
-        .where(models.StaffSession.token_hash == token_hash(token))
-    )).one_or_none()
+    row = (
+        await session.execute(
+            select(models.StaffSession, models.StaffUser, models.Organisation)
+            .join(models.StaffUser, models.StaffUser.id == models.StaffSession.user_id)
+            .join(models.Organisation, models.Organisation.id == models.StaffUser.organisation_id)
+            .where(models.StaffSession.token_hash == token_hash(token))
+        )
+    ).one_or_none()
     if row is None:
         return None
     staff_session, user, organisation = row
@@ -124,22 +142,24 @@ async def session_caller(session: AsyncSession, *, token: str, now: datetime,
         return None
     if touch and now - staff_session.seen_at >= SEEN_RESOLUTION:
         await begin_write(session)
-        await session.execute(update(models.StaffSession)
-                              .where(models.StaffSession.id == staff_session.id)
-                              .values(seen_at=now))
+        await session.execute(
+            update(models.StaffSession)
+            .where(models.StaffSession.id == staff_session.id)
+            .values(seen_at=now)
+        )
         await session.commit()
     return staff_caller(user, organisation)
 
 
-async def set_password(*, session: AsyncSession, username: str, password: str
-                       ) -> models.StaffUser:
+async def set_password(*, session: AsyncSession, username: str, password: str) -> models.StaffUser:
     """Give a staff member a new password and end every session they have, in one
     transaction: whoever held a session under the old password holds nothing now."""
     if len(password) < 10:
         raise BadUserInput("a password has at least 10 characters", field="password")
     await begin_write(session)
-    user = await session.scalar(select(models.StaffUser)
-                                .where(models.StaffUser.username == username.strip()))
+    user = await session.scalar(
+        select(models.StaffUser).where(models.StaffUser.username == username.strip())
+    )
     if user is None:
         await session.rollback()
         raise NotFound("no such user", field="username")

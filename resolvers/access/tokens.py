@@ -51,7 +51,8 @@ async def create_token(
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown:
         raise BadUserInput(
-            "unknown scope {scope}; known: {known}", field="scopes",
+            "unknown scope {scope}; known: {known}",
+            field="scopes",
             params={"scope": repr(unknown[0]), "known": ", ".join(SCOPES)},
         )
     organisation = await organisation_by_code(session, organisation_code)
@@ -74,10 +75,17 @@ async def create_token(
 # Every API request runs this: the columns it needs, built once (no ORM objects).
 _TOKEN_LOOKUP = (
     select(
-        models.ApiClient.id.label("client_id"), models.ApiClient.name, models.ApiClient.scopes,
-        models.ApiClient.revoked_at, models.ApiClient.expires_at, models.ApiClient.last_used_at,
-        models.Organisation.id.label("organisation_id"), models.Organisation.code,
-        models.Organisation.kind, models.Organisation.region_id, models.Organisation.active,
+        models.ApiClient.id.label("client_id"),
+        models.ApiClient.name,
+        models.ApiClient.scopes,
+        models.ApiClient.revoked_at,
+        models.ApiClient.expires_at,
+        models.ApiClient.last_used_at,
+        models.Organisation.id.label("organisation_id"),
+        models.Organisation.code,
+        models.Organisation.kind,
+        models.Organisation.region_id,
+        models.Organisation.active,
     )
     .join(models.Organisation, models.Organisation.id == models.ApiClient.organisation_id)
     .where(models.ApiClient.token_hash == bindparam("token_hash"))
@@ -88,9 +96,7 @@ async def authenticate_token(*, session: AsyncSession, token: str, now: datetime
     """The caller a bearer token stands for, or None if unknown, revoked or expired."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = (
-        await session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(token)})
-    ).one_or_none()
+    row = (await session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(token)})).one_or_none()
     if row is None:
         return None
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
@@ -223,7 +229,10 @@ async def list_tokens(
 
 
 async def revoke_token(
-    *, session: AsyncSession, client_id: int, now: datetime,
+    *,
+    session: AsyncSession,
+    client_id: int,
+    now: datetime,
     organisation_ids: Iterable[int] | None = None,
 ) -> models.ApiClient:
     """Revoke an API client's token (idempotent); `NotFound` outside `organisation_ids`."""

@@ -44,7 +44,8 @@ async def list_users(*, session: AsyncSession, caller: Caller) -> list[models.St
     """Staff accounts of the organisations the caller administers."""
     ids = administered_ids(caller)
     statement = select(models.StaffUser).order_by(
-        models.StaffUser.organisation_id, models.StaffUser.username)
+        models.StaffUser.organisation_id, models.StaffUser.username
+    )
     if ids is not None:
         statement = statement.where(models.StaffUser.organisation_id.in_(ids))
     return list((await session.scalars(statement)).all())
@@ -83,5 +84,3 @@ async def set_user_active(
 
 def ids_of(rows: Sequence[models.StaffUser | models.ApiClient]) -> list[int]:
     return sorted({r.organisation_id for r in rows})
-
-

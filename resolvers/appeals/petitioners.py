@@ -41,8 +41,9 @@ def _cleaned(correction: PetitionerCorrection) -> dict[str, str | None]:
     if correction.phone is not None:
         changes["phone"] = validation.phone(correction.phone, "phone")
     if correction.address is not None:
-        changes["address"] = validation.text(
-            correction.address, "address", required=False, max_length=200) or ""
+        changes["address"] = (
+            validation.text(correction.address, "address", required=False, max_length=200) or ""
+        )
     if not changes:
         raise BadUserInput("give a name, a phone or an address", field="name")
     return changes
@@ -74,16 +75,25 @@ async def update_petitioner(
         for detail, value in changes.items():
             if detail == "phone" and value is None:
                 continue  # an empty phone leaves it as it is
-            if getattr(person, detail) != value or getattr(
-                    petition, f"petitioner_{detail}") != value:
+            if (
+                getattr(person, detail) != value
+                or getattr(petition, f"petitioner_{detail}") != value
+            ):
                 changed.append(detail)
             setattr(person, detail, value)
             setattr(petition, f"petitioner_{detail}", value)
         step.event(EventKind.PETITIONER_UPDATED, {"changed": sorted(changed)})
-        step.session.add(audit_entry(
-            step.caller, action=AuditAction.UPDATE_PETITIONER, path=path,
-            object_kind="Petitioner", ids=[person.id], at=step.now,
-            detail={"petition": petition.number, "changed": sorted(changed)}))
+        step.session.add(
+            audit_entry(
+                step.caller,
+                action=AuditAction.UPDATE_PETITIONER,
+                path=path,
+                object_kind="Petitioner",
+                ids=[person.id],
+                at=step.now,
+                detail={"petition": petition.number, "changed": sorted(changed)},
+            )
+        )
 
     return await take_step(
         session=session, caller=caller, services=services, now=now, ref=ref, change=change

@@ -165,7 +165,10 @@ def decode_list_cursor(
 
 
 def keyset_page(
-    statement: Select, order: PetitionOrder, after: str | None, first: int  # type: ignore[type-arg]
+    statement: Select,
+    order: PetitionOrder,
+    after: str | None,
+    first: int,  # type: ignore[type-arg]
 ) -> Select:  # type: ignore[type-arg]
     """Order `statement` (rows of `petitions`) and keep the `first + 1` rows after the cursor."""
     p = models.Petition
@@ -213,18 +216,22 @@ def count_expression(
         key = 0 if caller.organisation_kind in SEES_ALL else caller.organisation_id
         kept = select(models.SliceCount.appeals).where(models.SliceCount.organisation_id == key)
         return func.coalesce(kept.scalar_subquery(), 0)
-    matching = scoped_petitions(caller, where, now, services).with_only_columns(
-        models.Petition.id)
+    matching = scoped_petitions(caller, where, now, services).with_only_columns(models.Petition.id)
     return select(func.count()).select_from(matching.subquery()).scalar_subquery()
 
 
 async def count_petitions(
-    *, session: AsyncSession, caller: Caller, services: Services, where: PetitionFilter,
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    where: PetitionFilter,
     now: datetime,
 ) -> int:
     """How many appeals the filter matches in the slice."""
-    return int((await session.execute(
-        select(count_expression(caller, where, now, services)))).scalar_one())
+    return int(
+        (await session.execute(select(count_expression(caller, where, now, services)))).scalar_one()
+    )
 
 
 async def get_petition(

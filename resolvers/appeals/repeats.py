@@ -99,8 +99,11 @@ async def shown_repeat_data(
     for row in rows:
         if row.kind is EventKind.REPEAT_LINKED:
             view = views[row.petition_id]
-            shown[row.id] = ({"repeatOf": view.repeat_of_number, "repeatCount": view.count}
-                             if view.count else None)
+            shown[row.id] = (
+                {"repeatOf": view.repeat_of_number, "repeatCount": view.count}
+                if view.count
+                else None
+            )
     return shown
 
 

@@ -40,7 +40,4 @@ async def available_actions(
     if "petitions:write" not in caller.scopes:
         return []
     standing = await caller_standing(session, caller, petition, assignments)
-    return [action for action in allowed_actions(petition.status)
-            if may(caller, action, standing)]
-
-
+    return [action for action in allowed_actions(petition.status) if may(caller, action, standing)]

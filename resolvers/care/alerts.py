@@ -23,18 +23,34 @@ from resolvers.events.timeline import record_event
 
 
 async def raise_alerts(
-    session: AsyncSession, *, caller: Caller, petitioner_id: int, level: RiskLevel,
-    kind: EventKind, now: datetime, source: str,
+    session: AsyncSession,
+    *,
+    caller: Caller,
+    petitioner_id: int,
+    level: RiskLevel,
+    kind: EventKind,
+    now: datetime,
+    source: str,
 ) -> int:
     """Write `kind` (RISK_ALERT or CRISIS) with the risk level on each of the person's
     open appeals, in the caller's transaction; how many appeals were alerted."""
-    appeals = list(await session.scalars(
-        select(models.Petition).where(
-            models.Petition.petitioner_id == petitioner_id,
-            models.Petition.status != PetitionStatus.CLOSED,
-        ).order_by(models.Petition.id)
-    ))
+    appeals = list(
+        await session.scalars(
+            select(models.Petition)
+            .where(
+                models.Petition.petitioner_id == petitioner_id,
+                models.Petition.status != PetitionStatus.CLOSED,
+            )
+            .order_by(models.Petition.id)
+        )
+    )
     for appeal in appeals:
-        record_event(session, petition=appeal, kind=kind, caller=caller, occurred_at=now,
-                     data={"riskLevel": level.name, "source": source})
+        record_event(
+            session,
+            petition=appeal,
+            kind=kind,
+            caller=caller,
+            occurred_at=now,
+            data={"riskLevel": level.name, "source": source},
+        )
     return len(appeals)

@@ -19,8 +19,14 @@ from resolvers.workflow.transitions import Action
 
 
 async def flag_risk(
-    *, session: AsyncSession, caller: Caller, services: Services, now: datetime,
-    ref: PetitionRef, kind: RiskFlagKind, note: str = "",
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    now: datetime,
+    ref: PetitionRef,
+    kind: RiskFlagKind,
+    note: str = "",
 ) -> models.Petition:
     """Record a risk seen on the appeal (anyone whose slice holds it, as for a note);
     the timeline gets RISK_FLAGGED, and the appeal then prompts a screening."""
@@ -28,10 +34,16 @@ async def flag_risk(
 
     async def change(step: Step) -> None:
         step.move(Action.ADD_NOTE)
-        step.session.add(models.RiskFlag(
-            petition_id=step.petition.id, kind=kind, note=note,
-            organisation_id=caller.organisation_id, flagged_by_id=caller.user_id,
-            flagged_at=now))
+        step.session.add(
+            models.RiskFlag(
+                petition_id=step.petition.id,
+                kind=kind,
+                note=note,
+                organisation_id=caller.organisation_id,
+                flagged_by_id=caller.user_id,
+                flagged_at=now,
+            )
+        )
         step.event(EventKind.RISK_FLAGGED, {"kind": kind.name, "note": note})
 
     return await take_step(
@@ -44,7 +56,11 @@ async def risk_flags(
 ) -> list[models.RiskFlag]:
     """An appeal's risk flags, oldest first; none when it is outside the caller's slice."""
     flag = models.RiskFlag
-    return list(await session.scalars(
-        select(flag).join(models.Petition, models.Petition.id == flag.petition_id)
-        .where(flag.petition_id == petition_id, petition_filter(caller))
-        .order_by(flag.flagged_at, flag.id)))
+    return list(
+        await session.scalars(
+            select(flag)
+            .join(models.Petition, models.Petition.id == flag.petition_id)
+            .where(flag.petition_id == petition_id, petition_filter(caller))
+            .order_by(flag.flagged_at, flag.id)
+        )
+    )

@@ -34,9 +34,13 @@ class CareFilter:
 def _person(where: CareFilter, caller: Caller, column: Any) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if where.petition_id is not None:
-        conditions.append(column.in_(petition_scope(
-            select(models.Petition.petitioner_id), caller
-        ).where(models.Petition.id == where.petition_id)))
+        conditions.append(
+            column.in_(
+                petition_scope(select(models.Petition.petitioner_id), caller).where(
+                    models.Petition.id == where.petition_id
+                )
+            )
+        )
     if where.person_id is not None:
         conditions.append(column == where.person_id)
     return conditions
@@ -60,57 +64,83 @@ def _sessions(caller: Caller, where: CareFilter) -> Select:  # type: ignore[type
     return statement
 
 
-async def _page(session: AsyncSession, statement: Select, at: Any, ident: Any,  # type: ignore[type-arg]
-                first: int, after: str | None) -> Page[Any]:
+async def _page(
+    session: AsyncSession,
+    statement: Select,
+    at: Any,
+    ident: Any,  # type: ignore[type-arg]
+    first: int,
+    after: str | None,
+) -> Page[Any]:
     if after:
         moment, last = decode_time_id_cursor(after)
         statement = statement.where(tuple_(at, ident) < tuple_(moment, last))
-    rows = list((await session.scalars(
-        statement.order_by(at.desc(), ident.desc()).limit(first + 1))).all())
+    rows = list(
+        (await session.scalars(statement.order_by(at.desc(), ident.desc()).limit(first + 1))).all()
+    )
     has_next = len(rows) > first
     rows = rows[:first]
     return Page(rows, [encode_cursor(getattr(r, at.key), r.id) for r in rows], has_next)
 
 
-async def list_screenings(*, session: AsyncSession, caller: Caller, where: CareFilter,
-                          first: int, after: str | None) -> Page[models.Screening]:
+async def list_screenings(
+    *, session: AsyncSession, caller: Caller, where: CareFilter, first: int, after: str | None
+) -> Page[models.Screening]:
     """Screenings in the caller's slice, newest first."""
     s = models.Screening
     return await _page(session, _screenings(caller, where), s.screened_at, s.id, first, after)
 
 
 async def count_screenings(*, session: AsyncSession, caller: Caller, where: CareFilter) -> int:
-    return int(await session.scalar(
-        select(func.count()).select_from(_screenings(caller, where).subquery())) or 0)
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(_screenings(caller, where).subquery())
+        )
+        or 0
+    )
 
 
-async def list_care_sessions(*, session: AsyncSession, caller: Caller, where: CareFilter,
-                             first: int, after: str | None) -> Page[models.CareSession]:
+async def list_care_sessions(
+    *, session: AsyncSession, caller: Caller, where: CareFilter, first: int, after: str | None
+) -> Page[models.CareSession]:
     """Sessions in the caller's slice, newest first."""
     c = models.CareSession
     return await _page(session, _sessions(caller, where), c.held_at, c.id, first, after)
 
 
-async def count_care_sessions(*, session: AsyncSession, caller: Caller,
-                              where: CareFilter) -> int:
-    return int(await session.scalar(
-        select(func.count()).select_from(_sessions(caller, where).subquery())) or 0)
+async def count_care_sessions(*, session: AsyncSession, caller: Caller, where: CareFilter) -> int:
+    return int(
+        await session.scalar(select(func.count()).select_from(_sessions(caller, where).subquery()))
+        or 0
+    )
 
 
-async def person_plans(*, session: AsyncSession, caller: Caller,
-                       person_id: int) -> list[models.CounsellingPlan]:
+async def person_plans(
+    *, session: AsyncSession, caller: Caller, person_id: int
+) -> list[models.CounsellingPlan]:
     """A person's counselling plans, newest first (the care centre's only)."""
     p = models.CounsellingPlan
-    return list(await session.scalars(care_scope(select(p), caller).where(
-        p.petitioner_id == person_id).order_by(p.created_at.desc(), p.id.desc())))
+    return list(
+        await session.scalars(
+            care_scope(select(p), caller)
+            .where(p.petitioner_id == person_id)
+            .order_by(p.created_at.desc(), p.id.desc())
+        )
+    )
 
 
-async def person_crises(*, session: AsyncSession, caller: Caller,
-                        person_id: int) -> list[models.CrisisRecord]:
+async def person_crises(
+    *, session: AsyncSession, caller: Caller, person_id: int
+) -> list[models.CrisisRecord]:
     """A person's crisis records, newest first (the care centre's only)."""
     c = models.CrisisRecord
-    return list(await session.scalars(care_scope(select(c), caller).where(
-        c.petitioner_id == person_id).order_by(c.recorded_at.desc(), c.id.desc())))
+    return list(
+        await session.scalars(
+            care_scope(select(c), caller)
+            .where(c.petitioner_id == person_id)
+            .order_by(c.recorded_at.desc(), c.id.desc())
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -126,44 +156,63 @@ class PersonUnderCare:
     refused_visits: int
 
 
-async def people_under_care(*, session: AsyncSession,
-                            caller: Caller) -> list[PersonUnderCare]:
+async def people_under_care(*, session: AsyncSession, caller: Caller) -> list[PersonUnderCare]:
     """Everyone the centre has screened, highest current risk first (its page's list)."""
     s, c = models.Screening, models.CareSession
-    screenings = list(await session.scalars(
-        care_scope(select(s), caller).order_by(s.petitioner_id, s.screened_at, s.id)))
+    screenings = list(
+        await session.scalars(
+            care_scope(select(s), caller).order_by(s.petitioner_id, s.screened_at, s.id)
+        )
+    )
     latest = {row.petitioner_id: row for row in screenings}
     if not latest:
         return []
     counts: dict[int, list[int]] = {}
-    rows = await session.execute(care_scope(
-        select(c.petitioner_id, c.kind, c.refused, func.count()), caller
-    ).where(c.petitioner_id.in_(latest)).group_by(c.petitioner_id, c.kind, c.refused))
+    rows = await session.execute(
+        care_scope(select(c.petitioner_id, c.kind, c.refused, func.count()), caller)
+        .where(c.petitioner_id.in_(latest))
+        .group_by(c.petitioner_id, c.kind, c.refused)
+    )
     for person, kind, refused, n in rows:
         tally = counts.setdefault(person, [0, 0, 0])
         tally[0] += n
         if kind is CareSessionKind.HOME_VISIT:
             tally[1] += n
             tally[2] += n if refused else 0
-    names = dict((await session.execute(select(
-        models.Petitioner.id, models.Petitioner.name).where(
-        models.Petitioner.id.in_(latest)))).all())
+    names = dict(
+        (
+            await session.execute(
+                select(models.Petitioner.id, models.Petitioner.name).where(
+                    models.Petitioner.id.in_(latest)
+                )
+            )
+        ).all()
+    )
     order = list(RiskLevel)
-    people = [PersonUnderCare(person, names.get(person, ""), row.risk_level, row.screened_at,
-                              *counts.get(person, [0, 0, 0]))
-              for person, row in latest.items()]
+    people = [
+        PersonUnderCare(
+            person,
+            names.get(person, ""),
+            row.risk_level,
+            row.screened_at,
+            *counts.get(person, [0, 0, 0]),
+        )
+        for person, row in latest.items()
+    ]
     return sorted(people, key=lambda p: (-order.index(p.risk_level), p.person_id))
 
 
-async def screening_by_id(*, session: AsyncSession, caller: Caller,
-                          ident: int) -> models.Screening | None:
+async def screening_by_id(
+    *, session: AsyncSession, caller: Caller, ident: int
+) -> models.Screening | None:
     """One screening, None when absent or not the caller's to read."""
     s = models.Screening
     return await session.scalar(care_scope(select(s), caller).where(s.id == ident))
 
 
-async def care_session_by_id(*, session: AsyncSession, caller: Caller,
-                             ident: int) -> models.CareSession | None:
+async def care_session_by_id(
+    *, session: AsyncSession, caller: Caller, ident: int
+) -> models.CareSession | None:
     """One care session, None when absent or not the caller's to read."""
     c = models.CareSession
     return await session.scalar(care_scope(select(c), caller).where(c.id == ident))

@@ -58,8 +58,9 @@ def parse_schedule(text: str) -> YearSchedule:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BadUserInput("not JSON: {error}", field="file",
-                           params={"error": str(error)}) from None
+        raise BadUserInput(
+            "not JSON: {error}", field="file", params={"error": str(error)}
+        ) from None
     except RecursionError:  # "[[[[…" thousands deep: no schedule looks like that
         raise BadUserInput("the file is nested too deeply to be a schedule", field="file") from None
     if not isinstance(raw, dict):
@@ -74,27 +75,35 @@ def parse_schedule(text: str) -> YearSchedule:
         first = _date(item.get("from"), f"{where}.from", year)
         last = _date(item.get("to", item.get("from")), f"{where}.to", year)
         if last < first:
-            raise BadUserInput("{where}: `to` ({last}) is before `from` ({first})",
-                               params={"where": where, "last": last, "first": first})
+            raise BadUserInput(
+                "{where}: `to` ({last}) is before `from` ({first})",
+                params={"where": where, "last": last, "first": first},
+            )
         day = first
         while day <= last:
             if day in schedule.holidays:
-                raise BadUserInput("{where}: {day} is listed twice as a holiday",
-                                   params={"where": where, "day": day})
+                raise BadUserInput(
+                    "{where}: {day} is listed twice as a holiday",
+                    params={"where": where, "day": day},
+                )
             schedule.holidays[day] = name
             day += timedelta(days=1)
     for index, item in enumerate(_list(raw, "workdays")):
         where = f"workdays[{index}]"
         day = _date(item.get("date"), f"{where}.date", year)
         if day.weekday() < 5:
-            raise BadUserInput("{where}: {day} is a weekday; a make-up working day is a weekend",
-                               params={"where": where, "day": day})
+            raise BadUserInput(
+                "{where}: {day} is a weekday; a make-up working day is a weekend",
+                params={"where": where, "day": day},
+            )
         if day in schedule.holidays:
-            raise BadUserInput("{where}: {day} is also listed as a holiday",
-                               params={"where": where, "day": day})
+            raise BadUserInput(
+                "{where}: {day} is also listed as a holiday", params={"where": where, "day": day}
+            )
         if day in schedule.workdays:
-            raise BadUserInput("{where}: {day} is listed twice",
-                               params={"where": where, "day": day})
+            raise BadUserInput(
+                "{where}: {day} is listed twice", params={"where": where, "day": day}
+            )
         schedule.workdays[day] = _name(item, where)
     if not schedule.holidays:
         raise BadUserInput("a year's schedule lists its holidays")
@@ -111,8 +120,9 @@ def _list(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
 def _name(item: dict[str, Any], where: str) -> str:
     name = item.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 32:
-        raise BadUserInput("{where}.name: give the holiday's name (1–32 characters)",
-                           params={"where": where})
+        raise BadUserInput(
+            "{where}.name: give the holiday's name (1–32 characters)", params={"where": where}
+        )
     return validation.storable(name.strip(), f"{where}.name")
 
 
@@ -122,11 +132,14 @@ def _date(value: Any, where: str, year: int) -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadUserInput("{where}: {value} is not a real date (YYYY-MM-DD)",
-                           params={"where": where, "value": repr(value)}) from None
+        raise BadUserInput(
+            "{where}: {value} is not a real date (YYYY-MM-DD)",
+            params={"where": where, "value": repr(value)},
+        ) from None
     if day.year != year:
-        raise BadUserInput("{where}: {day} is not in {year}",
-                           params={"where": where, "day": day, "year": year})
+        raise BadUserInput(
+            "{where}: {day} is not in {year}", params={"where": where, "day": day, "year": year}
+        )
     return day
 
 
@@ -195,8 +208,10 @@ async def import_schedule(
     )
     await session.commit()
     services.calendar = after
-    log.info("calendar imported", extra={
-        "year": schedule.year, "changedDays": len(changes), "recomputed": recomputed})
+    log.info(
+        "calendar imported",
+        extra={"year": schedule.year, "changedDays": len(changes), "recomputed": recomputed},
+    )
     return ImportResult(schedule.year, before.is_official(date(schedule.year, 1, 1)), changes,
                         recomputed)  # fmt: skip
 

@@ -16,8 +16,13 @@ from resolvers.deadlines.calendar import MAX_DAYS
 from resolvers.deadlines.limits import DEFAULT_TIME_LIMITS, Limit
 from resolvers.errors import BadUserInput, Forbidden
 
-CHAIN_STAGES = (PolicyStage.MEDIATION, PolicyStage.ARBITRATION, PolicyStage.METRO_SITE,
-                PolicyStage.METRO_CENTRE, PolicyStage.METRO_REGULATOR)
+CHAIN_STAGES = (
+    PolicyStage.MEDIATION,
+    PolicyStage.ARBITRATION,
+    PolicyStage.METRO_SITE,
+    PolicyStage.METRO_CENTRE,
+    PolicyStage.METRO_REGULATOR,
+)
 
 # The events each stage may count from: acceptance is decided from receipt, an extension
 # runs on from the deadline it extends, handling from receipt, acceptance or assignment.
@@ -155,8 +160,7 @@ async def handling_limits(session: AsyncSession) -> dict[Category, Limit]:
     """Every category's handling limit in one read (what `handling_limit` gives for each)."""
     rows = await session.scalars(
         select(models.TimeLimitPolicy)
-        .where(models.TimeLimitPolicy.stage == PolicyStage.HANDLING,
-               models.TimeLimitPolicy.active)
+        .where(models.TimeLimitPolicy.stage == PolicyStage.HANDLING, models.TimeLimitPolicy.active)
         .order_by(models.TimeLimitPolicy.updated_at.asc())
     )
     limits = dict(DEFAULT_TIME_LIMITS)

@@ -167,9 +167,7 @@ async def _claim(
             kind=kind,
             raised_at=now,
         )
-        .on_conflict_do_nothing(
-            index_elements=["petition_id", "assignment_key", "clock", "kind"]
-        )
+        .on_conflict_do_nothing(index_elements=["petition_id", "assignment_key", "clock", "kind"])
         .returning(models.DeadlineAlert.id)
     )
     return (await session.execute(statement)).scalar_one_or_none() is not None

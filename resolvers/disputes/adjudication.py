@@ -135,8 +135,9 @@ async def schedule_hearing(
         _institute(step)
         case = step.case
         if case.status not in (ArbitrationStatus.FILED, ArbitrationStatus.HEARING_SCHEDULED):
-            raise BadUserInput("the arbitration case is {state}: no hearing",
-                               params={"state": case.status.name})
+            raise BadUserInput(
+                "the arbitration case is {state}: no hearing", params={"state": case.status.name}
+            )
         if not case.filed_at <= hearing_at <= step.now + timedelta(days=366):
             raise BadUserInput("the hearing falls after filing, within a year", field="hearingAt")
         case.hearing_at, case.hearing_place = hearing_at, where
@@ -289,8 +290,9 @@ async def record_judgment(
         case = step.case
         step.require(case.court_org_id, ADJUDICATING, "the court")
         if case.status is not LitigationStatus.FILED:
-            raise BadUserInput("the lawsuit is {state}: no judgment",
-                               params={"state": case.status.name})
+            raise BadUserInput(
+                "the lawsuit is {state}: no judgment", params={"state": case.status.name}
+            )
         taken = await session.scalar(
             select(models.LitigationCase.id).where(
                 models.LitigationCase.case_number == number, models.LitigationCase.id != case.id

@@ -63,8 +63,10 @@ class CaseStep(Generic[Case]):
             raise Forbidden("only {who} may take this step", params={"who": who})
         if self.caller.user_id is not None and not roles & self.caller.roles:
             needed = ", ".join(sorted(r.name for r in roles))
-            raise Forbidden("a staff member needs one of the roles {roles} for this step",
-                            params={"roles": needed})
+            raise Forbidden(
+                "a staff member needs one of the roles {roles} for this step",
+                params={"roles": needed},
+            )
 
     def event(self, kind: EventKind, data: dict[str, Any]) -> None:
         record_case_event(self.session, self.case.petition_id, kind, self.caller, data, self.now)

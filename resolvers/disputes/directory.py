@@ -39,8 +39,11 @@ async def active_organisation(
     if organisation is None:
         raise BadUserInput("no active organisation with that code", field=field)
     if organisation.kind not in kinds:
-        raise BadUserInput("{organisation} does not take this step's cases", field=field,
-                           params={"organisation": organisation.code})
+        raise BadUserInput(
+            "{organisation} does not take this step's cases",
+            field=field,
+            params={"organisation": organisation.code},
+        )
     return organisation
 
 

@@ -175,8 +175,9 @@ async def record_session(
     notes = validation.text(minutes, "minutes", required=False, max_length=MAX_TEXT)
     people = [validation.text(a, "attendees", max_length=64) for a in attendees or []]
     if len(people) > MAX_ATTENDEES:
-        raise BadUserInput("at most {count} attendees", field="attendees",
-                           params={"count": MAX_ATTENDEES})
+        raise BadUserInput(
+            "at most {count} attendees", field="attendees", params={"count": MAX_ATTENDEES}
+        )
 
     async def change(step: CaseStep[models.MediationCase]) -> None:
         _mediator(step)

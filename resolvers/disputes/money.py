@@ -21,11 +21,17 @@ def to_fen(value: Decimal | str | None, field: str, *, positive: bool = False) -
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise BadUserInput("an amount has at most two decimals (fen)", field=field)
     if positive and not 0 < amount <= MAX_YUAN:
-        raise BadUserInput("{field} must be more than 0 and at most {most} yuan", field=field,
-                           params={"field": field, "most": MAX_YUAN})
+        raise BadUserInput(
+            "{field} must be more than 0 and at most {most} yuan",
+            field=field,
+            params={"field": field, "most": MAX_YUAN},
+        )
     if not 0 <= amount <= MAX_YUAN:
-        raise BadUserInput("{field} must be at least 0 and at most {most} yuan", field=field,
-                           params={"field": field, "most": MAX_YUAN})
+        raise BadUserInput(
+            "{field} must be at least 0 and at most {most} yuan",
+            field=field,
+            params={"field": field, "most": MAX_YUAN},
+        )
     return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 

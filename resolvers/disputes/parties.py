@@ -57,8 +57,9 @@ async def name_parties(
     """Name the enterprises the appeal is about and the project it concerns (added to
     those already named)."""
     if len(parties) > MAX_PARTIES:
-        raise BadUserInput("at most {count} parties", field="parties",
-                           params={"count": MAX_PARTIES})
+        raise BadUserInput(
+            "at most {count} parties", field="parties", params={"count": MAX_PARTIES}
+        )
     if not parties and not project_code:
         raise BadUserInput("name a party, a project or both", field="parties")
 

@@ -105,8 +105,9 @@ def litigation_basis(matter: Matter, arbitrations: list[ArbitrationStatus]) -> i
 
 def check_may_conclude(status: MediationStatus) -> None:
     if status is not MediationStatus.OPEN:
-        raise BadUserInput("the mediation has already ended ({state})",
-                           params={"state": status.name})
+        raise BadUserInput(
+            "the mediation has already ended ({state})", params={"state": status.name}
+        )
 
 
 def check_instalments(schedule: list[tuple[date, int]], total: int | None, opened: date) -> None:
@@ -133,8 +134,9 @@ def check_may_request_confirmation(
     if status is not MediationStatus.AGREED:
         raise BadUserInput("only a mediation agreement can be judicially confirmed")
     if confirmation in (ConfirmationStatus.REQUESTED, ConfirmationStatus.CONFIRMED):
-        raise BadUserInput("judicial confirmation is already {state}",
-                           params={"state": confirmation.name.lower()})
+        raise BadUserInput(
+            "judicial confirmation is already {state}", params={"state": confirmation.name.lower()}
+        )
 
 
 def check_may_decide_confirmation(confirmation: ConfirmationStatus | None) -> None:
@@ -144,5 +146,6 @@ def check_may_decide_confirmation(confirmation: ConfirmationStatus | None) -> No
 
 def check_award(status: ArbitrationStatus) -> None:
     if status not in (ArbitrationStatus.FILED, ArbitrationStatus.HEARING_SCHEDULED):
-        raise BadUserInput("the arbitration case is {state}: no award can be made",
-                           params={"state": status.name})
+        raise BadUserInput(
+            "the arbitration case is {state}: no award can be made", params={"state": status.name}
+        )

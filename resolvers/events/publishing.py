@@ -17,9 +17,7 @@ NEWEST = "petition_hub.newest_event_id"
 KINDS = "petition_hub.event_kinds"
 
 
-def publish_after_commit(
-    sessionmaker: async_sessionmaker[AsyncSession], broker: Broker
-) -> None:
+def publish_after_commit(sessionmaker: async_sessionmaker[AsyncSession], broker: Broker) -> None:
     """Make every session of `sessionmaker` announce the events it commits to `broker`."""
     base = sessionmaker.kw.get("sync_session_class") or Session
 

@@ -78,9 +78,12 @@ async def disclosed(
         if data is None:
             continue
         stored = delivery.event
-        copy = models.PetitionEvent(**{
-            column.key: getattr(stored, column.key)
-            for column in models.PetitionEvent.__mapper__.column_attrs})
+        copy = models.PetitionEvent(
+            **{
+                column.key: getattr(stored, column.key)
+                for column in models.PetitionEvent.__mapper__.column_attrs
+            }
+        )
         copy.data = data
         shown.append(Delivery(copy, delivery.petition, delivery.organisation))
     return shown
@@ -141,9 +144,11 @@ async def read_deliveries(
 ) -> list[Delivery]:
     """Events with `after < id <= upto` in the caller's slice, oldest first."""
     event = models.PetitionEvent
-    statement = _deliveries().where(
-        event.id > after, event.id <= upto, petition_filter(caller)
-    ).limit(limit)
+    statement = (
+        _deliveries()
+        .where(event.id > after, event.id <= upto, petition_filter(caller))
+        .limit(limit)
+    )
     wanted = list(kinds or [])
     if wanted:
         statement = statement.where(event.kind.in_(wanted))
@@ -165,7 +170,12 @@ async def read_events(
 ) -> list[models.PetitionEvent]:
     """Events with `after < id <= upto` in the caller's slice, oldest first."""
     rows = await read_deliveries(
-        session, caller, after=after, upto=upto, kinds=kinds, petition_id=petition_id,
+        session,
+        caller,
+        after=after,
+        upto=upto,
+        kinds=kinds,
+        petition_id=petition_id,
         limit=limit,
     )
     return [row.event for row in rows]
@@ -267,8 +277,7 @@ class EventFeed:
             self._listener.wake(self.cursor or 0)  # let the task see it is alone
 
     def _poll_interval(self) -> float:
-        return min((m.poll_interval for g in self.groups.values() for m in g.members),
-                   default=5.0)
+        return min((m.poll_interval for g in self.groups.values() for m in g.members), default=5.0)
 
     async def _run(self) -> None:
         async with self.broker.listen() as listener:
@@ -281,8 +290,7 @@ class EventFeed:
                     rung = await listener.wait(self._poll_interval())
                     # An echo of what was read already (Redis returns our own wake-ups)
                     # needs no read; a poll or an unknown wake-up always looks.
-                    look = (not rung or listener.unknown
-                            or listener.newest > (self.cursor or 0))
+                    look = not rung or listener.unknown or listener.newest > (self.cursor or 0)
                     listener.unknown = False
                     self._polled = not rung
             finally:
@@ -325,9 +333,12 @@ class EventFeed:
             statement = _deliveries(*sees).where(models.PetitionEvent.id > low)
             result = await session.execute(statement.limit(FEED_BATCH))
             rows = result.all()
-            seen_by = [await disclosed(session, g.caller,
-                                       [Delivery(r[0], r[1], r[2]) for r in rows if r[3 + i]])
-                       for i, g in enumerate(groups)]
+            seen_by = [
+                await disclosed(
+                    session, g.caller, [Delivery(r[0], r[1], r[2]) for r in rows if r[3 + i]]
+                )
+                for i, g in enumerate(groups)
+            ]
         self.reads += 1
         high = rows[-1][0].id if rows else low
         self.cursor = high
@@ -379,8 +390,13 @@ async def follow_deliveries(
             async with sessionmaker() as session:
                 horizon = await newest_event_id(session) if upto is None else upto
                 rows = await read_deliveries(
-                    session, caller, after=cursor, upto=horizon, kinds=wanted,
-                    petition_id=petition_id, limit=batch,
+                    session,
+                    caller,
+                    after=cursor,
+                    upto=horizon,
+                    kinds=wanted,
+                    petition_id=petition_id,
+                    limit=batch,
                 )
                 shown = await disclosed(session, caller, rows)
             for row in shown:
@@ -443,8 +459,15 @@ async def follow_events(
 ) -> AsyncGenerator[models.PetitionEvent, None]:
     """`follow_deliveries`, event rows only (for the pages' server-sent events)."""
     deliveries = follow_deliveries(
-        sessionmaker, caller, broker, after, kinds=kinds, petition_id=petition_id,
-        poll_interval=poll_interval, batch=batch, recheck=recheck,
+        sessionmaker,
+        caller,
+        broker,
+        after,
+        kinds=kinds,
+        petition_id=petition_id,
+        poll_interval=poll_interval,
+        batch=batch,
+        recheck=recheck,
     )
     try:
         async for row in deliveries:

@@ -29,8 +29,14 @@ from resolvers.errors import BadUserInput, Forbidden
 
 log = logging.getLogger("petition_hub.governance")
 
-COLUMNS = ("community", "population", "households", "housing_units", "public_facilities",
-           "public_services")
+COLUMNS = (
+    "community",
+    "population",
+    "households",
+    "housing_units",
+    "public_facilities",
+    "public_services",
+)
 NUMBERS = COLUMNS[1:]
 MAX_BYTES = 1_000_000
 MAX_VALUE = 10_000_000
@@ -67,8 +73,11 @@ class BadProfiles(BadUserInput):
     """The file was refused; `report.problems` says where and why."""
 
     def __init__(self, report: ImportReport) -> None:
-        super().__init__("the file has {count} problems; nothing was stored", field="file",
-                         params={"count": len(report.problems)})
+        super().__init__(
+            "the file has {count} problems; nothing was stored",
+            field="file",
+            params={"count": len(report.problems)},
+        )
         self.report = report
 
 
@@ -96,59 +105,102 @@ def parse_profiles(text: str) -> tuple[list[dict[str, int | str]], list[Problem]
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(COLUMNS):
-            problems.append(_problem(number, "", "{found} cells, expected {expected}",
-                                     found=len(cells), expected=len(COLUMNS)))
+            problems.append(
+                _problem(
+                    number,
+                    "",
+                    "{found} cells, expected {expected}",
+                    found=len(cells),
+                    expected=len(COLUMNS),
+                )
+            )
             continue
         row: dict[str, int | str] = {"community": cells[0].strip()}
         if not row["community"]:
             problems.append(_problem(number, "community", "the community code is empty"))
         elif row["community"] in seen:
-            problems.append(_problem(number, "community", "listed already on line {first}",
-                                     first=seen[str(row["community"])]))
+            problems.append(
+                _problem(
+                    number,
+                    "community",
+                    "listed already on line {first}",
+                    first=seen[str(row["community"])],
+                )
+            )
         seen.setdefault(str(row["community"]), number)
         for name, raw in zip(NUMBERS, cells[1:], strict=True):
             value = raw.strip()
             if not (value.isascii() and value.isdigit()) or int(value) > MAX_VALUE:
-                problems.append(_problem(number, name,
-                                         "{value} is not a whole number from 0 to {most}",
-                                         value=repr(value), most=MAX_VALUE))
+                problems.append(
+                    _problem(
+                        number,
+                        name,
+                        "{value} is not a whole number from 0 to {most}",
+                        value=repr(value),
+                        most=MAX_VALUE,
+                    )
+                )
             else:
                 row[name] = int(value)
         rows.append(row)
     for row in rows:
-        if all(isinstance(row.get(n), int) for n in ("population", "households")) \
-                and int(row["households"]) > int(row["population"]) > 0:
-            problems.append(_problem(seen[str(row["community"])], "households",
-                                     "more households than residents"))
+        if (
+            all(isinstance(row.get(n), int) for n in ("population", "households"))
+            and int(row["households"]) > int(row["population"]) > 0
+        ):
+            problems.append(
+                _problem(
+                    seen[str(row["community"])], "households", "more households than residents"
+                )
+            )
     if not rows and not problems:
         problems.append(_problem(2, "", "the file lists no community"))
     return rows, problems
 
 
-async def import_profiles(*, session: AsyncSession, caller: Caller | None, text: str,
-                          now: datetime) -> ImportReport:
+async def import_profiles(
+    *, session: AsyncSession, caller: Caller | None, text: str, now: datetime
+) -> ImportReport:
     """Replace every community profile with the file's, in one transaction; refuse the
     whole file (`BadProfiles`, nothing stored) if any line is wrong."""
     require_hall_admin(caller)
     rows, problems = parse_profiles(text)
-    communities = {code: region_id for code, region_id in (await session.execute(
-        select(models.Region.code, models.Region.id).where(
-            models.Region.kind == RegionKind.COMMUNITY))).all()}
+    communities = {
+        code: region_id
+        for code, region_id in (
+            await session.execute(
+                select(models.Region.code, models.Region.id).where(
+                    models.Region.kind == RegionKind.COMMUNITY
+                )
+            )
+        ).all()
+    }
     for row in rows:
         code = str(row["community"])
         if code and code not in communities:
-            problems.append(_problem(_line_of(text, code), "community",
-                                     "no community has the code {code}", code=repr(code)))
+            problems.append(
+                _problem(
+                    _line_of(text, code),
+                    "community",
+                    "no community has the code {code}",
+                    code=repr(code),
+                )
+            )
     report = ImportReport(problems=sorted(problems, key=lambda p: (p.line, p.column)))
     if report.problems:
         raise BadProfiles(report)
     await begin_write(session)
     await session.execute(delete(models.CommunityProfile))
-    session.add_all([
-        models.CommunityProfile(community_id=communities[str(row["community"])],
-                                imported_at=now, **{n: int(row[n]) for n in NUMBERS})
-        for row in rows
-    ])
+    session.add_all(
+        [
+            models.CommunityProfile(
+                community_id=communities[str(row["community"])],
+                imported_at=now,
+                **{n: int(row[n]) for n in NUMBERS},
+            )
+            for row in rows
+        ]
+    )
     await session.commit()
     report.stored = len(rows)
     log.info("governance data imported", extra={"communities": report.stored})

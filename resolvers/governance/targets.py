@@ -22,16 +22,20 @@ async def list_targets(session: AsyncSession) -> dict[str, float]:
     return {row.key: float(row.value) for row in rows}
 
 
-async def set_target(*, session: AsyncSession, caller: Caller, key: str, value: float,
-                     now: datetime) -> dict[str, float]:
+async def set_target(
+    *, session: AsyncSession, caller: Caller, key: str, value: float, now: datetime
+) -> dict[str, float]:
     """Set one rate's target; only the hall's administrators may."""
     if not (caller.is_hall and "admin" in caller.scopes):
         raise Forbidden("only the appeals hall's administrators set targets")
     if key not in RATES:
         raise BadUserInput("choose a {field}", field="key", params={"field": "key"})
     if not 0 <= value <= 1:
-        raise BadUserInput("{field} must be between {low} and {high}", field="value",
-                           params={"field": "value", "low": 0, "high": 1})
+        raise BadUserInput(
+            "{field} must be between {low} and {high}",
+            field="value",
+            params={"field": "value", "low": 0, "high": 1},
+        )
     await begin_write(session)
     row = await session.get(models.FigureTarget, key)
     if row is None:

@@ -185,8 +185,10 @@ async def petition_stats(
     )
     if street is not None:
         parent = select(models.Region.id).where(models.Region.code == street).scalar_subquery()
-        in_period = and_(in_period, p.community_id.in_(
-            select(models.Region.id).where(models.Region.parent_id == parent)))
+        in_period = and_(
+            in_period,
+            p.community_id.in_(select(models.Region.id).where(models.Region.parent_id == parent)),
+        )
     # Aggregate by a plain column first (cheap integer or short keys), then name the
     # groups: the joins to organisations and regions touch a few dozen rows, not millions.
     base = _base_column(group_by)

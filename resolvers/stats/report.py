@@ -24,13 +24,28 @@ from resolvers.services import Services
 from resolvers.stats.figures import GroupBy, StatsRow, petition_stats
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHEETS = (("街道", GroupBy.STREET), ("社区", GroupBy.COMMUNITY),
-          ("受理单位", GroupBy.ORGANISATION), ("类别", GroupBy.CATEGORY),
-          ("事项", GroupBy.MATTER))
-HEADER = ("代码", "名称", "受理量", "办结", "在办", "超期", "积案",
-          "办结率", "按期办结率", "化解率", "满意率", "重复访率")
-RATES = ("completion_rate", "on_time_rate", "resolution_rate", "satisfaction_rate",
-         "repeat_rate")
+SHEETS = (
+    ("街道", GroupBy.STREET),
+    ("社区", GroupBy.COMMUNITY),
+    ("受理单位", GroupBy.ORGANISATION),
+    ("类别", GroupBy.CATEGORY),
+    ("事项", GroupBy.MATTER),
+)
+HEADER = (
+    "代码",
+    "名称",
+    "受理量",
+    "办结",
+    "在办",
+    "超期",
+    "积案",
+    "办结率",
+    "按期办结率",
+    "化解率",
+    "满意率",
+    "重复访率",
+)
+RATES = ("completion_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "repeat_rate")
 BELOW = PatternFill(start_color="FFF4C7C3", end_color="FFF4C7C3", fill_type="solid")
 MET = PatternFill(start_color="FFD9EAD3", end_color="FFD9EAD3", fill_type="solid")
 
@@ -49,12 +64,21 @@ def parse_month(raw: str, today: date) -> date:
 
 
 def _values(row: StatsRow) -> list[object]:
-    return [row.key, row.label, row.received, row.closed, row.open, row.overdue, row.backlog,
-            *(getattr(row, rate) for rate in RATES)]
+    return [
+        row.key,
+        row.label,
+        row.received,
+        row.closed,
+        row.open,
+        row.overdue,
+        row.backlog,
+        *(getattr(row, rate) for rate in RATES),
+    ]
 
 
-async def monthly_report(*, session: AsyncSession, caller: Caller, services: Services,
-                         month: date, now: datetime) -> bytes:
+async def monthly_report(
+    *, session: AsyncSession, caller: Caller, services: Services, month: date, now: datetime
+) -> bytes:
     """The report for the calendar month starting `month`, as `.xlsx` bytes."""
     end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     targets = await list_targets(session)
@@ -63,8 +87,15 @@ async def monthly_report(*, session: AsyncSession, caller: Caller, services: Ser
     assert first is not None
     book.remove(first)
     for title, group_by in SHEETS:
-        stats = await petition_stats(session=session, caller=caller, services=services,
-                                     start=month, end=end, group_by=group_by, now=now)
+        stats = await petition_stats(
+            session=session,
+            caller=caller,
+            services=services,
+            start=month,
+            end=end,
+            group_by=group_by,
+            now=now,
+        )
         sheet = book.create_sheet(title)
         sheet.append([f"坪山区群众诉求服务月报 {month:%Y年%m月}（{title}）"])
         sheet["A1"].font = Font(bold=True, size=14)
@@ -79,8 +110,9 @@ async def monthly_report(*, session: AsyncSession, caller: Caller, services: Ser
         if group_by is GroupBy.STREET and stats.rows:
             chart = BarChart()
             chart.title = "受理量"
-            chart.add_data(Reference(sheet, min_col=3, min_row=2, max_row=last - 1),
-                           titles_from_data=True)
+            chart.add_data(
+                Reference(sheet, min_col=3, min_row=2, max_row=last - 1), titles_from_data=True
+            )
             chart.set_categories(Reference(sheet, min_col=2, min_row=3, max_row=last - 1))
             sheet.add_chart(chart, f"A{last + 3}")
     out = io.BytesIO()
@@ -99,9 +131,10 @@ def _format(sheet: Worksheet, last: int, targets: dict[str, float]) -> None:
         if rate in targets:
             target = str(targets[rate])
             sheet.conditional_formatting.add(
-                cells, CellIsRule(operator="lessThan", formula=[target], fill=BELOW))
+                cells, CellIsRule(operator="lessThan", formula=[target], fill=BELOW)
+            )
             sheet.conditional_formatting.add(
-                cells, CellIsRule(operator="greaterThanOrEqual", formula=[target], fill=MET))
-    for column, width in zip("ABCDEFGHIJKL", (16, 20, 8, 8, 8, 8, 8, 9, 11, 9, 9, 10),
-                             strict=True):
+                cells, CellIsRule(operator="greaterThanOrEqual", formula=[target], fill=MET)
+            )
+    for column, width in zip("ABCDEFGHIJKL", (16, 20, 8, 8, 8, 8, 8, 9, 11, 9, 9, 10), strict=True):
         sheet.column_dimensions[column].width = width

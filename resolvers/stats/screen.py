@@ -61,15 +61,23 @@ class Screen:
     targets: dict[str, float]
 
 
-async def screen_figures(*, session: AsyncSession, caller: Caller, services: Services,
-                         now: datetime) -> Screen:
+async def screen_figures(
+    *, session: AsyncSession, caller: Caller, services: Services, now: datetime
+) -> Screen:
     """Everything the data screen shows, for `caller`, as of `now`."""
     today = now.astimezone(services.tz).date()
     first_of_year = today.replace(month=1, day=1)
 
     async def stats(start: date, group_by: GroupBy) -> Stats:
-        return await petition_stats(session=session, caller=caller, services=services,
-                                    start=start, end=today, group_by=group_by, now=now)
+        return await petition_stats(
+            session=session,
+            caller=caller,
+            services=services,
+            start=start,
+            end=today,
+            group_by=group_by,
+            now=now,
+        )
 
     year = await stats(first_of_year, GroupBy.STREET)
     today_stats = await stats(today, GroupBy.CATEGORY)
@@ -85,10 +93,12 @@ async def screen_figures(*, session: AsyncSession, caller: Caller, services: Ser
         weekly=await _trend(session, caller, services, today, weekly=True),
         monthly=await _trend(session, caller, services, today, weekly=False),
         overdue=await _listed(session, caller, standing.overdue(now), models.Petition.due_at),
-        due_soon=await _listed(session, caller, standing.due_soon(now, services),
-                               models.Petition.due_at),
-        backlog=await _listed(session, caller, models.Petition.backlog.is_(True),
-                              models.Petition.received_at),
+        due_soon=await _listed(
+            session, caller, standing.due_soon(now, services), models.Petition.due_at
+        ),
+        backlog=await _listed(
+            session, caller, models.Petition.backlog.is_(True), models.Petition.received_at
+        ),
         targets=await list_targets(session),
     )
 
@@ -97,12 +107,22 @@ async def _places(session: AsyncSession, rows: list[StatsRow]) -> list[Place]:
     """Communities with their street and population (the governance data, else the
     region's own figure), appeals per 10,000 residents."""
     street = models.Region.__table__.alias("street")
-    regions = {code: (name, street_name, population, region_id)
-               for code, name, street_name, population, region_id in (await session.execute(
-                   select(models.Region.code, models.Region.name, street.c.name,
-                          models.Region.population, models.Region.id)
-                   .join(street, street.c.id == models.Region.parent_id)
-                   .where(models.Region.kind == models.RegionKind.COMMUNITY))).all()}
+    regions = {
+        code: (name, street_name, population, region_id)
+        for code, name, street_name, population, region_id in (
+            await session.execute(
+                select(
+                    models.Region.code,
+                    models.Region.name,
+                    street.c.name,
+                    models.Region.population,
+                    models.Region.id,
+                )
+                .join(street, street.c.id == models.Region.parent_id)
+                .where(models.Region.kind == models.RegionKind.COMMUNITY)
+            )
+        ).all()
+    }
     profiles = await list_profiles(session)
     places = []
     for row in rows:
@@ -111,16 +131,24 @@ async def _places(session: AsyncSession, rows: list[StatsRow]) -> list[Place]:
         name, street_name, population, region_id = regions[row.key]
         profile = profiles.get(region_id)
         people = profile.population if profile else population
-        places.append(Place(
-            code=row.key, name=name, street=street_name, received=row.received,
-            overdue=row.overdue, population=people,
-            per_10k=round(row.received * 10_000 / people, 1) if people else None))
+        places.append(
+            Place(
+                code=row.key,
+                name=name,
+                street=street_name,
+                received=row.received,
+                overdue=row.overdue,
+                population=people,
+                per_10k=round(row.received * 10_000 / people, 1) if people else None,
+            )
+        )
     places.sort(key=lambda p: (p.street, p.code))
     return places
 
 
-async def _trend(session: AsyncSession, caller: Caller, services: Services, today: date,
-                 *, weekly: bool) -> list[tuple[date, int]]:
+async def _trend(
+    session: AsyncSession, caller: Caller, services: Services, today: date, *, weekly: bool
+) -> list[tuple[date, int]]:
     """Appeals received per week (Mondays) or month (firsts), oldest first, zeros kept."""
     if weekly:
         start = today - timedelta(days=today.weekday(), weeks=TREND_WEEKS - 1)
@@ -131,17 +159,22 @@ async def _trend(session: AsyncSession, caller: Caller, services: Services, toda
     p = models.Petition
     day = _local_day(session, p.received_at, services)
     counts: Counter[date] = Counter()
-    for value, n in (await session.execute(
-            select(day, func.count()).where(stats_filter(caller), p.received_at >= lo)
-            .group_by(day))).all():
+    for value, n in (
+        await session.execute(
+            select(day, func.count()).where(stats_filter(caller), p.received_at >= lo).group_by(day)
+        )
+    ).all():
         local = value if isinstance(value, date) else date.fromisoformat(str(value))
         counts[local - timedelta(days=local.weekday()) if weekly else local.replace(day=1)] += n
     buckets = []
     bucket = start
     while bucket <= today:
         buckets.append((bucket, counts.get(bucket, 0)))
-        bucket = bucket + timedelta(weeks=1) if weekly else \
-            (bucket.replace(day=28) + timedelta(days=4)).replace(day=1)
+        bucket = (
+            bucket + timedelta(weeks=1)
+            if weekly
+            else (bucket.replace(day=28) + timedelta(days=4)).replace(day=1)
+        )
     return buckets
 
 
@@ -153,8 +186,13 @@ def _local_day(session: AsyncSession, column: Any, services: Services) -> Any:
     return func.date(column, f"{int(offset.total_seconds() // 3600):+d} hours")
 
 
-async def _listed(session: AsyncSession, caller: Caller, condition: object,
-                  order: object) -> list[models.Petition]:
-    statement = petition_scope(select(models.Petition), caller).where(
-        and_(condition)).order_by(order).limit(LIST_SIZE)  # type: ignore[arg-type]
+async def _listed(
+    session: AsyncSession, caller: Caller, condition: object, order: object
+) -> list[models.Petition]:
+    statement = (
+        petition_scope(select(models.Petition), caller)
+        .where(and_(condition))
+        .order_by(order)
+        .limit(LIST_SIZE)
+    )  # type: ignore[arg-type]
     return list((await session.scalars(statement)).all())

@@ -229,7 +229,8 @@ async def escalate_petition(
         organisation = await _organisation(step, organisation_code)
         if organisation.kind not in ESCALATION_KINDS[to]:
             raise BadUserInput(
-                "{organisation} does not take {escalation}", field="organisationCode",
+                "{organisation} does not take {escalation}",
+                field="organisationCode",
                 params={"organisation": organisation.code, "escalation": to.name.lower()},
             )
         for current in step.active():

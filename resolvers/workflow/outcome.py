@@ -131,7 +131,8 @@ async def reopen_petition(
         p.closed_at = None
         p.resolved = None
         p.due_at, p.deadline_provisional = step.deadline_after(
-            step.now, p.time_limit_days, p.time_limit_unit)
+            step.now, p.time_limit_days, p.time_limit_unit
+        )
         # A fresh time limit: what extensions and pauses added to the old one is spent.
         p.handling_starts_at = step.now
         p.extension_days, p.extension_unit, p.paused_days = 0, None, 0

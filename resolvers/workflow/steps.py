@@ -124,7 +124,8 @@ async def take_step(
         if ref.expected_version is not None and ref.expected_version != seen:
             raise Conflict(
                 "the appeal is at version {seen}, not {expected}: reload it",
-                params={"seen": seen, "expected": ref.expected_version}, version=seen,
+                params={"seen": seen, "expected": ref.expected_version},
+                version=seen,
             )
         assignments = list(
             await session.scalars(
@@ -144,10 +145,17 @@ async def take_step(
         await session.rollback()
         raise
     # Ids and codes only: never a name, a number or a note's text.
-    log.info("workflow step", extra={
-        "petitionId": petition.id, "version": petition.version, "events": kinds,
-        "organisation": caller.organisation_code, "userId": caller.user_id,
-        "clientId": caller.client_id})
+    log.info(
+        "workflow step",
+        extra={
+            "petitionId": petition.id,
+            "version": petition.version,
+            "events": kinds,
+            "organisation": caller.organisation_code,
+            "userId": caller.user_id,
+            "clientId": caller.client_id,
+        },
+    )
     return petition
 
 

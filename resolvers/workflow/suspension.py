@@ -83,7 +83,8 @@ async def resume_petition(
         # The assignees' clocks stood still with the appeal's: theirs move as far.
         for assignment in step.active():
             assignment.due_at, assignment.deadline_provisional = _moved(
-                step, assignment.due_at, paused, unit)
+                step, assignment.due_at, paused, unit
+            )
         p.suspended_from = None
         p.suspended_at = None
         p.suspended_days_left = None

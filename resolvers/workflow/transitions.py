@@ -135,7 +135,8 @@ def next_status(status: S, action: Action, *, previous: S | None = None) -> S:
     if target is None:
         raise BadUserInput(
             "an appeal that is {status} cannot {action}",
-            params={"status": status.name, "action": action.value}, status=status.name,
+            params={"status": status.name, "action": action.value},
+            status=status.name,
         )
     if isinstance(target, Previous):
         if previous is None or previous is S.SUSPENDED:

@@ -111,7 +111,10 @@ def _take_limits(step: Step, limit: Limit, acceptance: Limit | None) -> None:
     """The appeal takes a category's time limits; its deadline is counted again."""
     p = step.petition
     p.time_limit_days, p.time_limit_unit, p.time_limit_from = (
-        limit.days, limit.unit, limit.counts_from)
+        limit.days,
+        limit.unit,
+        limit.counts_from,
+    )
     leads = [a.assigned_at for a in step.assignments if a.role is AssignmentRole.LEAD]
     p.handling_starts_at = {
         DeadlineStart.RECEIPT: p.received_at,

@@ -42,10 +42,14 @@ class AuditEntry:
             return strawberry.ID(str(value)) if value is not None else None
 
         return cls(
-            id=strawberry.ID(str(row.id)), at=local(info, row.at), action=row.action,
-            path=row.path, object_kind=row.object_kind,
+            id=strawberry.ID(str(row.id)),
+            at=local(info, row.at),
+            action=row.action,
+            path=row.path,
+            object_kind=row.object_kind,
             object_ids=[strawberry.ID(str(i)) for i in row.object_ids],
-            user_id=ident(row.user_id), client_id=ident(row.client_id),
+            user_id=ident(row.user_id),
+            client_id=ident(row.client_id),
             detail=cast(JSON, row.detail),
             organisation_id=row.organisation_id,
         )
@@ -55,9 +59,7 @@ class AuditEntry:
         return await load_organisation(info, self.organisation_id)
 
 
-@strawberry.federation.type(
-    description="A page of audit entries, newest first.", inaccessible=True
-)
+@strawberry.federation.type(description="A page of audit entries, newest first.", inaccessible=True)
 class AuditPage:
     entries: list[AuditEntry] = strawberry.field(description="The entries.")
     end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")

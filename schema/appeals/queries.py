@@ -66,8 +66,11 @@ class PetitionFilter:
         for name in ("received_from", "received_to"):
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
-                raise BadUserInput("{field} needs a time zone offset", field=f"filter.{name}",
-                                   params={"field": name})
+                raise BadUserInput(
+                    "{field} needs a time zone offset",
+                    field=f"filter.{name}",
+                    params={"field": name},
+                )
         return petition_resolvers.PetitionFilter(
             statuses=self.status,
             categories=self.category,
@@ -102,9 +105,7 @@ class PetitionEdge:
 
 
 # Every subgraph with Relay connections defines this same value type.
-@strawberry.federation.type(
-    description="Where a page stands in the whole list.", shareable=True
-)
+@strawberry.federation.type(description="Where a page stands in the whole list.", shareable=True)
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more follow.")
     end_cursor: str | None = strawberry.field(description="The last edge's cursor.")
@@ -119,8 +120,10 @@ class PetitionConnection:
     @strawberry.field(description="How many appeals match, on every page together.")
     async def total_count(self, info: Info) -> int:
         return await info.context.call(
-            petition_resolvers.count_petitions, services=info.context.services,
-            where=self.where, now=info.context.now,
+            petition_resolvers.count_petitions,
+            services=info.context.services,
+            where=self.where,
+            now=info.context.now,
         )
 
 

@@ -61,8 +61,13 @@ class Petitioner:
 
     @classmethod
     def from_disclosed(cls, person: disclosure.DisclosedPetitioner) -> Self:
-        return cls(name=person.name, id_number=person.id_number, phone=person.phone,
-                   address=person.address or "", masked=person.masked)
+        return cls(
+            name=person.name,
+            id_number=person.id_number,
+            phone=person.phone,
+            address=person.address or "",
+            masked=person.masked,
+        )
 
 
 @strawberry.type(description="交办/转办: an appeal given to an organisation as lead or assisting.")
@@ -273,7 +278,8 @@ class Petition:
         unmasked = await info.context.loaders.personal_data_visible.load(self.row.id)
         shown = {PERSONAL_FIELDS[name] for name in selected(info, frozenset(PERSONAL_FIELDS))}
         return Petitioner.from_disclosed(
-            info.context.disclosures.show(self.row, person, unmasked=unmasked, shown=shown))
+            info.context.disclosures.show(self.row, person, unmasked=unmasked, shown=shown)
+        )
 
     @strawberry.field(
         description="重复访: how many earlier appeals the petitioner made on the same matter "
@@ -339,8 +345,7 @@ class Petition:
         return disputes.DisputeChain.from_chain(chain, info)
 
     @strawberry.field(
-        description="The newest earlier appeal this one repeats, among those in the caller's "
-        "slice."
+        description="The newest earlier appeal this one repeats, among those in the caller's slice."
     )
     async def repeat_of(self, info: Info) -> Petition | None:
         if self.row.repeat_of_id is None:
@@ -350,14 +355,18 @@ class Petition:
             return None
         return await Petition.resolve_reference(info, strawberry.ID(str(view.repeat_of_id)))
 
-    @strawberry.field(description="The petitioner's psychological risk level, for those who "
-                      "see the appeal (never a score or a note); null when never screened.")
+    @strawberry.field(
+        description="The petitioner's psychological risk level, for those who "
+        "see the appeal (never a score or a note); null when never screened."
+    )
     async def risk_level(self, info: Info) -> RiskLevel | None:
         view = await info.context.loaders.risk.load(self.row.id)
         return view.level if view else None
 
-    @strawberry.field(description="Prompt to screen: repeated or collective appeals, or a risk "
-                      "flag, and the person has not been screened.")
+    @strawberry.field(
+        description="Prompt to screen: repeated or collective appeals, or a risk "
+        "flag, and the person has not been screened."
+    )
     async def screening_suggested(self, info: Info) -> bool:
         view = await info.context.loaders.risk.load(self.row.id)
         return bool(view and view.screening_suggested)
@@ -369,8 +378,10 @@ class Petition:
         from schema.care import RiskFlag as RiskFlagType
 
         rows = await info.context.call(flags.risk_flags, petition_id=self.row.id)
-        return [RiskFlagType(kind=r.kind, note=r.note, flagged_at=local(info, r.flagged_at),
-                             row=r) for r in rows]
+        return [
+            RiskFlagType(kind=r.kind, note=r.note, flagged_at=local(info, r.flagged_at), row=r)
+            for r in rows
+        ]
 
     @strawberry.field(description="Its backlog case (积案), if it has one.")
     async def backlog_case(

@@ -62,12 +62,23 @@ class CompiledReads:
         self.max_tokens = settings.max_tokens
         # The door's own limits (schema/limits.py, schema/cost.py): a document they would
         # refuse goes to strawberry, which refuses it with the right error.
-        limits = [factory() for factory in document_limits(
-            max_depth=settings.max_query_depth, max_aliases=settings.max_aliases,
-            max_tokens=settings.max_tokens)]
-        self.rules = [*specified_rules, *(
-            rule for extension in limits if isinstance(extension, AddValidationRules)
-            for rule in extension.validation_rules)]
+        limits = [
+            factory()
+            for factory in document_limits(
+                max_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_tokens=settings.max_tokens,
+            )
+        ]
+        self.rules = [
+            *specified_rules,
+            *(
+                rule
+                for extension in limits
+                if isinstance(extension, AddValidationRules)
+                for rule in extension.validation_rules
+            ),
+        ]
         self.enabled = enabled
         self.answered = 0  # how many requests the compiled path answered (for tests)
         self._document = functools.lru_cache(maxsize=512)(self._parse_and_validate)
@@ -89,7 +100,10 @@ class CompiledReads:
         return document
 
     async def answer(
-        self, context: Context, query: str | None, variables: dict[str, Any] | None,
+        self,
+        context: Context,
+        query: str | None,
+        variables: dict[str, Any] | None,
         operation_name: str | None,
     ) -> Answer | None:
         """The answer's `data` as JSON, or None for the resolvers."""
@@ -109,21 +123,40 @@ class CompiledReads:
         )
         if isinstance(coerced, list):
             return None
-        cost = estimate_cost(self.schema, document, operation_name, variables,
-                             list_size=self.settings.query_list_size)
+        cost = estimate_cost(
+            self.schema,
+            document,
+            operation_name,
+            variables,
+            list_size=self.settings.query_list_size,
+        )
         if cost > min(self.settings.max_query_cost, self.settings.max_answer_values):
             return None
         try:
             given = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
         except orjson.JSONEncodeError:
             return None
-        key = (query, operation_name, given, caller.organisation_id, caller.organisation_kind,
-               caller.region_id, caller.scopes)
+        key = (
+            query,
+            operation_name,
+            given,
+            caller.organisation_id,
+            caller.organisation_kind,
+            caller.region_id,
+            caller.scopes,
+        )
         async with context.database() as session:
             statement = self._statements.get(key)
             if statement is None:
-                statement = self._build(context, caller, document, operation, coerced,
-                                        session.get_bind().dialect.name, key)
+                statement = self._build(
+                    context,
+                    caller,
+                    document,
+                    operation,
+                    coerced,
+                    session.get_bind().dialect.name,
+                    key,
+                )
             else:
                 self._statements.move_to_end(key)
             if statement is _UNCOMPILABLE:
@@ -139,8 +172,13 @@ class CompiledReads:
         return Answer(text.encode(), name)
 
     def _build(
-        self, context: Context, caller: Caller, document: DocumentNode,
-        operation: OperationDefinitionNode, variables: VariableValues, dialect_name: str,
+        self,
+        context: Context,
+        caller: Caller,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: VariableValues,
+        dialect_name: str,
         key: tuple[Any, ...],
     ) -> Any:
         offset = fixed_offset(context.services.tz)
@@ -148,8 +186,12 @@ class CompiledReads:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         compiler = Compiler(
-            schema=self.schema, fragments=fragments, variables=variables, caller=caller,
-            services=context.services, dialect=Dialect(dialect_name, offset or timedelta()),
+            schema=self.schema,
+            fragments=fragments,
+            variables=variables,
+            caller=caller,
+            services=context.services,
+            dialect=Dialect(dialect_name, offset or timedelta()),
             now=context.now,
         )
         try:

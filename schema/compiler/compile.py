@@ -48,8 +48,10 @@ ROOT_FIELDS = frozenset({"petitions", "petition", "__typename"})
 
 # Stored values that a partner sees only in part: the repeat count and level-skipping
 # flag, and the events' data (a REPEAT_LINKED event names the earlier appeal).
-SLICED_BY_REPEATS = frozenset({("Petition", "repeatCount"), ("Petition", "levelSkipping"),
-                               ("PetitionEvent", "data")})
+SLICED_BY_REPEATS = frozenset(
+    {("Petition", "repeatCount"), ("Petition", "levelSkipping"), ("PetitionEvent", "data")}
+)
+
 
 class CannotCompile(Exception):
     """The query needs the resolvers."""
@@ -169,12 +171,15 @@ class Compiler:
             raise CannotCompile("the resolvers refuse it") from None
         p = models.Petition.__table__
         key_name = "due_at" if order.by_due else "received_at"
-        sort = [p.c[key_name].desc(), p.c.id.desc()] if order.descending else [
-            p.c[key_name].asc(), p.c.id.asc()]
+        sort = (
+            [p.c[key_name].desc(), p.c.id.desc()]
+            if order.descending
+            else [p.c[key_name].asc(), p.c.id.asc()]
+        )
         self.pages += 1
-        page = page_query.add_columns(
-            func.row_number().over(order_by=sort).label("rn")
-        ).cte(f"page_{self.pages}")
+        page = page_query.add_columns(func.row_number().over(order_by=sort).label("rn")).cte(
+            f"page_{self.pages}"
+        )
 
         def cursor(source: Any) -> Any:
             key = d.utc_time(source.c[key_name])
@@ -190,8 +195,14 @@ class Compiler:
             if name == "__typename":
                 pairs.append((key, literal("PetitionConnection")))
             elif name == "totalCount":
-                pairs.append((key, petition_resolvers.count_expression(
-                    self.caller, where, self.now, self.services)))
+                pairs.append(
+                    (
+                        key,
+                        petition_resolvers.count_expression(
+                            self.caller, where, self.now, self.services
+                        ),
+                    )
+                )
             elif name == "pageInfo":
                 pairs.append((key, self.page_info(field, page, cursor, first)))
             elif name == "edges":
@@ -214,8 +225,7 @@ class Compiler:
                 pairs.append((key, d.boolean(more.scalar_subquery() > 0)))
             elif name == "endCursor":
                 last = select(func.max(page.c.rn)).where(page.c.rn <= first).scalar_subquery()
-                pairs.append(
-                    (key, select(cursor(page)).where(page.c.rn == last).scalar_subquery()))
+                pairs.append((key, select(cursor(page)).where(page.c.rn == last).scalar_subquery()))
             else:
                 raise CannotCompile(name)
         return d.nested(select(d.obj(pairs)).scalar_subquery())

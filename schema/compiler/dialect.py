@@ -23,8 +23,9 @@ def fixed_offset(tz: ZoneInfo) -> timedelta | None:
     """The zone's UTC offset if it has had one offset since 1992 (Asia/Shanghai has);
     None for a zone with summer time, which the compiled path leaves to the resolvers."""
     offsets = {
-        datetime(year, month, 15, tzinfo=tz).utcoffset() for year in (1992, 2026) for month in
-        (1, 7)
+        datetime(year, month, 15, tzinfo=tz).utcoffset()
+        for year in (1992, 2026)
+        for month in (1, 7)
     }
     return offsets.pop() if len(offsets) == 1 else None
 

@@ -66,14 +66,40 @@ def _table(model: type[models.Base]) -> Table:
 TYPES: dict[str, Mapped] = {
     "Petition": Mapped(
         table=_table(models.Petition),
-        scalars=frozenset({
-            "id", "number", "title", "description", "category", "matter", "channel", "level",
-            "status", "receivedAt", "dueAt", "deadlineProvisional", "timeLimitDays",
-            "peopleCount", "collective", "repeatCount", "levelSkipping", "backlog",
-            "backlogOwner", "answeredAt", "closedAt", "resolved", "satisfaction",
-            "feedbackComment", "answer", "suspendedAt", "extensionDays",
-            "extensionRequestedDays", "escalatedTo", "version",
-        }),
+        scalars=frozenset(
+            {
+                "id",
+                "number",
+                "title",
+                "description",
+                "category",
+                "matter",
+                "channel",
+                "level",
+                "status",
+                "receivedAt",
+                "dueAt",
+                "deadlineProvisional",
+                "timeLimitDays",
+                "peopleCount",
+                "collective",
+                "repeatCount",
+                "levelSkipping",
+                "backlog",
+                "backlogOwner",
+                "answeredAt",
+                "closedAt",
+                "resolved",
+                "satisfaction",
+                "feedbackComment",
+                "answer",
+                "suspendedAt",
+                "extensionDays",
+                "extensionRequestedDays",
+                "escalatedTo",
+                "version",
+            }
+        ),
         relations={
             "receivedBy": ToOne("Organisation", "received_by_id"),
             "community": ToOne("Region", "community_id"),
@@ -85,10 +111,20 @@ TYPES: dict[str, Mapped] = {
     ),
     "Assignment": Mapped(
         table=_table(models.Assignment),
-        scalars=frozenset({
-            "id", "role", "status", "assignedAt", "dueAt", "deadlineProvisional",
-            "acceptedAt", "returnedAt", "returnReason", "completedAt",
-        }),
+        scalars=frozenset(
+            {
+                "id",
+                "role",
+                "status",
+                "assignedAt",
+                "dueAt",
+                "deadlineProvisional",
+                "acceptedAt",
+                "returnedAt",
+                "returnReason",
+                "completedAt",
+            }
+        ),
         relations={"organisation": ToOne("Organisation", "organisation_id")},
     ),
     "PetitionEvent": Mapped(

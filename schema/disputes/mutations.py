@@ -129,9 +129,7 @@ async def record_mediation_session(
     held_at: Annotated[datetime, strawberry.argument(description="When (with its offset).")],
     place_kind: Annotated[SessionPlace, strawberry.argument(description="Where.")],  # type: ignore[valid-type]
     place: Annotated[str | None, strawberry.argument(description="Where, in words.")] = None,
-    attendees: Annotated[
-        list[str] | None, strawberry.argument(description="Who attended.")
-    ] = None,
+    attendees: Annotated[list[str] | None, strawberry.argument(description="Who attended.")] = None,
     minutes: Text = None,
     expected_version: CaseVersion = None,
 ) -> MediationCase:

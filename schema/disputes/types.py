@@ -79,7 +79,8 @@ def parties(rows: list[Any]) -> list[Party]:
 
 
 @strawberry.federation.type(
-    keys=["code"], tags=["partner"],
+    keys=["code"],
+    tags=["partner"],
     description="工程项目: a construction project, its site's station and mediation room.",
 )
 class Project:
@@ -311,7 +312,8 @@ class MediationCase:
 
 
 @strawberry.federation.type(
-    keys=["id"], tags=["partner"],
+    keys=["id"],
+    tags=["partner"],
     description="劳动人事争议仲裁: an arbitration case, after mediation.",
 )
 class ArbitrationCase:
@@ -371,7 +373,8 @@ class ArbitrationCase:
 
 
 @strawberry.federation.type(
-    keys=["id"], tags=["partner"],
+    keys=["id"],
+    tags=["partner"],
     description="诉讼: a lawsuit at the court, after arbitration or mediation.",
 )
 class LitigationCase:

@@ -36,8 +36,9 @@ def _safe_next(target: str | None) -> str:
 async def login(request: Request) -> Response:
     next_url = _safe_next(request.query_params.get("next"))
     if request.method == "GET":
-        return render(request, "access/login.html", None,
-                      {"next": next_url, "error": None, "username": ""})
+        return render(
+            request, "access/login.html", None, {"next": next_url, "error": None, "username": ""}
+        )
     await require_csrf(request)
     form = await request.form()
     username = str(form.get("username") or "")
@@ -46,17 +47,21 @@ async def login(request: Request) -> Response:
     ip = request.client.host if request.client else "unknown"
     now = models.utcnow()
     async with request.app.state.sessionmaker() as session:
-        pair, _ = await signin.recent_failures(session, username=username.strip()[:64], ip=ip,
-                                               now=now)
+        pair, _ = await signin.recent_failures(
+            session, username=username.strip()[:64], ip=ip, now=now
+        )
         await asyncio.sleep(signin.slowdown(pair))
         try:
-            signed_in = await signin.sign_in(session=session, username=username,
-                                             password=password, ip=ip, now=now)
+            signed_in = await signin.sign_in(
+                session=session, username=username, password=password, ip=ip, now=now
+            )
         except (Unauthenticated, RateLimited) as refused:
             status = 429 if isinstance(refused, RateLimited) else 401
             error = error_text(refused, choose_language(request))
             return render(
-                request, "access/login.html", None,
+                request,
+                "access/login.html",
+                None,
                 {"next": next_url, "error": error, "username": username},
                 status_code=status,
             )
@@ -75,21 +80,41 @@ async def audit(request: Request) -> Response:
         staff = await require_admin(request, session)
         after = request.query_params.get("after")
         try:
-            page = await audit_log.list_audit(session=session, caller=staff.caller,
-                                              first=AUDIT_PAGE, after=after)
+            page = await audit_log.list_audit(
+                session=session, caller=staff.caller, first=AUDIT_PAGE, after=after
+            )
         except BadUserInput:
-            page = await audit_log.list_audit(session=session, caller=staff.caller,
-                                              first=AUDIT_PAGE, after=None)
-        organisations = {o.id: o for o in await loaders.organisations_by_id(
-            session, [e.organisation_id for e in page.rows]) if o}
-        users = {u.id: u for u in await loaders.staff_users_by_id(
-            session, [e.user_id for e in page.rows if e.user_id]) if u}
+            page = await audit_log.list_audit(
+                session=session, caller=staff.caller, first=AUDIT_PAGE, after=None
+            )
+        organisations = {
+            o.id: o
+            for o in await loaders.organisations_by_id(
+                session, [e.organisation_id for e in page.rows]
+            )
+            if o
+        }
+        users = {
+            u.id: u
+            for u in await loaders.staff_users_by_id(
+                session, [e.user_id for e in page.rows if e.user_id]
+            )
+            if u
+        }
     here = request.url_for("admin_audit").path
-    return render(request, "access/audit.html", "access/_audit.html", {
-        "staff": staff, "entries": page.rows, "section": "audit",
-        "organisations": organisations, "users": users,
-        "next_url": f"{here}?after={page.cursors[-1]}" if page.has_next_page else None,
-    })
+    return render(
+        request,
+        "access/audit.html",
+        "access/_audit.html",
+        {
+            "staff": staff,
+            "entries": page.rows,
+            "section": "audit",
+            "organisations": organisations,
+            "users": users,
+            "next_url": f"{here}?after={page.cursors[-1]}" if page.has_next_page else None,
+        },
+    )
 
 
 routes = [

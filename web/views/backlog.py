@@ -29,24 +29,38 @@ async def board(request: Request) -> Response:
     tz = services(request).tz
     async with db(request) as session:
         staff = await require_staff(request, session)
-        rows, _ = await cases.list_backlog_cases(session=session, caller=staff.caller,
-                                                 first=MAX_LISTED, after=None, open_only=None)
+        rows, _ = await cases.list_backlog_cases(
+            session=session, caller=staff.caller, first=MAX_LISTED, after=None, open_only=None
+        )
         leaders = await loaders.staff_users_by_id(session, [r.leader_id for r in rows])
         petitions = await loaders.visible_petitions_by_id(
-            session, staff.caller, [r.petition_id for r in rows])
+            session, staff.caller, [r.petition_id for r in rows]
+        )
     today = now().astimezone(tz).date()
     board_rows: list[BoardRow] = []
     for case, leader, petition in zip(rows, leaders, petitions, strict=True):
         end = case.closed_at.astimezone(tz).date() if case.closed_at else today
-        board_rows.append(BoardRow(
-            case, leader, petition,
-            cases.standing(case, end, case.opened_at.astimezone(tz).date())))
-    board_rows.sort(key=lambda r: (r.case.closed_at is not None,
-                                   not (r.standing.review_overdue
-                                        or r.standing.supervision_overdue),
-                                   r.case.next_review_due))
-    return render(request, "backlog/board.html", None, {
-        "staff": staff, "rows": board_rows, "section": "backlog"})
+        board_rows.append(
+            BoardRow(
+                case,
+                leader,
+                petition,
+                cases.standing(case, end, case.opened_at.astimezone(tz).date()),
+            )
+        )
+    board_rows.sort(
+        key=lambda r: (
+            r.case.closed_at is not None,
+            not (r.standing.review_overdue or r.standing.supervision_overdue),
+            r.case.next_review_due,
+        )
+    )
+    return render(
+        request,
+        "backlog/board.html",
+        None,
+        {"staff": staff, "rows": board_rows, "section": "backlog"},
+    )
 
 
 routes = [Route("/backlog/board", board, name="backlog_board")]

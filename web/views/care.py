@@ -29,8 +29,9 @@ async def people(request: Request) -> Response:
         if not reads_care_records(staff.caller):
             raise PageNotFound
         listed = await reading.people_under_care(session=session, caller=staff.caller)
-    return render(request, "care/index.html", None, {
-        "staff": staff, "people": listed, "section": "care"})
+    return render(
+        request, "care/index.html", None, {"staff": staff, "people": listed, "section": "care"}
+    )
 
 
 async def person(request: Request) -> Response:
@@ -40,33 +41,47 @@ async def person(request: Request) -> Response:
         if not reads_care_records(staff.caller):
             raise PageNotFound
         where = CareFilter(person_id=ident)
-        screenings = (await reading.list_screenings(
-            session=session, caller=staff.caller, where=where, first=MAX_LISTED, after=None)).rows
-        sessions = (await reading.list_care_sessions(
-            session=session, caller=staff.caller, where=where, first=MAX_LISTED,
-            after=None)).rows
+        screenings = (
+            await reading.list_screenings(
+                session=session, caller=staff.caller, where=where, first=MAX_LISTED, after=None
+            )
+        ).rows
+        sessions = (
+            await reading.list_care_sessions(
+                session=session, caller=staff.caller, where=where, first=MAX_LISTED, after=None
+            )
+        ).rows
         if not screenings and not sessions:
             raise PageNotFound
-        plans = await reading.person_plans(session=session, caller=staff.caller,
-                                           person_id=ident)
-        crises = await reading.person_crises(session=session, caller=staff.caller,
-                                             person_id=ident)
+        plans = await reading.person_plans(session=session, caller=staff.caller, person_id=ident)
+        crises = await reading.person_crises(session=session, caller=staff.caller, person_id=ident)
         disclosures = Disclosures(staff.caller, AuditPath.PAGE, {"page": "care"})
         shown = {
-            "screenings": [(s, disclosures.show_care("Screening", s.id, (s.score, s.notes)))
-                           for s in screenings],
-            "sessions": [(c, disclosures.show_care("CareSession", c.id, c.notes))
-                         for c in sessions],
-            "plans": [(p, disclosures.show_care("CounsellingPlan", p.id, p.goals))
-                      for p in plans],
-            "crises": [(c, disclosures.show_care("CrisisRecord", c.id, c.notes))
-                       for c in crises],
+            "screenings": [
+                (s, disclosures.show_care("Screening", s.id, (s.score, s.notes)))
+                for s in screenings
+            ],
+            "sessions": [
+                (c, disclosures.show_care("CareSession", c.id, c.notes)) for c in sessions
+            ],
+            "plans": [(p, disclosures.show_care("CounsellingPlan", p.id, p.goals)) for p in plans],
+            "crises": [(c, disclosures.show_care("CrisisRecord", c.id, c.notes)) for c in crises],
         }
         await disclosures.record(session)
     visits = [c for c in sessions if c.kind is CareSessionKind.HOME_VISIT]
-    return render(request, "care/person.html", None, {
-        "staff": staff, "section": "care", "person_id": ident, **shown,
-        "visits": len(visits), "refused": sum(1 for c in visits if c.refused)})
+    return render(
+        request,
+        "care/person.html",
+        None,
+        {
+            "staff": staff,
+            "section": "care",
+            "person_id": ident,
+            **shown,
+            "visits": len(visits),
+            "refused": sum(1 for c in visits if c.refused),
+        },
+    )
 
 
 routes = [

@@ -21,21 +21,42 @@ from web.pages import Staff, db, form_status, now, redirect, render, services
 from web.views.admin import require_admin
 
 
-async def _calendar_page(request: Request, session: AsyncSession, staff: Staff, year: int,
-                         *, result: Any = None, error: HubError | None = None) -> Response:
+async def _calendar_page(
+    request: Request,
+    session: AsyncSession,
+    staff: Staff,
+    year: int,
+    *,
+    result: Any = None,
+    error: HubError | None = None,
+) -> Response:
     view = await calendars.show_year(session, year)
-    return render(request, "deadlines/calendar.html", "deadlines/_calendar.html", {
-        "staff": staff, "view": view, "year": year, "result": result, "error": error,
-        "section": "calendar", "may_import": staff.caller.is_hall,
-    }, status_code=form_status(request, error))
+    return render(
+        request,
+        "deadlines/calendar.html",
+        "deadlines/_calendar.html",
+        {
+            "staff": staff,
+            "view": view,
+            "year": year,
+            "result": result,
+            "error": error,
+            "section": "calendar",
+            "may_import": staff.caller.is_hall,
+        },
+        status_code=form_status(request, error),
+    )
 
 
 async def calendar(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_admin(request, session)
         asked = validation.whole(request.query_params.get("year"), high=2200)
-        year = asked if asked is not None and asked >= 1900 else \
-            now().astimezone(services(request).tz).year
+        year = (
+            asked
+            if asked is not None and asked >= 1900
+            else now().astimezone(services(request).tz).year
+        )
         if request.method == "GET":
             return await _calendar_page(request, session, staff, year)
         await require_csrf(request)
@@ -48,8 +69,9 @@ async def calendar(request: Request) -> Response:
             text = (await upload.read()).decode("utf-8", errors="replace")
             await form.close()
             schedule = calendars.parse_schedule(text)
-            result = await calendars.import_schedule(session=session, services=services(request),
-                                                     schedule=schedule, now=now())
+            result = await calendars.import_schedule(
+                session=session, services=services(request), schedule=schedule, now=now()
+            )
         except HubError as refused:
             await form.close()
             await session.rollback()
@@ -57,15 +79,32 @@ async def calendar(request: Request) -> Response:
         return await _calendar_page(request, session, staff, schedule.year, result=result)
 
 
-async def _policies_page(request: Request, session: AsyncSession, staff: Staff,
-                         error: HubError | None = None, form: Any = None) -> Response:
+async def _policies_page(
+    request: Request,
+    session: AsyncSession,
+    staff: Staff,
+    error: HubError | None = None,
+    form: Any = None,
+) -> Response:
     rows = await policies.list_policies(session=session, caller=staff.caller)
-    return render(request, "deadlines/policies.html", "deadlines/_policies.html", {
-        "staff": staff, "policies": rows, "error": error, "form": form or {},
-        "categories": list(Category), "stages": list(PolicyStage), "section": "policies",
-        "units": list(TimeUnit), "starts": list(DeadlineStart),
-        "may_edit": staff.caller.is_hall,
-    }, status_code=form_status(request, error))
+    return render(
+        request,
+        "deadlines/policies.html",
+        "deadlines/_policies.html",
+        {
+            "staff": staff,
+            "policies": rows,
+            "error": error,
+            "form": form or {},
+            "categories": list(Category),
+            "stages": list(PolicyStage),
+            "section": "policies",
+            "units": list(TimeUnit),
+            "starts": list(DeadlineStart),
+            "may_edit": staff.caller.is_hall,
+        },
+        status_code=form_status(request, error),
+    )
 
 
 async def policy_list(request: Request) -> Response:
@@ -78,14 +117,22 @@ async def policy_list(request: Request) -> Response:
         try:
             days = forms.whole_number(form, "days", field="days")
             stage = forms.choice(PolicyStage, form, "stage")
-            await policies.set_policy(session=session, caller=staff.caller,
-                                      change=policies.PolicyChange(
-                code=forms.text(form, "code"), stage=stage, days=days,
-                unit=forms.choice(TimeUnit, form, "unit"),
-                counts_from=forms.optional_choice(DeadlineStart, form, "counts_from",
-                                                  field="countsFrom"),
-                category=forms.optional_choice(Category, form, "category"),
-                description=forms.text(form, "description"), active=forms.flag(form, "active")))
+            await policies.set_policy(
+                session=session,
+                caller=staff.caller,
+                change=policies.PolicyChange(
+                    code=forms.text(form, "code"),
+                    stage=stage,
+                    days=days,
+                    unit=forms.choice(TimeUnit, form, "unit"),
+                    counts_from=forms.optional_choice(
+                        DeadlineStart, form, "counts_from", field="countsFrom"
+                    ),
+                    category=forms.optional_choice(Category, form, "category"),
+                    description=forms.text(form, "description"),
+                    active=forms.flag(form, "active"),
+                ),
+            )
         except HubError as refused:
             await session.rollback()
             return await _policies_page(request, session, staff, refused, form)

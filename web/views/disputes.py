@@ -86,8 +86,9 @@ async def chain_context(
     ids = [m.id for m in chain.mediations]
     instalments = await reading.instalments_by_case(session, ids)
     tiers = await reading.tiers_by_case(session, ids)
-    views = [CaseView(m, i, t) for m, i, t in zip(chain.mediations, instalments, tiers,
-                                                 strict=True)]
+    views = [
+        CaseView(m, i, t) for m, i, t in zip(chain.mediations, instalments, tiers, strict=True)
+    ]
     org_ids = [m.mediator_org_id for m in chain.mediations]
     org_ids += [a.arbitration_org_id for a in chain.arbitrations]
     org_ids += [c.court_org_id for c in chain.litigations]
@@ -95,11 +96,15 @@ async def chain_context(
     mediators: list[models.Organisation] = []
     if "OPEN_MEDIATION" in actions:
         mediators = await list_organisations(
-            session=session, caller=caller, kinds=sorted(MEDIATORS | SITE_TIER, key=str))
+            session=session, caller=caller, kinds=sorted(MEDIATORS | SITE_TIER, key=str)
+        )
     return {
-        "chain": chain, "chain_cases": views,
+        "chain": chain,
+        "chain_cases": views,
         "chain_orgs": await _organisations(session, org_ids),
-        "mediation_kinds": list(MediationKind), "mediators": mediators, "yuan": yuan,
+        "mediation_kinds": list(MediationKind),
+        "mediators": mediators,
+        "yuan": yuan,
     }
 
 
@@ -139,27 +144,34 @@ def _case_step(action: str, form: FormData, request: Request) -> tuple[Step, dic
                 "held_at": _moment(form, "held_at", request),
                 "place_kind": forms.choice(SessionPlace, form, "place_kind", field="placeKind"),
                 "place": forms.text(form, "place") or None,
-                "attendees": [a.strip() for a in forms.text(form, "attendees").split("、")
-                              if a.strip()],
-                "minutes": forms.text(form, "minutes") or None}
+                "attendees": [
+                    a.strip() for a in forms.text(form, "attendees").split("、") if a.strip()
+                ],
+                "minutes": forms.text(form, "minutes") or None,
+            }
         case "conclude":
             amount = forms.text(form, "agreement_amount")
             return mediation.conclude_mediation, {
                 "outcome": forms.choice(MediationStatus, form, "outcome"),
                 "reason": forms.text(form, "reason") or None,
-                "agreement_amount": amount or None, "terms": forms.text(form, "terms") or None,
-                "instalments": _plan(form)}
+                "agreement_amount": amount or None,
+                "terms": forms.text(form, "terms") or None,
+                "instalments": _plan(form),
+            }
         case "payment":
             seq = forms.text(form, "instalment")
             return mediation.record_payment, {
                 "instalment": int(seq) if forms.is_whole_number(seq) else 0,
-                "amount": forms.text(form, "amount"), "paid_on": _day(form, "paid_on", "paidOn")}
+                "amount": forms.text(form, "amount"),
+                "paid_on": _day(form, "paid_on", "paidOn"),
+            }
         case "request_confirmation":
             return mediation.request_confirmation, {"court_code": forms.text(form, "court")}
         case "decide_confirmation":
             return mediation.decide_confirmation, {
                 "confirmed": forms.flag(form, "confirmed"),
-                "note": forms.text(form, "note") or None}
+                "note": forms.text(form, "note") or None,
+            }
     raise PageNotFound
 
 
@@ -168,14 +180,17 @@ def _may(staff: Staff, case: models.MediationCase) -> dict[str, bool]:
     caller = staff.caller
     person = caller.user_id is None or bool(MEDIATING & caller.roles)
     mediator = case.mediator_org_id == caller.organisation_id and person
-    court = (case.confirmation_court_id == caller.organisation_id
-             and case.confirmation_status is ConfirmationStatus.REQUESTED
-             and (caller.user_id is None or bool(ADJUDICATING & caller.roles)))
+    court = (
+        case.confirmation_court_id == caller.organisation_id
+        and case.confirmation_status is ConfirmationStatus.REQUESTED
+        and (caller.user_id is None or bool(ADJUDICATING & caller.roles))
+    )
     return {
         "session": mediator and case.status is MediationStatus.OPEN,
         "conclude": mediator and case.status is MediationStatus.OPEN,
         "payment": mediator and case.status is MediationStatus.AGREED,
-        "request_confirmation": mediator and case.status is MediationStatus.AGREED
+        "request_confirmation": mediator
+        and case.status is MediationStatus.AGREED
         and case.confirmation_status in (None, ConfirmationStatus.REFUSED),
         "decide_confirmation": court,
     }
@@ -197,14 +212,19 @@ async def _case_context(session: AsyncSession, staff: Staff, ident: int) -> dict
     # The appeal's number only for those whose slice holds the appeal (not the court).
     petition = await get_petition(session=session, caller=staff.caller, id=case.petition_id)
     return {
-        "staff": staff, "c": CaseView(case, instalments, tiers), "sessions": sessions,
+        "staff": staff,
+        "c": CaseView(case, instalments, tiers),
+        "sessions": sessions,
         "payments": dict(zip((i.id for i in instalments), payments, strict=True)),
         "parties": list(zip(parties, enterprises, strict=True)),
         "orgs": await _organisations(session, org_ids),
         "appeal_number": petition.number if petition else None,
-        "may": _may(staff, case), "yuan": yuan,
+        "may": _may(staff, case),
+        "yuan": yuan,
         "outcomes": [s for s in MediationStatus if s is not MediationStatus.OPEN],
-        "places": list(SessionPlace), "errors": {}, "values": {},
+        "places": list(SessionPlace),
+        "errors": {},
+        "values": {},
     }
 
 
@@ -226,9 +246,14 @@ async def case_act(request: Request) -> Response:
         staff = await require_staff(request, session)
         try:
             step, arguments = _case_step(action, form, request)
-            await step(session=session, caller=staff.caller, services=hub_services(request),
-                       now=now(), ref=CaseRef(ident, int(version) if version.isdigit() else None),
-                       **arguments)
+            await step(
+                session=session,
+                caller=staff.caller,
+                services=hub_services(request),
+                now=now(),
+                ref=CaseRef(ident, int(version) if version.isdigit() else None),
+                **arguments,
+            )
         except NotFound:
             raise PageNotFound from None
         except HubError as refused:
@@ -240,8 +265,13 @@ async def case_act(request: Request) -> Response:
         context = await _case_context(session, staff, ident)
     context["errors"] = {action: error}
     context["values"] = {action: dict(form.items())}
-    return render(request, "disputes/case.html", "disputes/_case.html", context,
-                  status_code=form_status(request, error))
+    return render(
+        request,
+        "disputes/case.html",
+        "disputes/_case.html",
+        context,
+        status_code=form_status(request, error),
+    )
 
 
 async def open_from_appeal(request: Request) -> Response:
@@ -254,13 +284,18 @@ async def open_from_appeal(request: Request) -> Response:
         staff = await require_staff(request, session)
         try:
             case = await mediation.open_mediation(
-                session=session, caller=staff.caller, services=hub_services(request), now=now(),
-                ref=PetitionRef(number=number,
-                                expected_version=int(version) if version.isdigit() else None),
+                session=session,
+                caller=staff.caller,
+                services=hub_services(request),
+                now=now(),
+                ref=PetitionRef(
+                    number=number, expected_version=int(version) if version.isdigit() else None
+                ),
                 kind=forms.choice(MediationKind, form, "kind"),
                 mediator_code=forms.text(form, "mediator"),
                 mediator_name=forms.text(form, "mediator_name") or None,
-                tiered=forms.flag(form, "tiered"))
+                tiered=forms.flag(form, "tiered"),
+            )
         except NotFound:
             raise PageNotFound from None
         except HubError as refused:
@@ -277,8 +312,13 @@ async def _appeal_with_error(request: Request, number: str, error: HubError) -> 
         row = await visible_petition(session, staff, number)
         context = await petition_context(session, request, staff, row)
     context["errors"] = {"open_mediation": error}
-    return render(request, "appeals/petition/show.html", "appeals/petition/_petition.html",
-                  context, status_code=form_status(request, error))
+    return render(
+        request,
+        "appeals/petition/show.html",
+        "appeals/petition/_petition.html",
+        context,
+        status_code=form_status(request, error),
+    )
 
 
 def _filter(params: Any) -> reading.MediationFilter:
@@ -300,14 +340,22 @@ async def case_list(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_staff(request, session)
         page = await reading.list_mediation_cases(
-            session=session, caller=staff.caller, where=where, first=PAGE_SIZE, after=None)
-        total = await reading.count_mediation_cases(session=session, caller=staff.caller,
-                                                    where=where)
+            session=session, caller=staff.caller, where=where, first=PAGE_SIZE, after=None
+        )
+        total = await reading.count_mediation_cases(
+            session=session, caller=staff.caller, where=where
+        )
         orgs = await _organisations(session, [c.mediator_org_id for c in page.rows])
-    context = {"staff": staff, "cases": page.rows, "total": total, "orgs": orgs,
-               "statuses": list(MediationStatus), "confirmations": list(ConfirmationStatus),
-               "chosen": {k: v for k, v in request.query_params.items() if v},
-               "yuan": yuan}
+    context = {
+        "staff": staff,
+        "cases": page.rows,
+        "total": total,
+        "orgs": orgs,
+        "statuses": list(MediationStatus),
+        "confirmations": list(ConfirmationStatus),
+        "chosen": {k: v for k, v in request.query_params.items() if v},
+        "yuan": yuan,
+    }
     return render(request, "disputes/index.html", "disputes/_rows.html", context)
 
 
@@ -316,16 +364,25 @@ async def tier_board(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_staff(request, session)
         page = await reading.list_mediation_cases(
-            session=session, caller=staff.caller, first=200, after=None,
-            where=reading.MediationFilter(statuses=[MediationStatus.OPEN],
-                                          tiers=list(MetroTier)))
+            session=session,
+            caller=staff.caller,
+            first=200,
+            after=None,
+            where=reading.MediationFilter(statuses=[MediationStatus.OPEN], tiers=list(MetroTier)),
+        )
         tiers = await reading.tiers_by_case(session, [c.id for c in page.rows])
         orgs = await _organisations(session, [c.mediator_org_id for c in page.rows])
-    current = {c.id: next((t for t in ts if t.ended_at is None), None)
-               for c, ts in zip(page.rows, tiers, strict=True)}
+    current = {
+        c.id: next((t for t in ts if t.ended_at is None), None)
+        for c, ts in zip(page.rows, tiers, strict=True)
+    }
     columns = [(tier, [c for c in page.rows if c.tier is tier]) for tier in MetroTier]
-    return render(request, "disputes/tiers.html", None, {
-        "staff": staff, "columns": columns, "current": current, "orgs": orgs, "yuan": yuan})
+    return render(
+        request,
+        "disputes/tiers.html",
+        None,
+        {"staff": staff, "columns": columns, "current": current, "orgs": orgs, "yuan": yuan},
+    )
 
 
 routes = [
@@ -333,6 +390,7 @@ routes = [
     Route("/disputes/tiers", tier_board, name="dispute_tiers"),
     Route("/disputes/{id:int}", case_page, name="dispute"),
     Route("/disputes/{id:int}/act/{action}", case_act, methods=["POST"], name="dispute_act"),
-    Route("/petitions/{number}/mediation", open_from_appeal, methods=["POST"],
-          name="open_mediation"),
+    Route(
+        "/petitions/{number}/mediation", open_from_appeal, methods=["POST"], name="open_mediation"
+    ),
 ]

@@ -27,22 +27,49 @@ def problem_text(problem: profiles.Problem, language: str) -> str:
     return template.format(**dict(problem.params))
 
 
-async def _page(request: Request, session: AsyncSession, staff: Staff, *,
-                report: profiles.ImportReport | None = None, error: HubError | None = None
-                ) -> Response:
-    regions = {r.id: r for r in await session.scalars(
-        select(models.Region).where(models.Region.kind == models.RegionKind.COMMUNITY))}
-    rows = sorted(((regions[p.community_id], p)
-                   for p in (await profiles.list_profiles(session)).values()
-                   if p.community_id in regions), key=lambda pair: pair[0].code)
+async def _page(
+    request: Request,
+    session: AsyncSession,
+    staff: Staff,
+    *,
+    report: profiles.ImportReport | None = None,
+    error: HubError | None = None,
+) -> Response:
+    regions = {
+        r.id: r
+        for r in await session.scalars(
+            select(models.Region).where(models.Region.kind == models.RegionKind.COMMUNITY)
+        )
+    }
+    rows = sorted(
+        (
+            (regions[p.community_id], p)
+            for p in (await profiles.list_profiles(session)).values()
+            if p.community_id in regions
+        ),
+        key=lambda pair: pair[0].code,
+    )
     language = choose_language(request)
-    return render(request, "governance/index.html", "governance/_body.html", {
-        "staff": staff, "rows": rows, "report": report, "error": error,
-        "problems": [(p.line, p.column, problem_text(p, language))
-                     for p in (report.problems if report else [])],
-        "targets": await targets.list_targets(session), "rates": targets.RATES,
-        "section": "governance", "may_edit": staff.caller.is_hall,
-    }, status_code=form_status(request, error))
+    return render(
+        request,
+        "governance/index.html",
+        "governance/_body.html",
+        {
+            "staff": staff,
+            "rows": rows,
+            "report": report,
+            "error": error,
+            "problems": [
+                (p.line, p.column, problem_text(p, language))
+                for p in (report.problems if report else [])
+            ],
+            "targets": await targets.list_targets(session),
+            "rates": targets.RATES,
+            "section": "governance",
+            "may_edit": staff.caller.is_hall,
+        },
+        status_code=form_status(request, error),
+    )
 
 
 async def governance(request: Request) -> Response:
@@ -57,8 +84,9 @@ async def governance(request: Request) -> Response:
             if not isinstance(upload, UploadFile):
                 raise BadUserInput("choose a CSV file", field="file")
             text = (await upload.read(profiles.MAX_BYTES + 1)).decode("utf-8", errors="replace")
-            report = await profiles.import_profiles(session=session, caller=staff.caller,
-                                                    text=text, now=now())
+            report = await profiles.import_profiles(
+                session=session, caller=staff.caller, text=text, now=now()
+            )
         except profiles.BadProfiles as refused:
             await session.rollback()
             return await _page(request, session, staff, report=refused.report, error=refused)
@@ -77,9 +105,13 @@ async def target(request: Request) -> Response:
         staff = await require_admin(request, session)
         try:
             percent = forms.whole_number(form, "percent", field="value", low=0, high=100)
-            await targets.set_target(session=session, caller=staff.caller,
-                                     key=forms.text(form, "key"), value=percent / 100,
-                                     now=now())
+            await targets.set_target(
+                session=session,
+                caller=staff.caller,
+                key=forms.text(form, "key"),
+                value=percent / 100,
+                now=now(),
+            )
         except HubError as refused:
             await session.rollback()
             return await _page(request, session, staff, error=refused)

@@ -27,23 +27,38 @@ from web.i18n import choose_language
 from web.pages import Staff, db, now, render, require_staff, services
 
 RATES = ("completion_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
-GROUPS = {"street": GroupBy.STREET, "community": GroupBy.COMMUNITY,
-          "organisation": GroupBy.ORGANISATION, "category": GroupBy.CATEGORY,
-          "matter": GroupBy.MATTER}
+GROUPS = {
+    "street": GroupBy.STREET,
+    "community": GroupBy.COMMUNITY,
+    "organisation": GroupBy.ORGANISATION,
+    "category": GroupBy.CATEGORY,
+    "matter": GroupBy.MATTER,
+}
 # Where a row's number leads: the next level down, or the appeals behind it.
 DRILL = {"street": "community"}
 
 
 def _row(row: StatsRow) -> dict[str, Any]:
-    return {"key": row.key, "label": row.label, "received": row.received,
-            "closed": row.closed, "open": row.open, "overdue": row.overdue,
-            "dueSoon": row.due_soon, "backlog": row.backlog,
-            **{name: getattr(row, name) for name in RATES}}
+    return {
+        "key": row.key,
+        "label": row.label,
+        "received": row.received,
+        "closed": row.closed,
+        "open": row.open,
+        "overdue": row.overdue,
+        "dueSoon": row.due_soon,
+        "backlog": row.backlog,
+        **{name: getattr(row, name) for name in RATES},
+    }
 
 
 def _appeal(p: models.Petition, tz: Any) -> dict[str, Any]:
-    return {"number": p.number, "title": p.title, "status": p.status.value,
-            "dueAt": p.due_at.astimezone(tz).strftime("%Y-%m-%d") if p.due_at else None}
+    return {
+        "number": p.number,
+        "title": p.title,
+        "status": p.status.value,
+        "dueAt": p.due_at.astimezone(tz).strftime("%Y-%m-%d") if p.due_at else None,
+    }
 
 
 def screen_data(screen: Screen, tz: Any) -> dict[str, Any]:
@@ -57,13 +72,22 @@ def screen_data(screen: Screen, tz: Any) -> dict[str, Any]:
         "byStreet": [_row(r) for r in screen.by_street],
         "byCategory": [_row(r) for r in screen.by_category],
         "byMatter": [_row(r) for r in screen.by_matter],
-        "pyramid": [{"level": lv.name, "label": lv.value, "received": n}
-                    for lv, n in screen.year.pyramid],
+        "pyramid": [
+            {"level": lv.name, "label": lv.value, "received": n} for lv, n in screen.year.pyramid
+        ],
         "pyramidInverted": screen.year.inverted,
-        "communities": [{"code": c.code, "name": c.name, "street": c.street,
-                         "received": c.received, "overdue": c.overdue,
-                         "population": c.population, "per10k": c.per_10k}
-                        for c in screen.communities],
+        "communities": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "street": c.street,
+                "received": c.received,
+                "overdue": c.overdue,
+                "population": c.population,
+                "per10k": c.per_10k,
+            }
+            for c in screen.communities
+        ],
         "weekly": [[d.isoformat(), n] for d, n in screen.weekly],
         "monthly": [[d.strftime("%Y-%m"), n] for d, n in screen.monthly],
         "overdueList": [_appeal(p, tz) for p in screen.overdue],
@@ -75,15 +99,20 @@ def screen_data(screen: Screen, tz: Any) -> dict[str, Any]:
 async def _screen(request: Request) -> tuple[Staff, dict[str, Any]]:
     async with db(request) as session:
         staff = await require_staff(request, session)
-        figures = await screen_figures(session=session, caller=staff.caller,
-                                       services=services(request), now=now())
+        figures = await screen_figures(
+            session=session, caller=staff.caller, services=services(request), now=now()
+        )
     return staff, screen_data(figures, services(request).tz)
 
 
 async def screen(request: Request) -> Response:
     staff, data = await _screen(request)
-    return render(request, "stats/screen.html", None, {
-        "staff": staff, "data": data, "language": choose_language(request)})
+    return render(
+        request,
+        "stats/screen.html",
+        None,
+        {"staff": staff, "data": data, "language": choose_language(request)},
+    )
 
 
 async def screen_json(request: Request) -> Response:
@@ -108,22 +137,41 @@ async def _table(request: Request) -> tuple[Staff, Stats, dict[str, Any]]:
     street = params.get("street") or None
     async with db(request) as session:
         staff = await require_staff(request, session)
-        stats = await petition_stats(session=session, caller=staff.caller,
-                                     services=services(request), start=start, end=end,
-                                     group_by=GROUPS[group], now=now(), street=street)
-    return staff, stats, {"group": group, "from": start.isoformat(), "to": end.isoformat(),
-                          "street": street or ""}
+        stats = await petition_stats(
+            session=session,
+            caller=staff.caller,
+            services=services(request),
+            start=start,
+            end=end,
+            group_by=GROUPS[group],
+            now=now(),
+            street=street,
+        )
+    return (
+        staff,
+        stats,
+        {"group": group, "from": start.isoformat(), "to": end.isoformat(), "street": street or ""},
+    )
 
 
 async def table(request: Request) -> Response:
     staff, stats, chosen = await _table(request)
-    return render(request, "stats/index.html", "stats/_table.html", {
-        "staff": staff, "stats": stats, "chosen": chosen, "groups": GROUPS,
-        "drill": DRILL.get(chosen["group"]), "rates": RATES})
+    return render(
+        request,
+        "stats/index.html",
+        "stats/_table.html",
+        {
+            "staff": staff,
+            "stats": stats,
+            "chosen": chosen,
+            "groups": GROUPS,
+            "drill": DRILL.get(chosen["group"]),
+            "rates": RATES,
+        },
+    )
 
 
-COLUMNS = ("key", "label", "received", "closed", "open", "overdue", "dueSoon", "backlog",
-           *RATES)
+COLUMNS = ("key", "label", "received", "closed", "open", "overdue", "dueSoon", "backlog", *RATES)
 
 
 async def export(request: Request) -> Response:
@@ -135,8 +183,11 @@ async def export(request: Request) -> Response:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
         writer.writerows(rows)
-        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -145,8 +196,11 @@ async def export(request: Request) -> Response:
         sheet.append(row)
     out_bytes = io.BytesIO()
     book.save(out_bytes)
-    return Response(out_bytes.getvalue(), media_type=reports.XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return Response(
+        out_bytes.getvalue(),
+        media_type=reports.XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
 
 
 async def monthly(request: Request) -> Response:
@@ -154,11 +208,14 @@ async def monthly(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_staff(request, session)
         month = reports.parse_month(raw, now().astimezone(services(request).tz).date())
-        content = await reports.monthly_report(session=session, caller=staff.caller,
-                                               services=services(request), month=month,
-                                               now=now())
-    return Response(content, media_type=reports.XLSX, headers={
-        "Content-Disposition": f'attachment; filename="monthly-{month:%Y-%m}.xlsx"'})
+        content = await reports.monthly_report(
+            session=session, caller=staff.caller, services=services(request), month=month, now=now()
+        )
+    return Response(
+        content,
+        media_type=reports.XLSX,
+        headers={"Content-Disposition": f'attachment; filename="monthly-{month:%Y-%m}.xlsx"'},
+    )
 
 
 routes = [

@@ -27,9 +27,12 @@ from web.views.appeals.petition import petition_context, visible_petition
 
 Step = Callable[..., Awaitable[Any]]
 # Which workflow steps make each form appear on the page.
-SHOWN_BY = {"assign": {"ASSIGN_LEAD", "ASSIGN_ASSISTING"},
-            "return": {"RETURN_LEAD", "RETURN_ASSISTING"}, "note": {"ADD_NOTE"},
-            "feedback": {"RECORD_FEEDBACK"}}
+SHOWN_BY = {
+    "assign": {"ASSIGN_LEAD", "ASSIGN_ASSISTING"},
+    "return": {"RETURN_LEAD", "RETURN_ASSISTING"},
+    "note": {"ADD_NOTE"},
+    "feedback": {"RECORD_FEEDBACK"},
+}
 
 
 def _due(form: FormData, tz: Any) -> Any:
@@ -40,28 +43,35 @@ def _due(form: FormData, tz: Any) -> Any:
 def _arguments(action: str, form: FormData, tz: Any) -> tuple[Step, dict[str, Any]]:
     """The workflow resolver for `action` and its arguments from the form."""
     simple: dict[str, Step] = {
-        "accept": triage.accept_petition, "clear_backlog": triage.clear_backlog,
+        "accept": triage.accept_petition,
+        "clear_backlog": triage.clear_backlog,
         "accept_assignment": assignments.accept_assignment,
-        "resume": suspension.resume_petition, "approve_extension": suspension.approve_extension,
+        "resume": suspension.resume_petition,
+        "approve_extension": suspension.approve_extension,
     }
     if action in simple:
         return simple[action], {}
     match action:
         case "classify":
-            return triage.classify_petition, {"category": forms.choice(Category, form, "category"),
-                                              "matter": forms.choice(Matter, form, "matter")}
+            return triage.classify_petition, {
+                "category": forms.choice(Category, form, "category"),
+                "matter": forms.choice(Matter, form, "matter"),
+            }
         case "assign":
             return assignments.assign_petition, {
                 "organisation_code": forms.text(form, "organisation"),
-                "role": forms.choice(AssignmentRole, form, "role"), "due_at": _due(form, tz),
-                "instructions": forms.text(form, "instructions") or None}
+                "role": forms.choice(AssignmentRole, form, "role"),
+                "due_at": _due(form, tz),
+                "instructions": forms.text(form, "instructions") or None,
+            }
         case "return":
             return assignments.return_assignment, {"reason": forms.text(form, "reason")}
         case "escalate":
             return assignments.escalate_petition, {
                 "to": forms.choice(Escalation, form, "to"),
                 "organisation_code": forms.text(form, "organisation"),
-                "reason": forms.text(form, "reason") or None}
+                "reason": forms.text(form, "reason") or None,
+            }
         case "note":
             return triage.add_note, {"text": forms.text(form, "text")}
         case "mark_backlog":
@@ -71,7 +81,8 @@ def _arguments(action: str, form: FormData, tz: Any) -> tuple[Step, dict[str, An
         case "request_extension":
             return suspension.request_extension, {
                 "days": forms.whole_number(form, "days", low=1, high=366),
-                "reason": forms.text(form, "reason")}
+                "reason": forms.text(form, "reason"),
+            }
         case "reject_extension":
             return suspension.reject_extension, {"reason": forms.text(form, "reason") or None}
         case "answer":
@@ -79,7 +90,8 @@ def _arguments(action: str, form: FormData, tz: Any) -> tuple[Step, dict[str, An
         case "feedback":
             return outcome.record_feedback, {
                 "satisfaction": forms.choice(Satisfaction, form, "satisfaction"),
-                "comment": forms.text(form, "comment") or None}
+                "comment": forms.text(form, "comment") or None,
+            }
         case "close":
             return outcome.close_petition, {"resolved": forms.flag(form, "resolved")}
         case "reopen":
@@ -99,9 +111,14 @@ async def act(request: Request) -> Response:
             step, arguments = _arguments(action, form, services(request).tz)
             # An odd version ("²", or past any count) is the form's mistake, not "no check".
             expected = forms.whole_number(form, "version") if version else None
-            await step(session=session, caller=staff.caller, services=services(request),
-                       now=now(), ref=PetitionRef(number=number, expected_version=expected),
-                       **arguments)
+            await step(
+                session=session,
+                caller=staff.caller,
+                services=services(request),
+                now=now(),
+                ref=PetitionRef(number=number, expected_version=expected),
+                **arguments,
+            )
         except NotFound:
             raise PageNotFound from None
         except HubError as refused:
@@ -123,8 +140,13 @@ async def act(request: Request) -> Response:
         status = 200 if is_htmx(request) else (409 if isinstance(error, Conflict) else 400)
         if error.code == "FORBIDDEN" and not is_htmx(request):
             status = 403
-    return render(request, "appeals/petition/show.html", "appeals/petition/_petition.html", context,
-                  status_code=status)
+    return render(
+        request,
+        "appeals/petition/show.html",
+        "appeals/petition/_petition.html",
+        context,
+        status_code=status,
+    )
 
 
 routes = [

@@ -28,8 +28,24 @@ MAX_ROWS = 50_000
 # OWASP's CSV-injection rule: a cell a spreadsheet would read as a formula (or as the
 # start of one, after a tab or carriage return) gets a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HEADERS = ["编号", "标题", "类别", "事项", "状态", "渠道", "登记时间", "登记单位", "社区",
-           "主办单位", "办理期限", "人数", "积案", "信访人", "身份证号", "电话"]
+HEADERS = [
+    "编号",
+    "标题",
+    "类别",
+    "事项",
+    "状态",
+    "渠道",
+    "登记时间",
+    "登记单位",
+    "社区",
+    "主办单位",
+    "办理期限",
+    "人数",
+    "积案",
+    "信访人",
+    "身份证号",
+    "电话",
+]
 
 
 async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[object]]:
@@ -38,25 +54,42 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
     tz, moment, after, sent = services(request).tz, now(), None, 0
     while sent < MAX_ROWS:
         async with db(request) as session:
-            page = await list_petitions(session=session, caller=staff.caller,
-                                        services=services(request), where=worklist.where,
-                                        order=worklist.order, first=BATCH, after=after,
-                                        now=moment)
+            page = await list_petitions(
+                session=session,
+                caller=staff.caller,
+                services=services(request),
+                where=worklist.where,
+                order=worklist.order,
+                first=BATCH,
+                after=after,
+                now=moment,
+            )
             rows = await rows_for(session, staff.caller, page.rows, services(request), moment)
             people = await disclosure.disclose_petitioners(
-                session, staff.caller, page.rows, AuditPath.EXPORT)
+                session, staff.caller, page.rows, AuditPath.EXPORT
+            )
         for row, person in zip(rows, people, strict=True):
             p = row.petition
-            yield spreadsheet_safe([
-                p.number, p.title, p.category.value, p.matter.value, p.status.value,
-                p.channel.value, _local(p.received_at, tz),
-                row.received_by.name if row.received_by else "",
-                row.community.name if row.community else "", row.lead.name if row.lead else "",
-                _local(p.due_at, tz), p.people_count, "是" if p.backlog else "",
-                person.name if person else "",
-                person.id_number or "" if person else "",
-                person.phone or "" if person else "",
-            ])
+            yield spreadsheet_safe(
+                [
+                    p.number,
+                    p.title,
+                    p.category.value,
+                    p.matter.value,
+                    p.status.value,
+                    p.channel.value,
+                    _local(p.received_at, tz),
+                    row.received_by.name if row.received_by else "",
+                    row.community.name if row.community else "",
+                    row.lead.name if row.lead else "",
+                    _local(p.due_at, tz),
+                    p.people_count,
+                    "是" if p.backlog else "",
+                    person.name if person else "",
+                    person.id_number or "" if person else "",
+                    person.phone or "" if person else "",
+                ]
+            )
         sent += len(rows)
         if not page.has_next_page:
             break
@@ -65,8 +98,10 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
 
 def spreadsheet_safe(row: list[object]) -> list[object]:
     """The row with every text cell that could start a formula made plain text."""
-    return [f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
-            for cell in row]
+    return [
+        f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+        for cell in row
+    ]
 
 
 def _local(moment: datetime | None, tz: object) -> str:
@@ -94,8 +129,11 @@ async def export_csv(request: Request) -> Response:
                 buffer.truncate()
         yield buffer.getvalue()
 
-    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": _filename("csv")})
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": _filename("csv")},
+    )
 
 
 async def export_xlsx(request: Request) -> Response:
@@ -108,9 +146,11 @@ async def export_xlsx(request: Request) -> Response:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    return Response(out.getvalue(), headers={"Content-Disposition": _filename("xlsx")},
-                    media_type="application/vnd.openxmlformats-officedocument"
-                               ".spreadsheetml.sheet")
+    return Response(
+        out.getvalue(),
+        headers={"Content-Disposition": _filename("xlsx")},
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 routes = [

@@ -38,11 +38,18 @@ from web.pages import Staff, db, now, redirect, render, require_staff, services
 
 # The resolvers' field names, as the form names them.
 FIELDS = {
-    "title": "title", "description": "description", "petitioner.name": "name",
-    "petitioner.idNumber": "id_number", "petitioner.phone": "phone",
-    "petitioner.address": "address", "peopleCount": "people_count",
-    "communityCode": "community", "receivedAt": "received_at",
-    "category": "category", "matter": "matter", "channel": "channel",
+    "title": "title",
+    "description": "description",
+    "petitioner.name": "name",
+    "petitioner.idNumber": "id_number",
+    "petitioner.phone": "phone",
+    "petitioner.address": "address",
+    "peopleCount": "people_count",
+    "communityCode": "community",
+    "receivedAt": "received_at",
+    "category": "category",
+    "matter": "matter",
+    "channel": "channel",
 }
 
 
@@ -60,8 +67,9 @@ def _received_at(request: Request, form: FormData) -> datetime | None:
         raise BadUserInput("not a date and time", field="receivedAt") from None
 
 
-async def _checks(request: Request, session: AsyncSession, staff: Staff,
-                  form: FormData) -> dict[str, Any]:
+async def _checks(
+    request: Request, session: AsyncSession, staff: Staff, form: FormData
+) -> dict[str, Any]:
     """Field errors, the petitioner's earlier appeals, the deadline: what the form shows."""
     errors: dict[str, str] = {}
     language = choose_language(request)
@@ -81,11 +89,15 @@ async def _checks(request: Request, session: AsyncSession, staff: Staff,
         errors["people_count"] = error_text(bad, language)
     earlier = []
     if id_number:
-        earlier = await earlier_appeals(session=session, caller=staff.caller,
-                                        id_hash=services(request).keyed_hash(id_number))
+        earlier = await earlier_appeals(
+            session=session, caller=staff.caller, id_hash=services(request).keyed_hash(id_number)
+        )
     limits = await handling_limits(session)
-    category = Category[forms.text(form, "category")] if forms.text(form, "category") in \
-        Category.__members__ else None
+    category = (
+        Category[forms.text(form, "category")]
+        if forms.text(form, "category") in Category.__members__
+        else None
+    )
     preview = None
     if category is not None:
         received = None
@@ -93,29 +105,61 @@ async def _checks(request: Request, session: AsyncSession, staff: Staff,
             received = _received_at(request, form)
         except BadUserInput as bad:
             errors["received_at"] = error_text(bad, language)
-        clocks = await clocks_at_receipt(session, services(request), category,
-                                         received or now())
-        preview = {"category": category, "limit": clocks.handling, "due": clocks.due,
-                   "acceptance": clocks.acceptance}
-    return {"errors": errors, "earlier": earlier, "preview": preview, "limits": limits,
-            "collective": people >= COLLECTIVE_THRESHOLD, "people": people}
+        clocks = await clocks_at_receipt(session, services(request), category, received or now())
+        preview = {
+            "category": category,
+            "limit": clocks.handling,
+            "due": clocks.due,
+            "acceptance": clocks.acceptance,
+        }
+    return {
+        "errors": errors,
+        "earlier": earlier,
+        "preview": preview,
+        "limits": limits,
+        "collective": people >= COLLECTIVE_THRESHOLD,
+        "people": people,
+    }
 
 
-async def _form_page(request: Request, session: AsyncSession, staff: Staff, form: Any,
-                     checks: dict[str, Any], status_code: int = 200) -> Response:
-    return render(request, "appeals/intake/new.html", "appeals/intake/_form.html", {
-        "staff": staff, "form": form, **checks, "oob": False,
-        "communities": await list_communities(session=session),
-        "categories": list(Category), "matters": list(Matter), "channels": list(Channel),
-        "request_id": forms.text(form, "client_request_id") if form else str(uuid.uuid4()),
-    }, status_code=status_code)
+async def _form_page(
+    request: Request,
+    session: AsyncSession,
+    staff: Staff,
+    form: Any,
+    checks: dict[str, Any],
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "appeals/intake/new.html",
+        "appeals/intake/_form.html",
+        {
+            "staff": staff,
+            "form": form,
+            **checks,
+            "oob": False,
+            "communities": await list_communities(session=session),
+            "categories": list(Category),
+            "matters": list(Matter),
+            "channels": list(Channel),
+            "request_id": forms.text(form, "client_request_id") if form else str(uuid.uuid4()),
+        },
+        status_code=status_code,
+    )
 
 
 async def new(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_staff(request, session)
-        checks: dict[str, Any] = {"errors": {}, "earlier": [], "preview": None,
-                  "limits": await handling_limits(session), "collective": False, "people": 1}
+        checks: dict[str, Any] = {
+            "errors": {},
+            "earlier": [],
+            "preview": None,
+            "limits": await handling_limits(session),
+            "collective": False,
+            "people": 1,
+        }
         return await _form_page(request, session, staff, {}, checks)
 
 
@@ -125,8 +169,12 @@ async def check(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_staff(request, session)
         checks = await _checks(request, session, staff, form)
-    return render(request, "appeals/intake/_checks.html", "appeals/intake/_checks.html",
-                  {"staff": staff, **checks, "oob": True})
+    return render(
+        request,
+        "appeals/intake/_checks.html",
+        "appeals/intake/_checks.html",
+        {"staff": staff, **checks, "oob": True},
+    )
 
 
 async def submit(request: Request) -> Response:
@@ -136,22 +184,29 @@ async def submit(request: Request) -> Response:
         staff = await require_staff(request, session)
         try:
             submission = Submission(
-                title=forms.text(form, "title"), description=forms.text(form, "description"),
+                title=forms.text(form, "title"),
+                description=forms.text(form, "description"),
                 category=forms.choice(Category, form, "category"),
                 matter=forms.choice(Matter, form, "matter"),
                 channel=forms.choice(Channel, form, "channel"),
                 petitioner=PetitionerDetails(
-                    name=forms.text(form, "name"), id_number=forms.text(form, "id_number") or None,
+                    name=forms.text(form, "name"),
+                    id_number=forms.text(form, "id_number") or None,
                     phone=forms.text(form, "phone") or None,
-                    address=forms.text(form, "address") or None),
+                    address=forms.text(form, "address") or None,
+                ),
                 received_at=_received_at(request, form),
                 community=forms.text(form, "community") or None,
                 people_count=_people(form),
                 client_request_id=forms.text(form, "client_request_id") or None,
             )
-            petition = await submit_petition(session=session, caller=staff.caller,
-                                             services=services(request), data=submission,
-                                             now=now())
+            petition = await submit_petition(
+                session=session,
+                caller=staff.caller,
+                services=services(request),
+                data=submission,
+                now=now(),
+            )
         except HubError as refused:
             checks = await _checks(request, session, staff, form)
             field = FIELDS.get(str(refused.extensions.get("field")), "form")

@@ -35,14 +35,18 @@ async def visible_petition(session: AsyncSession, staff: Staff, number: str) -> 
     return petition
 
 
-async def petition_context(session: AsyncSession, request: Request, staff: Staff,
-                           petition: models.Petition) -> dict[str, Any]:
+async def petition_context(
+    session: AsyncSession, request: Request, staff: Staff, petition: models.Petition
+) -> dict[str, Any]:
     """Everything the appeal page shows, loaded a batch per kind of thing."""
     (assignments,) = await loaders.assignments_by_petition(session, [petition.id])
     (events,) = await loaders.shown_events_by_petition(session, staff.caller, [petition.id])
     (repeat,) = await loaders.repeats_by_petition(session, staff.caller, [petition])
-    org_ids = [petition.received_by_id, *(a.organisation_id for a in assignments),
-               *(e.organisation_id for e in events if e.organisation_id)]
+    org_ids = [
+        petition.received_by_id,
+        *(a.organisation_id for a in assignments),
+        *(e.organisation_id for e in events if e.organisation_id),
+    ]
     if petition.escalated_to_id:
         org_ids.append(petition.escalated_to_id)
     organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}
@@ -52,31 +56,51 @@ async def petition_context(session: AsyncSession, request: Request, staff: Staff
     if petition.community_id:
         (community,) = await loaders.regions_by_id(session, [petition.community_id])
     (petitioner,) = await disclosure.disclose_petitioners(
-        session, staff.caller, [petition], AuditPath.PAGE)
-    actions = await available_actions(session=session, caller=staff.caller,
-                                      petition=petition, assignments=assignments)
+        session, staff.caller, [petition], AuditPath.PAGE
+    )
+    actions = await available_actions(
+        session=session, caller=staff.caller, petition=petition, assignments=assignments
+    )
     pickers: list[models.Organisation] = []
     if any(a.name.startswith(("ASSIGN", "ESCALATE")) for a in actions):
-        pickers = [o for o in await list_organisations(session=session, caller=staff.caller)
-                   if o.kind not in (OrganisationKind.APPEALS_HALL,)]
+        pickers = [
+            o
+            for o in await list_organisations(session=session, caller=staff.caller)
+            if o.kind not in (OrganisationKind.APPEALS_HALL,)
+        ]
     chain = await chain_context(session, staff.caller, petition, {a.name for a in actions})
     (risk,) = await risk_by_petition(session, staff.caller, [petition.id])
     return chain | {
         "risk": risk,
-        "risk_flags": await flags.risk_flags(session=session, caller=staff.caller,
-                                             petition_id=petition.id),
+        "risk_flags": await flags.risk_flags(
+            session=session, caller=staff.caller, petition_id=petition.id
+        ),
         "backlog_case": await backlog_cases.backlog_case_of(
-            session=session, caller=staff.caller, petition_id=petition.id),
+            session=session, caller=staff.caller, petition_id=petition.id
+        ),
         "flag_kinds": list(models.RiskFlagKind),
-        "staff": staff, "p": petition, "assignments": assignments, "events": events,
-        "organisations": organisations, "users": users, "community": community,
-        "petitioner": petitioner, "repeat": repeat, "actions": {a.name for a in actions},
+        "staff": staff,
+        "p": petition,
+        "assignments": assignments,
+        "events": events,
+        "organisations": organisations,
+        "users": users,
+        "community": community,
+        "petitioner": petitioner,
+        "repeat": repeat,
+        "actions": {a.name for a in actions},
         "deadline": standing.badge(petition, services(request), now()),
-        "pickers": pickers, "roles": list(AssignmentRole), "escalations": list(Escalation),
-        "satisfactions": list(Satisfaction), "categories": list(models.Category),
+        "pickers": pickers,
+        "roles": list(AssignmentRole),
+        "escalations": list(Escalation),
+        "satisfactions": list(Satisfaction),
+        "categories": list(models.Category),
         "matters": list(models.Matter),
         "last_event": events[-1].id if events else 0,
-        "errors": {}, "values": {}, "conflict": False, "general_error": None,
+        "errors": {},
+        "values": {},
+        "conflict": False,
+        "general_error": None,
     }
 
 

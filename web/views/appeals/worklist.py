@@ -82,36 +82,75 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
         worklist = worklist_from(params, backlog=backlog)
         error = None
         try:
-            page = await list_petitions(session=session, caller=staff.caller,
-                                        services=services(request), where=worklist.where,
-                                        order=worklist.order, first=first,
-                                        after=params.get("after"), now=now())
+            page = await list_petitions(
+                session=session,
+                caller=staff.caller,
+                services=services(request),
+                where=worklist.where,
+                order=worklist.order,
+                first=first,
+                after=params.get("after"),
+                now=now(),
+            )
         except BadUserInput:  # a cursor from elsewhere: say so and start at the top
             error = error_text(BadUserInput(STALE_CURSOR, field="after"), choose_language(request))
-            page = await list_petitions(session=session, caller=staff.caller,
-                                        services=services(request), where=worklist.where,
-                                        order=worklist.order, first=first, after=None,
-                                        now=now())
-        total = await count_petitions(session=session, caller=staff.caller,
-                                      services=services(request), where=worklist.where,
-                                      now=now())
+            page = await list_petitions(
+                session=session,
+                caller=staff.caller,
+                services=services(request),
+                where=worklist.where,
+                order=worklist.order,
+                first=first,
+                after=None,
+                now=now(),
+            )
+        total = await count_petitions(
+            session=session,
+            caller=staff.caller,
+            services=services(request),
+            where=worklist.where,
+            now=now(),
+        )
         rows = await rows_for(session, staff.caller, page.rows, services(request), now())
-        risks = dict(zip([p.id for p in page.rows], await risk_by_petition(
-            session, staff.caller, [p.id for p in page.rows]), strict=True))
+        risks = dict(
+            zip(
+                [p.id for p in page.rows],
+                await risk_by_petition(session, staff.caller, [p.id for p in page.rows]),
+                strict=True,
+            )
+        )
         communities = await list_communities(session=session)
     filters = chosen_filters(params)
     here = request.url_for("backlog" if backlog else "petitions").path
-    next_url = (here + "?" + urlencode(filters | {"after": page.cursors[-1]})
-                if page.has_next_page and page.cursors else None)
+    next_url = (
+        here + "?" + urlencode(filters | {"after": page.cursors[-1]})
+        if page.has_next_page and page.cursors
+        else None
+    )
     current = here + ("?" + request.url.query if request.url.query else "")
-    return render(request, template, "appeals/worklist/_results.html", {
-        "staff": staff, "rows": rows, "total": total, "filters": filters, "next_url": next_url,
-        "first_url": here + ("?" + urlencode(filters) if filters else ""),
-        "paged": bool(params.get("after")), "current_url": current, "error": error,
-        "communities": communities, "statuses": list(PetitionStatus),
-        "categories": list(Category), "matters": list(Matter), "backlog": backlog,
-        "export_query": urlencode(filters), "risks": risks,
-    })
+    return render(
+        request,
+        template,
+        "appeals/worklist/_results.html",
+        {
+            "staff": staff,
+            "rows": rows,
+            "total": total,
+            "filters": filters,
+            "next_url": next_url,
+            "first_url": here + ("?" + urlencode(filters) if filters else ""),
+            "paged": bool(params.get("after")),
+            "current_url": current,
+            "error": error,
+            "communities": communities,
+            "statuses": list(PetitionStatus),
+            "categories": list(Category),
+            "matters": list(Matter),
+            "backlog": backlog,
+            "export_query": urlencode(filters),
+            "risks": risks,
+        },
+    )
 
 
 async def petitions(request: Request) -> Response:
@@ -150,14 +189,21 @@ async def follow(request: Request, event: str, petition_id: int | None) -> Strea
     async def still_signed_in() -> Caller | None:
         # The session itself, not just the person: signing out ends the stream too.
         async with app.state.sessionmaker() as session:
-            return await session_caller(session, token=token, now=now(), idle=idle,
-                                        touch=False) if token else None
+            return (
+                await session_caller(session, token=token, now=now(), idle=idle, touch=False)
+                if token
+                else None
+            )
 
     async def stream() -> AsyncIterator[str]:
         yield f"retry: 3000\nid: {last}\n\n"
         events = follow_events(
-            app.state.sessionmaker, staff.caller, services(request).broker, last,
-            petition_id=petition_id, poll_interval=app.state.event_poll_seconds,
+            app.state.sessionmaker,
+            staff.caller,
+            services(request).broker,
+            last,
+            petition_id=petition_id,
+            poll_interval=app.state.event_poll_seconds,
             recheck=still_signed_in,
         )
         # Starlette cancels this generator when the browser goes away.
@@ -170,8 +216,11 @@ async def follow(request: Request, event: str, petition_id: int | None) -> Strea
         finally:
             metrics.OPEN_STREAMS.dec()
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
 async def worklist_events(request: Request) -> Response:
