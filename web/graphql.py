@@ -200,8 +200,8 @@ class HubGraphQL(GraphQL):
             request,
             request_adapter,
             sub_response,
-            context,
-            root_value,  # type: ignore[arg-type]
+            context,  # type: ignore[arg-type]
+            root_value,
             request_data,
         )
 

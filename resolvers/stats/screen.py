@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -187,12 +187,12 @@ def _local_day(session: AsyncSession, column: Any, services: Services) -> Any:
 
 
 async def _listed(
-    session: AsyncSession, caller: Caller, condition: object, order: object
+    session: AsyncSession, caller: Caller, condition: ColumnElement[bool], order: Any
 ) -> list[models.Petition]:
     statement = (
         petition_scope(select(models.Petition), caller)
-        .where(and_(condition))
+        .where(condition)
         .order_by(order)
         .limit(LIST_SIZE)
-    )  # type: ignore[arg-type]
+    )
     return list((await session.scalars(statement)).all())
