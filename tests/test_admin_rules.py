@@ -61,3 +61,24 @@ async def test_a_user_needs_a_role(session, world):
             roles=[],
         )
     assert refused.value.extensions["field"] == "roles"
+
+
+def test_only_the_halls_administrators_and_the_operator_set_the_districts_rules():
+    from db.models import OrganisationKind
+    from resolvers.access.caller import Caller
+    from resolvers.admin.staff import sets_district_rules
+
+    def caller(kind: OrganisationKind, scopes: set[str]) -> Caller:
+        return Caller(
+            organisation_id=1,
+            organisation_code="X",
+            organisation_kind=kind,
+            region_id=1,
+            scopes=frozenset(scopes),
+        )
+
+    hall, lmc = OrganisationKind.APPEALS_HALL, OrganisationKind.LABOUR_MEDIATION_COMMITTEE
+    assert sets_district_rules(caller(hall, {"admin"}))
+    assert sets_district_rules(None)  # the operator's command line
+    assert not sets_district_rules(caller(hall, {"petitions:read"}))
+    assert not sets_district_rules(caller(lmc, {"admin"}))

@@ -24,6 +24,12 @@ def require_admin(caller: Caller) -> None:
         raise Forbidden("only administrators may do this")
 
 
+def sets_district_rules(caller: Caller | None) -> bool:
+    """Whether `caller` sets the district's rules (the calendar, time limits, governance
+    data, targets): the hall's administrators; `None` is the operator's command line."""
+    return caller is None or (caller.is_hall and "admin" in caller.scopes)
+
+
 def administered_ids(caller: Caller) -> list[int] | None:
     """The organisations `caller` administers: None means all (the hall)."""
     require_admin(caller)

@@ -12,6 +12,7 @@ from db.engine import begin_write
 from db.models import Category, DeadlineStart, PolicyStage, TimeUnit
 from resolvers import validation
 from resolvers.access.caller import Caller
+from resolvers.admin.staff import sets_district_rules
 from resolvers.deadlines.calendar import MAX_DAYS
 from resolvers.deadlines.limits import DEFAULT_TIME_LIMITS, Limit
 from resolvers.errors import BadUserInput, Forbidden
@@ -106,7 +107,7 @@ class PolicyChange:
 
 def require_hall_admin(caller: Caller) -> None:
     """Only the hall's administrators (staff with ADMIN, tokens with `admin`) set policy."""
-    if not (caller.is_hall and "admin" in caller.scopes):
+    if not sets_district_rules(caller):
         raise Forbidden("only the appeals hall's administrators set time limits")
 
 

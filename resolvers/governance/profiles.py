@@ -25,6 +25,7 @@ from db import models
 from db.engine import begin_write
 from db.models import RegionKind
 from resolvers.access.caller import Caller
+from resolvers.admin.staff import sets_district_rules
 from resolvers.errors import BadUserInput, Forbidden
 
 log = logging.getLogger("petition_hub.governance")
@@ -86,7 +87,7 @@ DEMO_FILE = Path(__file__).parents[2] / "db" / "demo" / "governance.csv"
 
 def require_hall_admin(caller: Caller | None) -> None:
     """The hall's administrators import; `None` is the operator at the command line."""
-    if caller is not None and not (caller.is_hall and "admin" in caller.scopes):
+    if not sets_district_rules(caller):
         raise Forbidden("only the appeals hall's administrators import governance data")
 
 

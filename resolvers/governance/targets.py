@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.engine import begin_write
 from resolvers.access.caller import Caller
+from resolvers.admin.staff import sets_district_rules
 from resolvers.errors import BadUserInput, Forbidden
 
 RATES = ("completion_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
@@ -26,7 +27,7 @@ async def set_target(
     *, session: AsyncSession, caller: Caller, key: str, value: float, now: datetime
 ) -> dict[str, float]:
     """Set one rate's target; only the hall's administrators may."""
-    if not (caller.is_hall and "admin" in caller.scopes):
+    if not sets_district_rules(caller):
         raise Forbidden("only the appeals hall's administrators set targets")
     if key not in RATES:
         raise BadUserInput("choose a {field}", field="key", params={"field": "key"})

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from db.models import Category, DeadlineStart, PolicyStage, TimeUnit
 from resolvers import validation
+from resolvers.admin.staff import sets_district_rules
 from resolvers.deadlines import calendars, policies
 from resolvers.errors import BadUserInput, HubError
 from web import forms
@@ -42,7 +43,7 @@ async def _calendar_page(
             "result": result,
             "error": error,
             "section": "calendar",
-            "may_import": staff.caller.is_hall,
+            "may_import": sets_district_rules(staff.caller),
         },
         status_code=form_status(request, error),
     )
@@ -101,7 +102,7 @@ async def _policies_page(
             "section": "policies",
             "units": list(TimeUnit),
             "starts": list(DeadlineStart),
-            "may_edit": staff.caller.is_hall,
+            "may_edit": sets_district_rules(staff.caller),
         },
         status_code=form_status(request, error),
     )

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db import models
+from resolvers.admin.staff import sets_district_rules
 from resolvers.errors import BadUserInput, HubError
 from resolvers.governance import profiles, targets
 from web import forms
@@ -66,7 +67,7 @@ async def _page(
             "targets": await targets.list_targets(session),
             "rates": targets.RATES,
             "section": "governance",
-            "may_edit": staff.caller.is_hall,
+            "may_edit": sets_district_rules(staff.caller),
         },
         status_code=form_status(request, error),
     )
