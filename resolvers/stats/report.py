@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.access.caller import Caller
 from resolvers.errors import BadUserInput
+from resolvers.governance.targets import RATES as TARGETED
 from resolvers.governance.targets import list_targets
 from resolvers.services import Services
 from resolvers.stats.figures import GroupBy, StatsRow, petition_stats
@@ -45,7 +46,7 @@ HEADER = (
     "满意率",
     "重复访率",
 )
-RATES = ("completion_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "repeat_rate")
+RATES = (*TARGETED, "repeat_rate")
 BELOW = PatternFill(start_color="FFF4C7C3", end_color="FFF4C7C3", fill_type="solid")
 MET = PatternFill(start_color="FFD9EAD3", end_color="FFD9EAD3", fill_type="solid")
 

@@ -20,13 +20,14 @@ from starlette.routing import Route
 
 from db import models
 from resolvers.errors import BadUserInput
+from resolvers.governance import targets
 from resolvers.stats import report as reports
 from resolvers.stats.figures import GroupBy, Stats, StatsRow, petition_stats
 from resolvers.stats.screen import Screen, screen_figures
 from web.i18n import choose_language
 from web.pages import Staff, db, now, render, require_staff, services
 
-RATES = ("completion_rate", "on_time_rate", "resolution_rate", "satisfaction_rate")
+RATES = targets.RATES  # the rates that have targets, in the screen's order
 GROUPS = {
     "street": GroupBy.STREET,
     "community": GroupBy.COMMUNITY,
