@@ -42,8 +42,11 @@ async def publishing(
         await broker.close()
 
 
-def run_with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) -> T:
-    """Run `work` with a session on the configured database; errors end the command cleanly."""
+def run_with_sessionmaker(
+    work: Callable[[async_sessionmaker[AsyncSession], Settings], Awaitable[T]],
+) -> T:
+    """Run `work` with the configured database's sessions (announcing what they commit) once
+    the schema is checked current; errors end the command cleanly."""
     settings = load_settings()
 
     async def main() -> T:
@@ -51,8 +54,7 @@ def run_with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) -> 
         try:
             await migrate.check_current(engine, settings)
             async with publishing(settings, create_sessionmaker(engine)) as sessionmaker:
-                async with sessionmaker() as session:
-                    return await work(session, settings)
+                return await work(sessionmaker, settings)
         finally:
             await engine.dispose()
 
@@ -60,3 +62,13 @@ def run_with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) -> 
         return asyncio.run(main())
     except (HubError, migrate.SchemaBehind, DemoAlreadyLoaded) as error:
         fail(str(error))
+
+
+def run_with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) -> T:
+    """Run `work` with one session on the configured database; errors end the command cleanly."""
+
+    async def one(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> T:
+        async with sessionmaker() as session:
+            return await work(session, settings)
+
+    return run_with_sessionmaker(one)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cli.common import fail, publishing, run_with_session
-from db import migrate
-from db.config import Settings, load_settings
-from db.engine import create_engine, create_sessionmaker
+from cli.common import fail, run_with_session, run_with_sessionmaker
+from db.config import Settings
 from db.models import utcnow
 from resolvers.errors import HubError
 
@@ -97,18 +94,13 @@ def deadlines_watch(
     from resolvers.services import Services
 
     if not once:
-        settings = load_settings()
 
-        async def forever() -> None:
-            engine = create_engine(settings)
-            try:
-                await migrate.check_current(engine, settings)
-                async with publishing(settings, create_sessionmaker(engine)) as sessionmaker:
-                    await watcher.watch_forever(sessionmaker, Services(settings))
-            finally:
-                await engine.dispose()
+        async def forever(
+            sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+        ) -> None:
+            await watcher.watch_forever(sessionmaker, Services(settings))
 
-        asyncio.run(forever())
+        run_with_sessionmaker(forever)
         return
 
     async def work(session: AsyncSession, settings: Settings) -> watcher.WatchResult:
