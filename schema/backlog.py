@@ -17,9 +17,8 @@ from resolvers.backlog import cases
 from resolvers.errors import not_found
 from resolvers.pagination import encode_cursor, page_size
 from resolvers.workflow.steps import PetitionRef
-from schema.appeals.queries import PageInfo
 from schema.appeals.types import Petition
-from schema.common import Info, local, parse_id
+from schema.common import Info, PageInfo, local, parse_id
 
 
 @strawberry.type(description="One review of a backlog case.")

@@ -18,9 +18,8 @@ from resolvers.care.flags import flag_risk as flag_risk_step
 from resolvers.errors import not_found
 from resolvers.pagination import page_size
 from resolvers.workflow.steps import PetitionRef
-from schema.appeals.queries import PageInfo
 from schema.appeals.types import Petition
-from schema.common import Info, local, parse_id
+from schema.common import Info, PageInfo, local, parse_id
 from schema.directory import Organisation, load_organisation
 from schema.enums import CareSessionKind, RiskFlagKind, RiskLevel
 

@@ -48,3 +48,10 @@ def selected(info: Info, names: frozenset[str]) -> set[str]:
 
     walk([s for field in info.selected_fields for s in field.selections])
     return found
+
+
+# Every subgraph with Relay connections defines this same value type.
+@strawberry.federation.type(description="Where a page stands in the whole list.", shareable=True)
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether more follow.")
+    end_cursor: str | None = strawberry.field(description="The last edge's cursor.")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from db.demo.appeals import Output
+from db.demo.world import Output
 from db.models import (
     ArbitrationStatus,
     AssignmentRole,

@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.config import Settings
 from db.demo import care, chains, firms, people, places
-from db.demo.appeals import Community, Generator, Output, Site, World
+from db.demo.appeals import Generator
+from db.demo.world import Community, Output, Site, World
 from db.engine import begin_write
 from db.models import AWAITING_ANSWER, PetitionStatus, RegionKind
 

@@ -25,7 +25,7 @@ from db.models import (
 )
 
 if TYPE_CHECKING:
-    from db.demo.appeals import Community, Site, World
+    from db.demo.world import Community, Site, World
 
 E, S = EventKind, PetitionStatus
 LEAD, ASSISTING = AssignmentRole.LEAD, AssignmentRole.ASSISTING

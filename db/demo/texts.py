@@ -15,7 +15,7 @@ from db.demo.places import ROADS
 from db.models import Category, Matter
 
 if TYPE_CHECKING:
-    from db.demo.appeals import Site, World
+    from db.demo.world import Site, World
 
 ASK, SUGGEST, COMPLAIN = "ask", "suggest", "complain"
 

@@ -14,7 +14,7 @@ from resolvers.appeals import reading as petition_resolvers
 from resolvers.errors import BadUserInput
 from resolvers.pagination import page_size
 from schema.appeals.types import Petition
-from schema.common import Info, parse_id
+from schema.common import Info, PageInfo, parse_id
 from schema.enums import Category, Level, Matter, PetitionStatus
 
 
@@ -102,13 +102,6 @@ class PetitionOrder(enum.Enum):
 class PetitionEdge:
     cursor: str = strawberry.field(description="Pass as `after` to continue after this appeal.")
     node: Petition = strawberry.field(description="The appeal.")
-
-
-# Every subgraph with Relay connections defines this same value type.
-@strawberry.federation.type(description="Where a page stands in the whole list.", shareable=True)
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="Whether more follow.")
-    end_cursor: str | None = strawberry.field(description="The last edge's cursor.")
 
 
 @strawberry.type(description="A page of appeals, in the order asked for.")

@@ -8,8 +8,7 @@ import strawberry
 
 from resolvers.disputes import reading
 from resolvers.pagination import page_size
-from schema.appeals.queries import PageInfo
-from schema.common import Info, parse_id
+from schema.common import Info, PageInfo, parse_id
 from schema.disputes.types import (
     ArbitrationCase,
     ConfirmationStatus,
