@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 from stdnum.cn import uscc
 
 from db import models
 from db.models import OrganisationKind as Kind
-from db.models import SiteKind
+from db.models import Role, SiteKind
+from resolvers.access import tokens
+from tests.staff import PASSWORD, StaffBrowser, csrf_of
 
 ARB, APAN, METRO, HRSS = "PS-ARB", "PS-APAN", "PS-METRO", "PS-HRSS"
 SITE, ROOM = "PS-SITE-METRO16", "PS-SITE-METRO16-MR"
@@ -75,6 +78,45 @@ async def dispute_world(sessionmaker, world) -> DisputeWorld:
             )
         await session.commit()
         return DisputeWorld({code: o.id for code, o in known.items()})
+
+
+# Partner staff the chain's pages need beyond `tests.staff.STAFF`: username →
+# (organisation, roles). Created once per database by `partner_staff`.
+PARTNER_STAFF = {
+    "t.arb.clerk": (ARB, (Role.HANDLER,)),
+    "t.metro.mediator": (METRO, (Role.MEDIATOR,)),
+}
+
+
+@pytest.fixture(scope="session")
+async def partner_staff(sessionmaker, dispute_world) -> dict[str, str]:
+    """The arbitration institute's clerk and the metro centre's mediator: username → org."""
+    async with sessionmaker() as session:
+        existing = set(await session.scalars(select(models.StaffUser.username)))
+        for username, (org, roles) in PARTNER_STAFF.items():
+            if username not in existing:
+                await tokens.create_user(
+                    session=session, caller=None, organisation_code=org, username=username,
+                    password=PASSWORD, roles=list(roles), display_name=username,
+                )  # fmt: skip
+    return {username: org for username, (org, _) in PARTNER_STAFF.items()}
+
+
+async def signed_in(server: Any, username: str) -> StaffBrowser:
+    """An httpx client signed in as `username` (close its `http` when done)."""
+    http = httpx.AsyncClient(base_url=server.url, timeout=30)
+    token = csrf_of((await http.get("/login")).text)
+    signed = await http.post(
+        "/login",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/petitions",
+        },
+    )
+    assert signed.status_code == 303, signed.text
+    return StaffBrowser(http, csrf_of((await http.get("/petitions")).text))
 
 
 CASE_FIELDS = """

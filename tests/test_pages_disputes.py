@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -15,7 +14,7 @@ from db import models
 from db.models import Role
 from resolvers.access import tokens
 from tests import factories, staff
-from tests.disputes import APAN, dispute_world  # noqa: F401 - a fixture
+from tests.disputes import APAN, dispute_world, signed_in  # noqa: F401 - a fixture
 from tests.factories import submit
 from tests.steps import step
 
@@ -37,22 +36,6 @@ async def apan_mediator(sessionmaker, dispute_world) -> str:  # noqa: F811
                 display_name="阿潘",
             )
     return "t.apan.mediator"
-
-
-async def _browser(server, username: str) -> staff.StaffBrowser:
-    http = httpx.AsyncClient(base_url=server.url, timeout=30)
-    token = staff.csrf_of((await http.get("/login")).text)
-    signed = await http.post(
-        "/login",
-        data={
-            "username": username,
-            "password": staff.PASSWORD,
-            "csrf_token": token,
-            "next": "/petitions",
-        },
-    )
-    assert signed.status_code == 303, signed.text
-    return staff.StaffBrowser(http, staff.csrf_of((await http.get("/petitions")).text))
 
 
 def _local_now() -> str:
@@ -89,7 +72,7 @@ async def test_a_mediation_from_the_appeal_page_to_judicial_confirmation(
     assert re.fullmatch(r"/disputes/\d+", case_url)
 
     # Then the studio's mediator finds it in its cases and takes its steps on the case page
-    mediator = await _browser(server, apan_mediator)
+    mediator = await signed_in(server, apan_mediator)
     try:
         listed = await mediator.get("/disputes")
         assert case_url in listed.text

@@ -21,7 +21,7 @@ from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.appeals.numbers import next_value
 from resolvers.disputes import rules
-from resolvers.disputes.cases import ADJUDICATING, CaseRef, CaseStep, take_case_step
+from resolvers.disputes.cases import COURT, INSTITUTE, CaseRef, CaseStep, take_case_step
 from resolvers.disputes.directory import active_organisation, hand_over, stage_limit
 from resolvers.disputes.money import to_fen
 from resolvers.errors import BadUserInput
@@ -57,7 +57,7 @@ async def open_arbitration(
     now: datetime,
     ref: PetitionRef,
     arbitration_code: str,
-    claim: Decimal | None = None,
+    claim: Decimal | str | None = None,
 ) -> models.ArbitrationCase:
     """仲裁立案: after mediation (调解前置), the arbitration institute takes the dispute and
     becomes the appeal's lead."""
@@ -112,10 +112,6 @@ async def open_arbitration(
     return opened[0]
 
 
-def _institute(step: CaseStep[models.ArbitrationCase]) -> None:
-    step.require(step.case.arbitration_org_id, ADJUDICATING, "the arbitration institute")
-
-
 async def schedule_hearing(
     *,
     session: AsyncSession,
@@ -132,12 +128,9 @@ async def schedule_hearing(
     where = validation.text(place, "place", max_length=200)
 
     async def change(step: CaseStep[models.ArbitrationCase]) -> None:
-        _institute(step)
+        step.require(INSTITUTE)
         case = step.case
-        if case.status not in (ArbitrationStatus.FILED, ArbitrationStatus.HEARING_SCHEDULED):
-            raise BadUserInput(
-                "the arbitration case is {state}: no hearing", params={"state": case.status.name}
-            )
+        rules.check_hearing(case.status)
         if not case.filed_at <= hearing_at <= step.now + timedelta(days=366):
             raise BadUserInput("the hearing falls after filing, within a year", field="hearingAt")
         case.hearing_at, case.hearing_place = hearing_at, where
@@ -168,7 +161,7 @@ async def record_award(
     text = validation.text(summary, "summary", max_length=MAX_TEXT)
 
     async def change(step: CaseStep[models.ArbitrationCase]) -> None:
-        _institute(step)
+        step.require(INSTITUTE)
         case = step.case
         rules.check_award(case.status)
         case.status = ArbitrationStatus.AWARDED
@@ -187,12 +180,9 @@ async def record_award_paid(
     """裁决履行: the employer paid what the award says."""
 
     async def change(step: CaseStep[models.ArbitrationCase]) -> None:
-        _institute(step)
+        step.require(INSTITUTE)
         case = step.case
-        if case.status is not ArbitrationStatus.AWARDED:
-            raise BadUserInput("only an award can be paid")
-        if case.award_paid_at is not None:
-            raise BadUserInput("the award is already recorded as paid")
+        rules.check_award_paid(case.status, case.award_paid_at is not None)
         case.award_paid_at = step.now
         step.event(EventKind.AWARD_PAID, {"case": case.number})
 
@@ -288,11 +278,8 @@ async def record_judgment(
 
     async def change(step: CaseStep[models.LitigationCase]) -> None:
         case = step.case
-        step.require(case.court_org_id, ADJUDICATING, "the court")
-        if case.status is not LitigationStatus.FILED:
-            raise BadUserInput(
-                "the lawsuit is {state}: no judgment", params={"state": case.status.name}
-            )
+        step.require(COURT)
+        rules.check_judgment(case.status)
         taken = await session.scalar(
             select(models.LitigationCase.id).where(
                 models.LitigationCase.case_number == number, models.LitigationCase.id != case.id

@@ -39,6 +39,37 @@ ADJUDICATING = frozenset({Role.HANDLER, Role.LEADER})
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who takes a case's steps: the organisation the case names in `column`, through a
+    person with one of `roles` (an integration acts for its organisation)."""
+
+    column: str
+    roles: frozenset[Role]
+    who: str
+
+    def refusal(self, caller: Caller, case: Any) -> Forbidden | None:
+        if getattr(case, self.column) != caller.organisation_id:
+            return Forbidden("only {who} may take this step", params={"who": self.who})
+        if caller.user_id is not None and not self.roles & caller.roles:
+            needed = ", ".join(sorted(r.name for r in self.roles))
+            return Forbidden(
+                "a staff member needs one of the roles {roles} for this step",
+                params={"roles": needed},
+            )
+        return None
+
+    def acts(self, caller: Caller, case: Any) -> bool:
+        """Whether `caller` takes this actor's steps on `case` (the pages offer them)."""
+        return self.refusal(caller, case) is None
+
+
+MEDIATOR = Actor("mediator_org_id", MEDIATING, "the mediating organisation")
+CONFIRMING_COURT = Actor("confirmation_court_id", ADJUDICATING, "the court station asked")
+INSTITUTE = Actor("arbitration_org_id", ADJUDICATING, "the arbitration institute")
+COURT = Actor("court_org_id", ADJUDICATING, "the court")
+
+
+@dataclass(frozen=True)
 class CaseRef:
     """Which case a step acts on, and the version the caller last saw (if any)."""
 
@@ -56,17 +87,11 @@ class CaseStep(Generic[Case]):
     now: datetime
     case: Case
 
-    def require(self, organisation_id: int | None, roles: frozenset[Role], who: str) -> None:
-        """Refuse unless the caller acts for `organisation_id` (a person with one of
-        `roles`; an integration acts for its organisation)."""
-        if organisation_id != self.caller.organisation_id:
-            raise Forbidden("only {who} may take this step", params={"who": who})
-        if self.caller.user_id is not None and not roles & self.caller.roles:
-            needed = ", ".join(sorted(r.name for r in roles))
-            raise Forbidden(
-                "a staff member needs one of the roles {roles} for this step",
-                params={"roles": needed},
-            )
+    def require(self, actor: Actor) -> None:
+        """Refuse unless the caller is `actor` on this case."""
+        refused = actor.refusal(self.caller, self.case)
+        if refused is not None:
+            raise refused
 
     def event(self, kind: EventKind, data: dict[str, Any]) -> None:
         record_case_event(self.session, self.case.petition_id, kind, self.caller, data, self.now)

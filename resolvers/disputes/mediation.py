@@ -27,7 +27,13 @@ from resolvers.access.authority import Standing
 from resolvers.access.caller import Caller
 from resolvers.appeals.numbers import next_value
 from resolvers.disputes import rules
-from resolvers.disputes.cases import ADJUDICATING, MEDIATING, CaseRef, CaseStep, take_case_step
+from resolvers.disputes.cases import (
+    CONFIRMING_COURT,
+    MEDIATOR,
+    CaseRef,
+    CaseStep,
+    take_case_step,
+)
 from resolvers.disputes.directory import active_organisation, hand_over, stage_limit
 from resolvers.disputes.money import to_fen
 from resolvers.errors import BadUserInput, Forbidden
@@ -152,7 +158,7 @@ async def open_mediation(
 
 
 def _mediator(step: CaseStep[models.MediationCase]) -> None:
-    step.require(step.case.mediator_org_id, MEDIATING, "the mediating organisation")
+    step.require(MEDIATOR)
 
 
 async def record_session(
@@ -182,8 +188,7 @@ async def record_session(
     async def change(step: CaseStep[models.MediationCase]) -> None:
         _mediator(step)
         case = step.case
-        if case.status is not MediationStatus.OPEN:
-            raise BadUserInput("the mediation has ended: no more sessions")
+        rules.check_may_hold_session(case.status)
         if not case.opened_at - timedelta(days=1) <= held_at <= step.now + timedelta(hours=1):
             raise BadUserInput(
                 "a session is recorded once held, after the case opened", field="heldAt"
@@ -283,8 +288,7 @@ async def record_payment(
     async def change(step: CaseStep[models.MediationCase]) -> None:
         _mediator(step)
         case = step.case
-        if case.status is not MediationStatus.AGREED:
-            raise BadUserInput("payments follow an agreement")
+        rules.check_may_record_payment(case.status)
         row = await session.scalar(
             select(models.Instalment).where(
                 models.Instalment.case_id == case.id, models.Instalment.seq == instalment
@@ -363,7 +367,7 @@ async def decide_confirmation(
 
     async def change(step: CaseStep[models.MediationCase]) -> None:
         case = step.case
-        step.require(case.confirmation_court_id, ADJUDICATING, "the court station asked")
+        step.require(CONFIRMING_COURT)
         rules.check_may_decide_confirmation(case.confirmation_status)
         case.confirmation_status = (
             ConfirmationStatus.CONFIRMED if confirmed else ConfirmationStatus.REFUSED

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,6 +107,34 @@ async def get_litigation_case(
     caller.require_scope("petitions:read")
     statement = litigation_scope(select(models.LitigationCase), caller)
     return (await session.scalars(statement.where(models.LitigationCase.id == id))).one_or_none()
+
+
+Stage = TypeVar("Stage", models.ArbitrationCase, models.LitigationCase)
+STAGE_SCOPES: dict[type, Any] = {
+    models.ArbitrationCase: arbitration_scope,
+    models.LitigationCase: litigation_scope,
+}
+
+
+async def list_stage_cases(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    kind: type[Stage],
+    statuses: Sequence[Any] | None,
+    first: int,
+) -> tuple[list[Stage], int]:
+    """The newest `first` arbitration (or litigation) cases in the caller's slice, of
+    `statuses` if given, and how many there are in all (two statements)."""
+    caller.require_scope("petitions:read")
+    statement = STAGE_SCOPES[kind](select(kind), caller)
+    if statuses:
+        statement = statement.where(kind.status.in_(list(statuses)))
+    rows = await session.scalars(
+        statement.order_by(kind.filed_at.desc(), kind.id.desc()).limit(first)
+    )
+    counted = select(func.count()).select_from(statement.with_only_columns(kind.id).subquery())
+    return list(rows.all()), (await session.execute(counted)).scalar_one()
 
 
 @dataclass

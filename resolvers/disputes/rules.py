@@ -16,6 +16,7 @@ from datetime import date
 from db.models import (
     ArbitrationStatus,
     ConfirmationStatus,
+    LitigationStatus,
     Matter,
     MediationStatus,
     MetroTier,
@@ -142,6 +143,35 @@ def check_may_request_confirmation(
 def check_may_decide_confirmation(confirmation: ConfirmationStatus | None) -> None:
     if confirmation is not ConfirmationStatus.REQUESTED:
         raise BadUserInput("no judicial confirmation awaits a decision")
+
+
+def check_may_hold_session(status: MediationStatus) -> None:
+    if status is not MediationStatus.OPEN:
+        raise BadUserInput("the mediation has ended: no more sessions")
+
+
+def check_may_record_payment(status: MediationStatus) -> None:
+    if status is not MediationStatus.AGREED:
+        raise BadUserInput("payments follow an agreement")
+
+
+def check_hearing(status: ArbitrationStatus) -> None:
+    if status not in (ArbitrationStatus.FILED, ArbitrationStatus.HEARING_SCHEDULED):
+        raise BadUserInput(
+            "the arbitration case is {state}: no hearing", params={"state": status.name}
+        )
+
+
+def check_award_paid(status: ArbitrationStatus, paid: bool) -> None:
+    if status is not ArbitrationStatus.AWARDED:
+        raise BadUserInput("only an award can be paid")
+    if paid:
+        raise BadUserInput("the award is already recorded as paid")
+
+
+def check_judgment(status: LitigationStatus) -> None:
+    if status is not LitigationStatus.FILED:
+        raise BadUserInput("the lawsuit is {state}: no judgment", params={"state": status.name})
 
 
 def check_award(status: ArbitrationStatus) -> None:
