@@ -64,6 +64,16 @@ async def test_the_chain_at_a_glance_on_the_appeal_page(
         summary="被申请人支付第二期工资",
     )
     await act(arbitration, "recordAwardPaid", id=opened["id"])
+    # the employer sues over the award; the court judges it
+    lawsuit = await act(arbitration, "openLitigation", id=appeal["id"], courtCode=factories.COURT)
+    court = await client_for(factories.COURT)
+    await act(
+        court,
+        "recordJudgment",
+        id=lawsuit["id"],
+        caseNumber=f"(2026)粤0310民初{appeal['id']}号",
+        summary="驳回起诉，维持仲裁裁决",
+    )
 
     page = await signed_in_page(chromium, server, staff_users["hall_dispatcher"])
     await page.goto(f"{server.url}/petitions/{appeal['number']}")
@@ -71,8 +81,17 @@ async def test_the_chain_at_a_glance_on_the_appeal_page(
     await chain.wait_for()
     text = await chain.inner_text()
     assert case["number"] in text and opened["number"] in text
-    assert "逾期未付" in text and "已履行" in text
+    assert "逾期未付" in text and "已履行" in text and "维持仲裁裁决" in text
     await chain.scroll_into_view_if_needed()
     await page.screenshot(path=str(SHOTS / "chain-page.png"), full_page=True)
     await chain.screenshot(path=str(SHOTS / "chain.png"))
+
+    # In English: the block's words, statuses and kinds are translated, no raw enum names
+    await page.goto(f"{server.url}/petitions/{appeal['number']}?lang=en")
+    english = await page.locator("#chain").inner_text()
+    await page.locator("#chain").screenshot(path=str(SHOTS / "chain-en.png"))
+    assert "Arbitration" in english and "Awarded" in english and "Judged" in english
+    assert "Mediator: " in english and "384,000.00 yuan" in english
+    for raw in ("AWARDED", "JUDGED", "ADMINISTRATIVE", "已裁决", "逾期未付", "调解组织", "："):
+        assert raw not in english, raw
     await page.context.close()
