@@ -266,7 +266,7 @@ async def test_the_demo_holds_dispute_chains(tmp_path: Path) -> None:
     _, engine, _ = await _load(tmp_path / "chains.db", appeals=2000)
     try:
         async with create_sessionmaker(engine)() as session:
-            m = models.MediationCase
+            m, a = models.MediationCase, models.ArbitrationCase
             statuses = dict(
                 (await session.execute(select(m.status, func.count()).group_by(m.status))).all()
             )
@@ -295,6 +295,16 @@ async def test_the_demo_holds_dispute_chains(tmp_path: Path) -> None:
                 )
             )
             assert tiered and confirmed
+            # arbitration cases with awards (most paid), some lawsuits judged
+            awards = await session.scalar(select(func.count()).where(a.award_fen.is_not(None)))
+            paid = await session.scalar(select(func.count()).where(a.award_paid_at.is_not(None)))
+            judged = await session.scalar(
+                select(func.count()).where(
+                    models.LitigationCase.status == models.LitigationStatus.JUDGED
+                )
+            )
+            assert awards > 0.5 * arbitrations and 0.5 * awards < paid < awards
+            assert 0 < judged < awards
             # each case's opening is on its appeal's timeline, after its assignment
             events = await session.scalar(
                 select(func.count()).where(

@@ -5,9 +5,9 @@ non-litigation base, a site's mediation room, the metro centre) gets a mediation
 opened when it was assigned, with its sessions and, by the appeal's end, an outcome:
 an agreement (labour ones with an amount, a third paid in instalments) when the appeal
 was resolved, no agreement when it was not — and then, for half the labour ones, an
-arbitration case, some of whose awards go on to court. A metro site's disputes are
-tried at the site tier first; those led by the metro centre got there when the site
-tier's limit passed. Some studio agreements are judicially confirmed by the court
+arbitration case, some of whose awards go on to court and are judged there. A metro
+site's disputes are tried at the site tier first; those led by the metro centre got
+there when the site tier's limit passed. Some studio agreements are judicially confirmed by the court
 station. Labour appeals at a project's site station name the project and its firms.
 Every step is an event on the appeal's timeline, as the live steps write them.
 """
@@ -653,6 +653,40 @@ def _arbitration(
                         "arbitration": arbitration_number,
                     },
                 )
+                _judgment(chains.rows["litigation_cases"][-1], petition, award, rng, event, end)
+
+
+def _judgment(
+    row: dict[str, Any],
+    petition: dict[str, Any],
+    award: int,
+    rng: random.Random,
+    event: Callable[..., None],
+    end: datetime,
+) -> None:
+    """Most lawsuits over an award are judged within one to three months (the court's
+    case number, e.g. `(2026)粤0310民初2041号`); most judgments uphold the award."""
+    judged = row["filed_at"] + timedelta(days=rng.uniform(30, 90))
+    if judged >= end or rng.random() >= 0.85:
+        return
+    upheld = rng.random() < 0.8
+    number = f"({judged.year})粤0310民初{2000 + row['id']}号"
+    row.update(
+        case_number=number,
+        status=LitigationStatus.JUDGED,
+        judged_at=judged,
+        judgment_summary="维持仲裁裁决，被告支付拖欠工资" if upheld else "部分支持原告诉讼请求",
+        judgment_fen=award if upheld else award // 2 // 100 * 100,
+        version=2,
+        updated_at=judged,
+    )
+    event(
+        judged,
+        petition,
+        EventKind.JUDGMENT_GIVEN,
+        "PS-COURT",
+        {"litigation": row["id"], "caseNumber": number},
+    )
 
 
 def places_for(
