@@ -120,7 +120,6 @@ async def test_arbitration_and_the_lawsuit_are_taken_on_their_pages(
         for action, data in (
             ("hearing", {"hearing_at": hearing.strftime("%Y-%m-%dT%H:%M"), "place": "第一仲裁庭"}),
             ("award", {"amount": "90000", "summary": "被申请人支付工资90000元"}),
-            ("paid", {}),
         ):
             case = await clerk.get(case_url)
             assert f'id="case-{action}"' in case.text, action
@@ -128,6 +127,13 @@ async def test_arbitration_and_the_lawsuit_are_taken_on_their_pages(
                 f"{case_url}/act/{action}", data={"version": _version(case.text), **data}
             )
             assert done.status_code == 303, (action, done.text)
+        # the payment by htmx: the case's part comes back, its step gone
+        case = await clerk.get(case_url)
+        paid = await clerk.post(
+            f"{case_url}/act/paid", data={"version": _version(case.text)}, htmx=True
+        )
+        assert paid.status_code == 200 and "<html" not in paid.text
+        assert "已履行" in paid.text and 'id="case-paid"' not in paid.text
         awarded = await _stage(hall_api, appeal, "arbitrations")
         assert (awarded["status"], awarded["awardAmount"], awarded["awardPaid"]) == (
             "AWARDED",
@@ -194,3 +200,32 @@ async def test_arbitration_and_the_lawsuit_are_taken_on_their_pages(
     # The chain on the appeal page links every stage's page
     chain = (await hall.get(appeal_url)).text
     assert case_url in chain and lawsuit_url in chain
+
+
+async def test_the_institute_s_list_costs_the_same_for_more_cases(
+    server,
+    sign_in_as,
+    client_for,
+    partner_staff,  # noqa: F811
+):
+    hall_api = await client_for(factories.HALL)
+
+    async def arbitrated() -> None:
+        appeal = await _failed_mediation(client_for)
+        await act(hall_api, "openArbitration", id=appeal["id"], arbitrationCode=ARB)
+
+    await arbitrated()
+    clerk = await signed_in(server, "t.arb.clerk")
+    try:
+        counts = []
+        for more in (0, 3):
+            for _ in range(more):
+                await arbitrated()
+            server.statements.reset()
+            listed = await clerk.get("/disputes/arbitration")
+            counts.append(server.statements.count)
+            assert listed.status_code == 200
+        assert counts[0] == counts[1], counts
+        assert len(re.findall(r'href="/disputes/arbitration/\d+"', listed.text)) >= 4
+    finally:
+        await clerk.http.aclose()
