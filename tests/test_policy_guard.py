@@ -24,6 +24,8 @@ SYSTEM_READS = {
     "deadlines/watcher.py": "the deadline watcher runs for the system (no caller)",
     "care/alerts.py": "raises the early-warning alert on every open appeal of the person, "
     "which the care centre need not see; it returns nothing of them",
+    "disputes/offers.py": "reads nothing: is handed an appeal and its chain already read "
+    "through the policy, and says which steps their forms offer",
 }
 CARE_RECORDS = {"Screening", "CareSession", "CounsellingPlan", "CrisisRecord"}
 CARE_SCOPED = {"care_scope", "care_filter"}
@@ -109,6 +111,7 @@ CASE_SCOPED = {
 CASE_SYSTEM_READS = {
     "access/disputes.py": "defines the chain's policy",
     "disputes/tiers.py": "the deadline watcher escalates metro tiers for the system (no caller)",
+    "disputes/offers.py": "reads nothing: is handed cases already read through their policy",
 }
 
 
