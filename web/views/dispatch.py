@@ -17,6 +17,7 @@ from db import models
 from db.models import Matter, OrganisationKind
 from resolvers.directory.enterprises import list_enterprises
 from resolvers.directory.organisations import list_organisations
+from resolvers.disputes import reading
 from resolvers.disputes.reading import list_projects
 from resolvers.workflow import dispatch
 from resolvers.workflow.transitions import Action
@@ -97,3 +98,21 @@ async def intake_dispatch(request: Request) -> Response:
 routes = [
     Route("/petitions/new/dispatch", intake_dispatch, methods=["POST"], name="intake_dispatch"),
 ]
+
+
+async def parties_context(session: AsyncSession, petition: models.Petition) -> dict[str, Any]:
+    """The enterprises and the project the appeal names (intake or `nameParties`), for its
+    page (the appeal has been read through the slice)."""
+    (parties,) = await reading.parties_by_petition(session, [petition.id])
+    enterprises = (
+        await reading.enterprises_by_id(session, [p.enterprise_id for p in parties])
+        if parties
+        else []
+    )
+    project = None
+    if petition.project_id is not None:
+        (project,) = await reading.projects_by_id(session, [petition.project_id])
+    return {
+        "appeal_parties": [(p, e) for p, e in zip(parties, enterprises, strict=True) if e],
+        "appeal_project": project,
+    }

@@ -25,7 +25,7 @@ from resolvers.directory.organisations import list_organisations
 from resolvers.events.stream import newest_event_id
 from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
 from web.views.appeals.worklist import follow
-from web.views.dispatch import dispatch_context
+from web.views.dispatch import dispatch_context, parties_context
 from web.views.disputes import chain_context
 
 
@@ -71,6 +71,7 @@ async def petition_context(
         ]
     chain = await chain_context(session, staff.caller, petition, {a.name for a in actions})
     dispatching = await dispatch_context(session, staff, petition, assignments, actions)
+    dispatching |= await parties_context(session, petition)
     (risk,) = await risk_by_petition(session, staff.caller, [petition.id])
     return (
         chain
