@@ -90,7 +90,7 @@ async def suggestions(
     4. the street platform over the community, then the community's window.
 
     Never the caller's own organisation, the hall, an inactive one, or one in `exclude`.
-    Three statements whatever the directory's size.
+    A few statements whatever the directory's size.
     """
     organisations = list(
         await session.scalars(
