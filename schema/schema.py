@@ -28,6 +28,7 @@ from schema.care import CareMutation, CareSession, Screening
 from schema.context import Context
 from schema.cost import QueryCost
 from schema.directory import Enterprise, Organisation
+from schema.dispatch import DispatchMutation
 from schema.disputes import queries as dispute_fields
 from schema.disputes.mutations import DisputeMutation
 from schema.disputes.types import (
@@ -182,7 +183,7 @@ class Query:
     description="Every change of state; each writes its event in the same transaction.",
     tags=PARTNER,
 )
-class Mutation(WorkflowMutation, DisputeMutation, CareMutation, BacklogMutation):
+class Mutation(WorkflowMutation, DispatchMutation, DisputeMutation, CareMutation, BacklogMutation):
     submit_petition: Petition = strawberry.federation.mutation(
         resolver=intake.submit_petition,
         requires_scopes=[["petitions:write"]],

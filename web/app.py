@@ -49,6 +49,7 @@ from web.timeouts import BodyTimeout
 from web.tracing import tracing_extensions
 from web.views import access as auth_views
 from web.views import admin, backlog, care, deadlines, disputes, governance, stats, workflow
+from web.views import dispatch as dispatch_views
 from web.views.appeals import exports, intake, petition, worklist
 
 HERE = Path(__file__).parent
@@ -162,6 +163,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             *auth_views.routes,
             *worklist.routes,
             *intake.routes,
+            *dispatch_views.routes,
             *exports.routes,
             *petition.routes,
             *workflow.routes,

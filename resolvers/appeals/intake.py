@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from db.models import (
 )
 from resolvers import validation
 from resolvers.access.caller import Caller
+from resolvers.appeals import routing
 from resolvers.appeals.numbers import next_petition_number
 from resolvers.deadlines.calendar import Deadline
 from resolvers.deadlines.limits import Limit, petition_deadline
@@ -67,6 +68,9 @@ class Submission:
     level: Level | None = None
     people_count: int = 1
     client_request_id: str | None = None
+    # What intake may add at once: the enterprises and the project it is about, a risk
+    # the clerk saw, the organisation to route it to (`resolvers/appeals/routing.py`).
+    extras: routing.Extras = field(default_factory=routing.Extras)
 
 
 @dataclass
@@ -114,6 +118,7 @@ def clean(submission: Submission, now: datetime) -> CleanSubmission:
     validation.whole_number(s.people_count, "peopleCount", low=1, high=MAX_PEOPLE)
     if s.client_request_id is not None:
         s.client_request_id = validation.text(s.client_request_id, "clientRequestId", max_length=64)
+    s.extras = s.extras.cleaned()
     received_at = s.received_at or now
     if received_at.tzinfo is None:
         raise BadUserInput("receivedAt needs a time zone offset", field="receivedAt")
@@ -155,6 +160,7 @@ async def submit_petition(
     await begin_write(session)
     try:
         petition = await _create(session, caller, services, cleaned, fingerprint)
+        await routing.complete(session, caller, services, now, petition, s.extras)
         await session.commit()
     except IntegrityError:
         await session.rollback()
@@ -164,6 +170,9 @@ async def submit_petition(
         if existing is None:
             raise
         return _same_content(existing, fingerprint)
+    except BaseException:
+        await session.rollback()  # a refused party, project or routing: nothing is kept
+        raise
     return petition
 
 
@@ -173,7 +182,7 @@ def content_fingerprint(
     """A keyed hash of what was submitted (personal data included, so keyed: the stored
     fingerprint reveals nothing). A receipt time left out is not part of the content."""
     s, person = cleaned.submission, cleaned.submission.petitioner
-    content = {
+    content: dict[str, object] = {
         "title": s.title, "description": s.description, "category": s.category.name,
         "matter": s.matter.name, "channel": s.channel.name, "community": s.community,
         "level": s.level.name if s.level else None, "peopleCount": s.people_count,
@@ -181,6 +190,8 @@ def content_fingerprint(
         if given_received_at else None,
         "petitioner": [person.name, cleaned.id_number, cleaned.phone, person.address or ""],
     }  # fmt: skip
+    if s.extras:  # only when given: fingerprints of submissions without them stay the same
+        content["extras"] = s.extras.fingerprint()
     return services.keyed_hash(json.dumps(content, sort_keys=True, ensure_ascii=False))
 
 

@@ -33,22 +33,27 @@ async def flag_risk(
     note = validation.text(note, "note", required=False, max_length=1000)
 
     async def change(step: Step) -> None:
-        step.move(Action.ADD_NOTE)
-        step.session.add(
-            models.RiskFlag(
-                petition_id=step.petition.id,
-                kind=kind,
-                note=note,
-                organisation_id=caller.organisation_id,
-                flagged_by_id=caller.user_id,
-                flagged_at=now,
-            )
-        )
-        step.event(EventKind.RISK_FLAGGED, {"kind": kind.name, "note": note})
+        flag(step, kind, note)
 
     return await take_step(
         session=session, caller=caller, services=services, now=now, ref=ref, change=change
     )
+
+
+def flag(step: Step, kind: RiskFlagKind, note: str) -> None:
+    """The flag itself, inside a step (`flag_risk`, intake)."""
+    step.move(Action.ADD_NOTE)
+    step.session.add(
+        models.RiskFlag(
+            petition_id=step.petition.id,
+            kind=kind,
+            note=note,
+            organisation_id=step.caller.organisation_id,
+            flagged_by_id=step.caller.user_id,
+            flagged_at=step.now,
+        )
+    )
+    step.event(EventKind.RISK_FLAGGED, {"kind": kind.name, "note": note})
 
 
 async def risk_flags(

@@ -14,3 +14,11 @@ async def get_enterprise(
 ) -> models.Enterprise | None:
     statement = select(models.Enterprise).where(models.Enterprise.uscc == uscc.strip().upper())
     return (await session.scalars(statement)).one_or_none()
+
+
+async def list_enterprises(
+    *, session: AsyncSession, caller: Caller, limit: int = 1000
+) -> list[models.Enterprise]:
+    """Known enterprises by name: what intake's employer field offers as the clerk types."""
+    statement = select(models.Enterprise).order_by(models.Enterprise.name).limit(limit)
+    return list((await session.scalars(statement)).all())

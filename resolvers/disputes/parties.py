@@ -56,46 +56,50 @@ async def name_parties(
 ) -> models.Petition:
     """Name the enterprises the appeal is about and the project it concerns (added to
     those already named)."""
-    if len(parties) > MAX_PARTIES:
-        raise BadUserInput(
-            "at most {count} parties", field="parties", params={"count": MAX_PARTIES}
-        )
     if not parties and not project_code:
         raise BadUserInput("name a party, a project or both", field="parties")
 
     async def change(step: Step) -> None:
-        step.move(Action.NAME_PARTIES)
-        data: dict[str, object] = {}
-        if project_code:
-            project = await session.scalar(
-                select(models.Project).where(models.Project.code == project_code.strip())
-            )
-            if project is None:
-                raise BadUserInput("no project with that code", field="projectCode")
-            step.petition.project_id = project.id
-            data["project"] = project.code
-        existing = {
-            (p.enterprise_id, p.role)
-            for p in await session.scalars(
-                select(models.PetitionParty).where(
-                    models.PetitionParty.petition_id == step.petition.id
-                )
-            )
-        }
-        named = []
-        for index, party in enumerate(parties):
-            enterprise = await enterprise_for(session, party, f"parties.{index}")
-            if (enterprise.id, party.role) not in existing:
-                existing.add((enterprise.id, party.role))
-                session.add(
-                    models.PetitionParty(
-                        petition_id=step.petition.id, enterprise_id=enterprise.id, role=party.role
-                    )
-                )
-            named.append({"uscc": enterprise.uscc, "role": party.role.name})
-        data["parties"] = named
-        step.event(EventKind.PARTIES_NAMED, data)
+        await name(step, parties, project_code)
 
     return await take_step(
         session=session, caller=caller, services=services, now=now, ref=ref, change=change
     )
+
+
+async def name(step: Step, parties: list[PartyInput], project_code: str | None) -> None:
+    """The naming itself, inside a step (`name_parties`, intake)."""
+    session = step.session
+    step.move(Action.NAME_PARTIES)
+    if len(parties) > MAX_PARTIES:
+        raise BadUserInput(
+            "at most {count} parties", field="parties", params={"count": MAX_PARTIES}
+        )
+    data: dict[str, object] = {}
+    if project_code:
+        project = await session.scalar(
+            select(models.Project).where(models.Project.code == project_code.strip())
+        )
+        if project is None:
+            raise BadUserInput("no project with that code", field="projectCode")
+        step.petition.project_id = project.id
+        data["project"] = project.code
+    existing = {
+        (p.enterprise_id, p.role)
+        for p in await session.scalars(
+            select(models.PetitionParty).where(models.PetitionParty.petition_id == step.petition.id)
+        )
+    }
+    named = []
+    for index, party in enumerate(parties):
+        enterprise = await enterprise_for(session, party, f"parties.{index}")
+        if (enterprise.id, party.role) not in existing:
+            existing.add((enterprise.id, party.role))
+            session.add(
+                models.PetitionParty(
+                    petition_id=step.petition.id, enterprise_id=enterprise.id, role=party.role
+                )
+            )
+        named.append({"uscc": enterprise.uscc, "role": party.role.name})
+    data["parties"] = named
+    step.event(EventKind.PARTIES_NAMED, data)

@@ -95,7 +95,7 @@ def _start_handling_clock(step: Step, role: AssignmentRole) -> None:
         p.due_at, p.deadline_provisional = due.due_at, due.provisional
 
 
-def _check_due(due_at: datetime | None, now: datetime) -> None:
+def check_due(due_at: datetime | None, now: datetime) -> None:
     if due_at is None:
         return
     if due_at.tzinfo is None:
@@ -121,34 +121,46 @@ async def assign_petition(
     Without `due_at` the assignment is due the category's time limit in working
     days from now. One lead at a time: a returned lead makes room for the next.
     """
-    _check_due(due_at, now)
+    check_due(due_at, now)
     note = validation.text(instructions, "instructions", required=False, max_length=MAX_REASON)
 
     async def change(step: Step) -> None:
-        step.move(Action.ASSIGN_LEAD if role is AssignmentRole.LEAD else Action.ASSIGN_ASSISTING)
-        organisation = await _organisation(step, organisation_code)
-        if any(a.organisation_id == organisation.id for a in step.active()):
-            raise BadUserInput(
-                "that organisation already has an active assignment", field="organisationCode"
-            )
-        if role is AssignmentRole.LEAD and step.active(AssignmentRole.LEAD):
-            raise BadUserInput("the appeal already has an active lead", field="role")
-        assignment = _new_assignment(step, organisation, role, due_at, note)
-        _start_handling_clock(step, role)
-        await session.flush()
-        step.event(
-            EventKind.ASSIGNED,
-            {
-                "organisation": organisation.code,
-                "role": role.name,
-                "dueAt": assignment.due_at.isoformat(),
-            },
-            assignment,
-        )
+        await assign(step, organisation_code, role, due_at, note)
 
     return await take_step(
         session=session, caller=caller, services=services, now=now, ref=ref, change=change
     )
+
+
+async def assign(
+    step: Step,
+    organisation_code: str,
+    role: AssignmentRole,
+    due_at: datetime | None,
+    instructions: str,
+) -> models.Assignment:
+    """The assignment itself, inside a step (`assign_petition`, dispatch, intake)."""
+    step.move(Action.ASSIGN_LEAD if role is AssignmentRole.LEAD else Action.ASSIGN_ASSISTING)
+    organisation = await _organisation(step, organisation_code)
+    if any(a.organisation_id == organisation.id for a in step.active()):
+        raise BadUserInput(
+            "that organisation already has an active assignment", field="organisationCode"
+        )
+    if role is AssignmentRole.LEAD and step.active(AssignmentRole.LEAD):
+        raise BadUserInput("the appeal already has an active lead", field="role")
+    assignment = _new_assignment(step, organisation, role, due_at, instructions)
+    _start_handling_clock(step, role)
+    await step.session.flush()
+    step.event(
+        EventKind.ASSIGNED,
+        {
+            "organisation": organisation.code,
+            "role": role.name,
+            "dueAt": assignment.due_at.isoformat(),
+        },
+        assignment,
+    )
+    return assignment
 
 
 def _own_active(step: Step) -> models.Assignment | None:

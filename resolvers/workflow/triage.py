@@ -37,36 +37,45 @@ async def accept_petition(
     acceptance (a formal 信访事项: 60 日), starts the handling clock on the day of
     `accepted_at` (a decision recorded afterwards; by default now).
     """
+    check_accepted_at(accepted_at, now)
+
+    async def change(step: Step) -> None:
+        accept(step, accepted_at)
+
+    return await take_step(
+        session=session, caller=caller, services=services, now=now, ref=ref, change=change
+    )
+
+
+def check_accepted_at(accepted_at: datetime | None, now: datetime) -> None:
     if accepted_at is not None:
         if accepted_at.tzinfo is None:
             raise BadUserInput("acceptedAt needs a time zone offset", field="acceptedAt")
         if accepted_at > now + timedelta(minutes=1):
             raise BadUserInput("acceptedAt may not be in the future", field="acceptedAt")
 
-    async def change(step: Step) -> None:
-        p = step.petition
-        step.move(Action.ACCEPT)
-        data: dict[str, Any] = {}
-        if p.accepted_at is None:
-            at = accepted_at or step.now
-            if at < p.received_at:
-                raise BadUserInput(
-                    "acceptedAt may not be before the appeal was received", field="acceptedAt"
-                )
-            recount = on_acceptance_clock(p) or p.time_limit_from is DeadlineStart.ACCEPTANCE
-            p.accepted_at = at
-            if p.time_limit_from is DeadlineStart.ACCEPTANCE:
-                p.handling_starts_at = at
-            if recount:
-                due = handling_deadline(p, services.calendar, services.tz)
-                p.due_at, p.deadline_provisional = due.due_at, due.provisional
-                data["dueAt"] = p.due_at.isoformat()
-            data["acceptedAt"] = at.isoformat()
-        step.event(EventKind.ACCEPTED, data)
 
-    return await take_step(
-        session=session, caller=caller, services=services, now=now, ref=ref, change=change
-    )
+def accept(step: Step, accepted_at: datetime | None) -> None:
+    """The acceptance itself, inside a step (`accept_petition`, dispatch, intake)."""
+    p = step.petition
+    step.move(Action.ACCEPT)
+    data: dict[str, Any] = {}
+    if p.accepted_at is None:
+        at = accepted_at or step.now
+        if at < p.received_at:
+            raise BadUserInput(
+                "acceptedAt may not be before the appeal was received", field="acceptedAt"
+            )
+        recount = on_acceptance_clock(p) or p.time_limit_from is DeadlineStart.ACCEPTANCE
+        p.accepted_at = at
+        if p.time_limit_from is DeadlineStart.ACCEPTANCE:
+            p.handling_starts_at = at
+        if recount:
+            due = handling_deadline(p, step.services.calendar, step.services.tz)
+            p.due_at, p.deadline_provisional = due.due_at, due.provisional
+            data["dueAt"] = p.due_at.isoformat()
+        data["acceptedAt"] = at.isoformat()
+    step.event(EventKind.ACCEPTED, data)
 
 
 async def classify_petition(

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.appeals import intake
+from resolvers.appeals import intake, routing
+from resolvers.disputes import parties
 from schema.appeals.types import Petition
 from schema.common import Info
-from schema.enums import Category, Channel, Level, Matter
+from schema.disputes.mutations import PartyInput
+from schema.enums import Category, Channel, Level, Matter, RiskFlagKind
 
 
 @strawberry.input(description="The person bringing an appeal.")
@@ -21,6 +23,12 @@ class PetitionerInput:
     )
     phone: str | None = strawberry.field(default=None, description="Mobile or landline number.")
     address: str | None = strawberry.field(default=None, description="Address.")
+
+
+@strawberry.input(description="A risk the registering clerk saw.")
+class IntakeRiskFlagInput:
+    kind: RiskFlagKind = strawberry.field(description="What was seen.")
+    note: str = strawberry.field(default="", description="What exactly (up to 1,000).")
 
 
 @strawberry.input(description="An appeal as the receiving organisation registers it.")
@@ -50,6 +58,21 @@ class SubmitPetitionInput:
         description="Your own id for this submission: a retry with the same id returns the "
         "same appeal and creates nothing.",
     )
+    parties: list[PartyInput] | None = strawberry.field(
+        default=None, description="The enterprises it is about, as `nameParties` takes them."
+    )
+    project_code: str | None = strawberry.field(
+        default=None, description="The construction project it concerns, e.g. `PRJ-METRO16`."
+    )
+    risk_flag: IntakeRiskFlagInput | None = strawberry.field(
+        default=None, description="A risk seen at intake, as `flagRisk` records it."
+    )
+    assign_to: str | None = strawberry.field(
+        default=None,
+        description="Route it at once: accept it and assign it to this organisation as lead, "
+        "in the same transaction (a dispatcher of the hall, or of the street platform over "
+        "its community; see `Petition.dispatchSuggestions`).",
+    )
 
 
 async def submit_petition(
@@ -73,6 +96,16 @@ async def submit_petition(
         level=input.level,
         people_count=input.people_count,
         client_request_id=input.client_request_id,
+        extras=routing.Extras(
+            parties=[
+                parties.PartyInput(uscc=p.uscc, role=p.role, name=p.name)
+                for p in input.parties or []
+            ],
+            project_code=input.project_code,
+            risk_flag=input.risk_flag.kind if input.risk_flag else None,
+            risk_note=input.risk_flag.note if input.risk_flag else "",
+            assign_to=input.assign_to,
+        ),
     )
     row = await info.context.call(
         intake.submit_petition, services=info.context.services, data=data, now=info.context.now

@@ -38,6 +38,7 @@ from schema.enums import (
 if TYPE_CHECKING:
     from schema.backlog import BacklogCase
     from schema.care import RiskFlag
+    from schema.dispatch import DispatchSuggestion
 
 # The GraphQL names of the personal fields, and the domain's.
 PERSONAL_FIELDS = {"idNumber": "id_number", "phone": "phone"}
@@ -382,6 +383,18 @@ class Petition:
             RiskFlagType(kind=r.kind, note=r.note, flagged_at=local(info, r.flagged_at), row=r)
             for r in rows
         ]
+
+    @strawberry.field(
+        description="分办建议: whom to give it to, best first, by matter and place, each with "
+        "its reason; empty unless the caller may assign it (the hall, the street platform "
+        "over its community)."
+    )
+    async def dispatch_suggestions(
+        self, info: Info
+    ) -> list[Annotated[DispatchSuggestion, strawberry.lazy("schema.dispatch")]]:
+        from schema.dispatch import dispatch_suggestions
+
+        return await dispatch_suggestions(info, self.row)  # type: ignore[return-value]
 
     @strawberry.field(description="Its backlog case (积案), if it has one.")
     async def backlog_case(

@@ -15,12 +15,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
 from db.models import care, enums
+from resolvers.workflow.dispatch import Basis
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE.parent / "templates"
 PO = HERE / "en" / "LC_MESSAGES" / "messages.po"
 
 PLURALS = {
+    "近一年主办%(num)d件": ("led %(num)d in the past year", "led %(num)d in the past year"),
     "%(num)d名工人": ("%(num)d worker", "%(num)d workers"),
     "共%(num)d件": ("%(num)d case", "%(num)d cases"),
     "已超期%(num)d个工作日": ("%(num)d working day overdue", "%(num)d working days overdue"),
@@ -45,6 +47,27 @@ PLURALS = {
 }
 
 EN = {
+    # dispatch and intake
+    "%(matter)s事项": "%(matter)s",
+    "地铁项目工地": "metro project site",
+    "项目工地调解室": "the project site's mediation room",
+    "项目所在站点": "the project's site station",
+    "劳动争议调解": "labour dispute mediation",
+    "劳动保障主管部门": "labour regulator",
+    "近一年常办": "usually leads it",
+    "所在街道": "its street",
+    "所在社区": "its community",
+    "受理并交办": "Accept and assign",
+    "主办单位（可选：登记后即受理并交办）": "Lead (optional: accepted and assigned as registered)",
+    "暂不交办": "Do not assign yet",
+    "用人单位与项目": "Employer and project",
+    "用人单位（名称或统一社会信用代码）": "Employer (name or unified social credit code)",
+    "新单位名称（库中没有时填写）": "Name of a new employer (if not listed)",
+    "工程项目": "Construction project",
+    "风险提示": "Risk",
+    "发现风险": "Risk seen",
+    "风险类型": "Kind of risk",
+    "风险说明": "What was seen",
     # psychological care and backlog cases
     "心理风险": "Psychological risk",
     "建议心理筛查": "Screening suggested",
@@ -616,6 +639,7 @@ def enum_values() -> list[str]:
         care.RiskLevel,
         care.RiskFlagKind,
         care.CareSessionKind,
+        Basis,
     ]
     return list(dict.fromkeys(str(member.value) for kind in kinds for member in kind))
 

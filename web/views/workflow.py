@@ -18,7 +18,7 @@ from starlette.routing import Route
 from db.models import AssignmentRole, Category, Escalation, Matter, Satisfaction
 from resolvers.deadlines.calendar import end_of_day
 from resolvers.errors import Conflict, HubError, NotFound
-from resolvers.workflow import assignments, outcome, suspension, triage
+from resolvers.workflow import assignments, dispatch, outcome, suspension, triage
 from resolvers.workflow.steps import PetitionRef
 from web import forms
 from web.auth import require_csrf
@@ -29,6 +29,7 @@ Step = Callable[..., Awaitable[Any]]
 # Which workflow steps make each form appear on the page.
 SHOWN_BY = {
     "assign": {"ASSIGN_LEAD", "ASSIGN_ASSISTING"},
+    "accept_assign": {"ACCEPT"},
     "return": {"RETURN_LEAD", "RETURN_ASSISTING"},
     "note": {"ADD_NOTE"},
     "feedback": {"RECORD_FEEDBACK"},
@@ -61,6 +62,12 @@ def _arguments(action: str, form: FormData, tz: Any) -> tuple[Step, dict[str, An
             return assignments.assign_petition, {
                 "organisation_code": forms.text(form, "organisation"),
                 "role": forms.choice(AssignmentRole, form, "role"),
+                "due_at": _due(form, tz),
+                "instructions": forms.text(form, "instructions") or None,
+            }
+        case "accept_assign":
+            return dispatch.accept_and_assign, {
+                "organisation_code": forms.text(form, "organisation"),
                 "due_at": _due(form, tz),
                 "instructions": forms.text(form, "instructions") or None,
             }

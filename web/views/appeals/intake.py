@@ -17,8 +17,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from db.models import Category, Channel, Matter
+from db.models import Category, Channel, Matter, PartyRole, RiskFlagKind
 from resolvers import validation
+from resolvers.appeals import routing
 from resolvers.appeals.intake import (
     COLLECTIVE_THRESHOLD,
     PetitionerDetails,
@@ -29,12 +30,14 @@ from resolvers.appeals.intake import (
 from resolvers.appeals.worklist import earlier_appeals
 from resolvers.deadlines.policies import handling_limits
 from resolvers.directory.organisations import list_communities
+from resolvers.disputes.parties import PartyInput
 from resolvers.errors import BadUserInput, HubError
 from web import forms
 from web.auth import require_csrf
 from web.errors import error_text
 from web.i18n import choose_language
 from web.pages import Staff, db, now, redirect, render, require_staff, services
+from web.views.dispatch import intake_context
 
 # The resolvers' field names, as the form names them.
 FIELDS = {
@@ -50,7 +53,31 @@ FIELDS = {
     "category": "category",
     "matter": "matter",
     "channel": "channel",
+    "parties": "employer",
+    "parties.0.uscc": "employer",
+    "parties.0.name": "employer_name",
+    "projectCode": "project",
+    "riskFlag": "risk_flag",
+    "riskNote": "risk_note",
+    "organisationCode": "assign_to",
 }
+
+
+def _extras(form: FormData) -> routing.Extras:
+    """The employer, project, risk flag and routing the form names (checked by intake)."""
+    employer, employer_name = forms.text(form, "employer"), forms.text(form, "employer_name")
+    flagged = forms.flag(form, "risk")
+    return routing.Extras(
+        parties=[PartyInput(uscc=employer, role=PartyRole.EMPLOYER, name=employer_name or None)]
+        if employer or employer_name
+        else [],
+        project_code=forms.text(form, "project") or None,
+        risk_flag=forms.choice(RiskFlagKind, form, "risk_kind", field="riskFlag")
+        if flagged
+        else None,
+        risk_note=forms.text(form, "risk_note"),
+        assign_to=forms.text(form, "assign_to") or None,
+    )
 
 
 def _people(form: FormData) -> int:
@@ -143,6 +170,7 @@ async def _form_page(
             "categories": list(Category),
             "matters": list(Matter),
             "channels": list(Channel),
+            **await intake_context(session, staff, form),
             "request_id": forms.text(form, "client_request_id") if form else str(uuid.uuid4()),
         },
         status_code=status_code,
@@ -199,6 +227,7 @@ async def submit(request: Request) -> Response:
                 community=forms.text(form, "community") or None,
                 people_count=_people(form),
                 client_request_id=forms.text(form, "client_request_id") or None,
+                extras=_extras(form),
             )
             petition = await submit_petition(
                 session=session,

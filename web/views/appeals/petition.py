@@ -25,6 +25,7 @@ from resolvers.directory.organisations import list_organisations
 from resolvers.events.stream import newest_event_id
 from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
 from web.views.appeals.worklist import follow
+from web.views.dispatch import dispatch_context, parties_context
 from web.views.disputes import chain_context
 
 
@@ -69,39 +70,45 @@ async def petition_context(
             if o.kind not in (OrganisationKind.APPEALS_HALL,)
         ]
     chain = await chain_context(session, staff.caller, petition, {a.name for a in actions})
+    dispatching = await dispatch_context(session, staff, petition, assignments, actions)
+    dispatching |= await parties_context(session, petition)
     (risk,) = await risk_by_petition(session, staff.caller, [petition.id])
-    return chain | {
-        "risk": risk,
-        "risk_flags": await flags.risk_flags(
-            session=session, caller=staff.caller, petition_id=petition.id
-        ),
-        "backlog_case": await backlog_cases.backlog_case_of(
-            session=session, caller=staff.caller, petition_id=petition.id
-        ),
-        "flag_kinds": list(models.RiskFlagKind),
-        "staff": staff,
-        "p": petition,
-        "assignments": assignments,
-        "events": events,
-        "organisations": organisations,
-        "users": users,
-        "community": community,
-        "petitioner": petitioner,
-        "repeat": repeat,
-        "actions": {a.name for a in actions},
-        "deadline": standing.badge(petition, services(request), now()),
-        "pickers": pickers,
-        "roles": list(AssignmentRole),
-        "escalations": list(Escalation),
-        "satisfactions": list(Satisfaction),
-        "categories": list(models.Category),
-        "matters": list(models.Matter),
-        "last_event": events[-1].id if events else 0,
-        "errors": {},
-        "values": {},
-        "conflict": False,
-        "general_error": None,
-    }
+    return (
+        chain
+        | dispatching
+        | {
+            "risk": risk,
+            "risk_flags": await flags.risk_flags(
+                session=session, caller=staff.caller, petition_id=petition.id
+            ),
+            "backlog_case": await backlog_cases.backlog_case_of(
+                session=session, caller=staff.caller, petition_id=petition.id
+            ),
+            "flag_kinds": list(models.RiskFlagKind),
+            "staff": staff,
+            "p": petition,
+            "assignments": assignments,
+            "events": events,
+            "organisations": organisations,
+            "users": users,
+            "community": community,
+            "petitioner": petitioner,
+            "repeat": repeat,
+            "actions": {a.name for a in actions},
+            "deadline": standing.badge(petition, services(request), now()),
+            "pickers": pickers,
+            "roles": list(AssignmentRole),
+            "escalations": list(Escalation),
+            "satisfactions": list(Satisfaction),
+            "categories": list(models.Category),
+            "matters": list(models.Matter),
+            "last_event": events[-1].id if events else 0,
+            "errors": {},
+            "values": {},
+            "conflict": False,
+            "general_error": None,
+        }
+    )
 
 
 async def petition(request: Request) -> Response:

@@ -1,0 +1,303 @@
+"""Dispatch (分办): which organisations to give an appeal to, and accepting and assigning
+in one step.
+
+`suggestions` is the one rule for "who should take this": by matter and place, ranked,
+each with the basis it rests on. The appeal page's 交办 form, intake's routing field and
+`Petition.dispatchSuggestions` all ask it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import models
+from db.models import AssignmentRole, Matter, RegionKind
+from db.models import OrganisationKind as Kind
+from resolvers import validation
+from resolvers.access.authority import Standing, may
+from resolvers.access.caller import Caller
+from resolvers.access.policy import ACTIVE_ASSIGNMENT, petition_filter
+from resolvers.services import Services
+from resolvers.workflow import assignments, triage
+from resolvers.workflow.steps import PetitionRef, Step, caller_standing, take_step
+from resolvers.workflow.transitions import Action
+
+LABOUR = frozenset({Matter.LABOUR_WAGES, Matter.LABOUR_CONTRACT})
+METRO_PROJECT = "METRO"  # Project.kind of a metro line's sites
+USUAL_WINDOW = timedelta(days=365)
+USUAL_COUNT = 3
+# Suggested by place, not by how often they led the matter.
+BY_PLACE = frozenset({Kind.APPEALS_HALL, Kind.STREET_PLATFORM, Kind.COMMUNITY_WINDOW})
+
+
+class Basis(enum.Enum):
+    """What a suggestion rests on (the values are the page's Chinese message ids)."""
+
+    METRO_SITE = "地铁项目工地"
+    SITE_ROOM = "项目工地调解室"
+    SITE_STATION = "项目所在站点"
+    LABOUR_MEDIATION = "劳动争议调解"
+    LABOUR_REGULATOR = "劳动保障主管部门"
+    USUAL = "近一年常办"
+    STREET = "所在街道"
+    COMMUNITY = "所在社区"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An organisation to give the appeal to, and why."""
+
+    organisation: models.Organisation
+    basis: Basis
+    matter: Matter | None = None  # the matter the basis rests on, if it does
+    place: str = ""  # the project, street or community named
+    count: int = 0  # USUAL: appeals of the matter it led in the last year
+
+    @property
+    def reason(self) -> str:
+        """In Chinese, e.g. "劳资欠薪事项 · 地铁项目工地 · 深圳地铁16号线（坪山段）"."""
+        parts = [f"{self.matter.value}事项"] if self.matter else []
+        parts.append(f"近一年主办{self.count}件" if self.basis is Basis.USUAL else self.basis.value)
+        if self.place:
+            parts.append(self.place)
+        return " · ".join(parts)
+
+
+async def suggestions(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    now: datetime,
+    matter: Matter | None,
+    community_id: int | None = None,
+    project_id: int | None = None,
+    exclude: Collection[int] = (),
+) -> list[Suggestion]:
+    """Who should take an appeal of `matter` in this community (and project), best first:
+
+    1. a labour matter on a metro project's site: the metro centre over the site;
+       on any project's site: its mediation room; then the project's site station;
+    2. a labour matter: the labour dispute mediation committee, then the department the
+       metro centre reports to (the labour regulator, e.g. the human-resources bureau);
+    3. the organisations that led most appeals of the matter in the caller's slice in
+       the last year (the hall, street platforms and windows come by place instead);
+    4. the street platform over the community, then the community's window.
+
+    Never the caller's own organisation, the hall, an inactive one, or one in `exclude`.
+    A few statements whatever the directory's size.
+    """
+    organisations = list(
+        await session.scalars(
+            select(models.Organisation)
+            .where(models.Organisation.active.is_(True))
+            .order_by(models.Organisation.code)
+        )
+    )
+    by_id = {o.id: o for o in organisations}
+    taken = {caller.organisation_id, *exclude}
+    ranked: list[Suggestion] = []
+
+    def add(organisation: models.Organisation | None, basis: Basis, **why: object) -> None:
+        if organisation is None or organisation.id in taken:
+            return
+        if organisation.kind is Kind.APPEALS_HALL:
+            return
+        taken.add(organisation.id)
+        ranked.append(Suggestion(organisation, basis, **why))  # type: ignore[arg-type]
+
+    def of_kind(kind: Kind) -> list[models.Organisation]:
+        return [o for o in organisations if o.kind is kind]
+
+    labour = matter in LABOUR
+    places = await _places(session, community_id, project_id)
+    project, community, street = places
+    if project is not None:
+        room, station = (
+            by_id.get(project.mediation_room_id or 0),
+            by_id.get(project.station_id or 0),
+        )
+        if labour and project.kind == METRO_PROJECT:
+            above = [by_id.get(o.parent_id or 0) for o in (room, station) if o is not None]
+            centres = [o for o in above if o and o.kind is Kind.METRO_DISPUTE_CENTRE]
+            for centre in (centres or of_kind(Kind.METRO_DISPUTE_CENTRE))[:1]:
+                add(centre, Basis.METRO_SITE, matter=matter, place=project.name)
+        if labour:
+            add(room, Basis.SITE_ROOM, matter=matter, place=project.name)
+        add(station, Basis.SITE_STATION, place=project.name)
+    if labour:
+        for committee in of_kind(Kind.LABOUR_MEDIATION_COMMITTEE):
+            add(committee, Basis.LABOUR_MEDIATION, matter=matter)
+        for centre in of_kind(Kind.METRO_DISPUTE_CENTRE):
+            regulator = by_id.get(centre.parent_id or 0)
+            if regulator is not None and regulator.kind is Kind.DEPARTMENT:
+                add(regulator, Basis.LABOUR_REGULATOR, matter=matter)
+    if matter is not None:
+        usual = 0
+        for organisation_id, count in await _usual_leads(session, caller, matter, now):
+            organisation = by_id.get(organisation_id)
+            if usual < USUAL_COUNT and organisation and organisation.kind not in BY_PLACE:
+                before = len(ranked)
+                add(organisation, Basis.USUAL, matter=matter, count=count)
+                usual += len(ranked) - before
+    if community is not None:
+        for platform in of_kind(Kind.STREET_PLATFORM):
+            if street is not None and platform.region_id == street.id:
+                add(platform, Basis.STREET, place=street.name)
+        for window in of_kind(Kind.COMMUNITY_WINDOW):
+            if window.region_id == community.id:
+                add(window, Basis.COMMUNITY, place=community.name)
+    return ranked
+
+
+async def _places(
+    session: AsyncSession, community_id: int | None, project_id: int | None
+) -> tuple[models.Project | None, models.Region | None, models.Region | None]:
+    """The project, the community and the street over it (by primary key: no statement
+    for what the session already holds)."""
+    project = await session.get(models.Project, project_id) if project_id else None
+    community = await session.get(models.Region, community_id) if community_id else None
+    street = None
+    if community is not None and community.parent_id is not None:
+        street = await session.get(models.Region, community.parent_id)
+    return project, community, street
+
+
+async def _usual_leads(
+    session: AsyncSession, caller: Caller, matter: Matter, now: datetime
+) -> list[tuple[int, int]]:
+    """(organisation id, count) of those that led appeals of `matter` assigned in the last
+    year, within the caller's slice, most first."""
+    a, p = models.Assignment, models.Petition
+    count = func.count(a.id)
+    statement = (
+        select(a.organisation_id, count)
+        .join(p, p.id == a.petition_id)
+        .where(
+            a.role == AssignmentRole.LEAD,
+            a.assigned_at >= now - USUAL_WINDOW,
+            p.matter == matter,
+            petition_filter(caller),
+        )
+        .group_by(a.organisation_id)
+        .order_by(count.desc(), a.organisation_id)
+        .limit(USUAL_COUNT + len(BY_PLACE) + 8)
+    )
+    return [(row[0], row[1]) for row in await session.execute(statement)]
+
+
+def may_dispatch(caller: Caller, standing: frozenset[Standing]) -> bool:
+    """Whether the caller may give an appeal it stands to as `standing` to anyone."""
+    return may(caller, Action.ASSIGN_LEAD, standing) or may(
+        caller, Action.ASSIGN_ASSISTING, standing
+    )
+
+
+def may_route_at_intake(caller: Caller) -> bool:
+    """Whether the caller may route what it registers at once (the hall's dispatchers;
+    a street platform's, for an appeal of one of its communities)."""
+    standing = {Standing.MEMBER, Standing.RECEIVER}
+    if caller.is_hall or caller.organisation_kind is Kind.STREET_PLATFORM:
+        standing |= {Standing.DISPATCHER}
+    return may(caller, Action.ACCEPT, frozenset(standing)) and may(
+        caller, Action.ASSIGN_LEAD, frozenset(standing)
+    )
+
+
+async def petition_suggestions(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    now: datetime,
+    petition: models.Petition,
+    assignments: list[models.Assignment],
+) -> list[Suggestion] | None:
+    """The suggestions for an appeal, or None when the caller may not dispatch it;
+    organisations already holding an active assignment are left out."""
+    standing = await caller_standing(session, caller, petition, assignments)
+    if not may_dispatch(caller, standing):
+        return None
+    return await suggestions(
+        session=session,
+        caller=caller,
+        now=now,
+        matter=petition.matter,
+        community_id=petition.community_id,
+        project_id=petition.project_id,
+        exclude={a.organisation_id for a in assignments if a.status in ACTIVE_ASSIGNMENT},
+    )
+
+
+async def route(
+    step: Step, organisation_code: str, due_at: datetime | None = None, instructions: str = ""
+) -> None:
+    """受理 and 交办 (as lead) inside one step (`accept_and_assign`, intake): both events."""
+    triage.accept(step, None)
+    await assignments.assign(step, organisation_code, AssignmentRole.LEAD, due_at, instructions)
+
+
+async def accept_and_assign(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    services: Services,
+    now: datetime,
+    ref: PetitionRef,
+    organisation_code: str,
+    due_at: datetime | None = None,
+    instructions: str | None = None,
+) -> models.Petition:
+    """受理并交办: accept the appeal and give it to `organisation_code` as lead, in one
+    transaction (ACCEPTED and ASSIGNED on the timeline; `expectedVersion` checked once)."""
+    assignments.check_due(due_at, now)
+    note = validation.text(
+        instructions, "instructions", required=False, max_length=assignments.MAX_REASON
+    )
+
+    async def change(step: Step) -> None:
+        await route(step, organisation_code, due_at, note)
+
+    return await take_step(
+        session=session, caller=caller, services=services, now=now, ref=ref, change=change
+    )
+
+
+async def intake_suggestions(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    now: datetime,
+    matter: Matter | None,
+    community_code: str | None,
+    project_code: str | None,
+) -> list[Suggestion] | None:
+    """The suggestions while an appeal is being registered (by the codes the form holds;
+    the community defaults to the registering window's), or None when the caller may not
+    route at intake. Unknown codes are ignored here: submitting names the field."""
+    if not may_route_at_intake(caller):
+        return None
+    community = project = None
+    if community_code:
+        community = await session.scalar(
+            select(models.Region).where(models.Region.code == community_code)
+        )
+    else:
+        own = await session.get(models.Region, caller.region_id)
+        community = own if own is not None and own.kind is RegionKind.COMMUNITY else None
+    if project_code:
+        project = await session.scalar(
+            select(models.Project).where(models.Project.code == project_code)
+        )
+    return await suggestions(
+        session=session,
+        caller=caller,
+        now=now,
+        matter=matter,
+        community_id=community.id if community else None,
+        project_id=project.id if project else None,
+    )
