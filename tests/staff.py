@@ -25,6 +25,7 @@ STAFF = {
     "court_clerk": ("t.court.clerk", factories.COURT, (Role.HANDLER,), "法院书记员"),
     "window_clerk": ("t.window.clerk", factories.WINDOW, (Role.DISPATCHER,), "窗口登记员"),
     "hall_leader": ("t.hall.leader", factories.HALL, (Role.LEADER,), "大厅负责人"),
+    "psy_counsellor": ("t.psy.counsellor", factories.PSY, (Role.COUNSELLOR,), "心理咨询师"),
 }
 
 

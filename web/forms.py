@@ -4,7 +4,7 @@ from it, each failing with `BAD_USER_INPUT` naming the field (as the API does)."
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime, tzinfo
 from typing import Any, TypeVar
 
 from resolvers.errors import BadUserInput
@@ -68,6 +68,42 @@ def optional_date(form: Any, name: str, *, field: str | None = None) -> date | N
         return date.fromisoformat(raw)
     except ValueError:
         raise BadUserInput("not a date", field=field or name) from None
+
+
+def integer(form: Any, name: str, *, field: str | None = None) -> int:
+    """A whole number, maybe negative; its range is the resolver's to check."""
+    raw = text(form, name)
+    if not is_whole_number(raw.removeprefix("-")):
+        raise BadUserInput(
+            "{field} must be a whole number", field=field or name, params={"field": field or name}
+        )
+    return int(raw)
+
+
+def optional_local_time(
+    form: Any, name: str, tz: tzinfo, *, field: str | None = None
+) -> datetime | None:
+    """A `datetime-local` field (`2026-10-08T14:30`) read in the hub's time zone, or None."""
+    raw = text(form, name)
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadUserInput("not a date", field=field or name) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def dates(form: Any, name: str, *, field: str | None = None) -> list[date]:
+    """Every non-empty date among the fields named `name` (several date inputs)."""
+    days = []
+    for raw in form.getlist(name):
+        if isinstance(raw, str) and raw.strip():
+            try:
+                days.append(date.fromisoformat(raw.strip()))
+            except ValueError:
+                raise BadUserInput("not a date", field=field or name) from None
+    return days
 
 
 def flag(form: Any, name: str) -> bool:

@@ -53,10 +53,16 @@ def care_scope(statement: Select, caller: Caller | None) -> Select:  # type: ign
     return statement.where(care_filter(caller))
 
 
+def records_care(caller: Caller | None) -> bool:
+    """Who records care (screenings, sessions, plans, crises): the care centre's readers
+    who may also write (the pages offer their forms only to them)."""
+    return reads_care_records(caller) and caller is not None and "petitions:write" in caller.scopes
+
+
 def require_care_centre(caller: Caller) -> None:
     """Refuse a care write to anyone but the care centre's counsellors (or its tokens)."""
     caller.require_scope("petitions:write")
-    if not reads_care_records(caller):
+    if not records_care(caller):
         raise Forbidden("only the psychological care centre's counsellors record care")
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.models import CareSessionKind, RiskLevel
 from resolvers.access.caller import Caller
-from resolvers.access.care_policy import care_scope
+from resolvers.access.care_policy import care_filter, care_scope
 from resolvers.access.policy import petition_scope
 from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
 
@@ -216,3 +216,37 @@ async def care_session_by_id(
     """One care session, None when absent or not the caller's to read."""
     c = models.CareSession
     return await session.scalar(care_scope(select(c), caller).where(c.id == ident))
+
+
+MAX_APPEALS = 200
+
+
+async def person_appeals(
+    *, session: AsyncSession, caller: Caller, person_id: int
+) -> list[models.Petition]:
+    """The person's appeals in the caller's slice, newest first: those a care record can
+    be made on (the centre's forms name one). Empty for anyone but the care centre."""
+    p = models.Petition
+    return list(
+        await session.scalars(
+            petition_scope(select(p), caller)
+            .where(care_filter(caller), p.petitioner_id == person_id)
+            .order_by(p.received_at.desc(), p.id.desc())
+            .limit(MAX_APPEALS)
+        )
+    )
+
+
+async def awaiting_screening(*, session: AsyncSession, caller: Caller) -> list[models.Petition]:
+    """Appeals referred to the centre (in its slice) whose person was never screened,
+    newest first: where a counsellor starts. Empty for anyone but the care centre."""
+    p, s = models.Petition, models.Screening
+    screened = care_scope(select(s.id), caller).where(s.petitioner_id == p.petitioner_id)
+    return list(
+        await session.scalars(
+            petition_scope(select(p), caller)
+            .where(care_filter(caller), p.petitioner_id.is_not(None), ~screened.exists())
+            .order_by(p.received_at.desc(), p.id.desc())
+            .limit(MAX_APPEALS)
+        )
+    )
