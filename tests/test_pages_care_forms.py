@@ -34,9 +34,7 @@ async def referred(client_for, sessionmaker):
     )
     async with sessionmaker() as session:
         person = await session.scalar(
-            select(models.Petition.petitioner_id).where(
-                models.Petition.number == appeal["number"]
-            )
+            select(models.Petition.petitioner_id).where(models.Petition.number == appeal["number"])
         )
     return appeal | {"person": person}
 
@@ -158,9 +156,7 @@ async def test_only_a_home_visit_can_be_refused_on_the_page(sign_in_as, referred
 
 
 @pytest.mark.parametrize("who", ["lmc_handler", "hall_dispatcher", "court_clerk"])
-async def test_the_care_forms_do_not_exist_for_anyone_else(
-    sign_in_as, referred, sessionmaker, who
-):
+async def test_the_care_forms_do_not_exist_for_anyone_else(sign_in_as, referred, sessionmaker, who):
     person = referred["person"]
     other = await sign_in_as(who)
     for kind in ("screening", "session", "plan", "crisis"):
@@ -182,14 +178,10 @@ async def test_a_person_not_referred_has_no_record_to_write_on(
     appeal = await factories.submit(window)
     async with sessionmaker() as session:
         person = await session.scalar(
-            select(models.Petition.petitioner_id).where(
-                models.Petition.number == appeal["number"]
-            )
+            select(models.Petition.petitioner_id).where(models.Petition.number == appeal["number"])
         )
     centre = await sign_in_as("psy_counsellor")
     assert (await centre.get(f"/care/people/{person}")).status_code == 404
-    answer = await centre.post(
-        f"/care/people/{person}/record/crisis", {"notes": "无中生有的记录"}
-    )
+    answer = await centre.post(f"/care/people/{person}/record/crisis", {"notes": "无中生有的记录"})
     assert answer.status_code == 404
     assert await _count(sessionmaker, models.CrisisRecord, person) == 0

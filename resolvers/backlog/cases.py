@@ -20,6 +20,7 @@ from db.models import EventKind, PetitionStatus, Role
 from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.access.care_policy import backlog_scope
+from resolvers.backlog.filters import BacklogFilter, narrow
 from resolvers.errors import BadUserInput, Conflict, Forbidden, not_found
 from resolvers.pagination import decode_cursor
 from resolvers.services import Services
@@ -231,6 +232,11 @@ async def supervise_backlog_case(
     )
 
 
+def closable(petition: models.Petition) -> bool:
+    """A case closes (销号) once the petitioner's feedback on the answer is recorded."""
+    return petition.status is PetitionStatus.FEEDBACK
+
+
 async def close_backlog_case(
     *,
     session: AsyncSession,
@@ -245,7 +251,7 @@ async def close_backlog_case(
     assessment = validation.text(assessment, "assessment", max_length=MAX_TEXT)
 
     async def change(step: Step, case: models.BacklogCase) -> None:
-        if step.petition.status is not PetitionStatus.FEEDBACK:
+        if not closable(step.petition):
             raise BadUserInput("a backlog case closes after the feedback on its answer")
         step.move(Action.CLEAR_BACKLOG)
         case.closed_at, case.assessment = now, assessment
@@ -287,9 +293,15 @@ async def list_backlog_cases(
     first: int,
     after: str | None,
     open_only: bool | None = None,
+    where: BacklogFilter | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[models.BacklogCase], bool]:
-    """Backlog cases in the caller's slice, oldest opened first (keyset on id)."""
+    """Backlog cases in the caller's slice, oldest opened first (keyset on id); `where`
+    narrows them further (the board's filters; ages counted back from `now`)."""
     statement = _cases(caller, open_only)
+    if where is not None:
+        assert now is not None, "ages need the time they are counted back from"
+        statement = narrow(statement, where, now)
     if after is not None:
         statement = statement.where(models.BacklogCase.id > _cursor(after))
     rows = list(

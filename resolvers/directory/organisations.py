@@ -34,7 +34,9 @@ async def get_organisation(
     return (await session.scalars(statement)).one_or_none()
 
 
-async def list_communities(*, session: AsyncSession) -> list[models.Region]:
-    """The district's communities, by street and name: what a form picks from."""
-    statement = select(models.Region).where(models.Region.kind == RegionKind.COMMUNITY)
+async def list_communities(
+    *, session: AsyncSession, kind: RegionKind = RegionKind.COMMUNITY
+) -> list[models.Region]:
+    """The district's communities (or streets), by code: what a form picks from."""
+    statement = select(models.Region).where(models.Region.kind == kind)
     return list((await session.scalars(statement.order_by(models.Region.code))).all())
