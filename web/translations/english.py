@@ -70,6 +70,7 @@ EN = {
     "风险说明": "What was seen",
     # the care centre's forms and the backlog board's steps
     "所涉诉求": "Appeal",
+    "新增记录": "Add to the record",
     "转介待筛查": "Referred, awaiting a screening",
     "登记时间": "Registered",
     "记录筛查": "Record a screening",
