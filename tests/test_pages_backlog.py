@@ -197,3 +197,27 @@ async def test_the_board_filters_by_street_organisation_age_and_state(
     assert await shown("state=open") == both
     assert await shown("state=closed") == set()
     assert await shown("age=7") == both  # not a choice: ignored
+
+
+async def test_the_board_costs_the_same_for_more_cases(server, sign_in_as, client_for, staff_users):
+    hall = await client_for(factories.HALL)
+    dispatcher = await sign_in_as("hall_dispatcher")
+
+    async def opened() -> None:
+        appeal = await _appeal(client_for)
+        await hall.data(
+            "mutation($p: ID!, $l: String!) { openBacklogCase(petitionId: $p, "
+            'leaderUsername: $l, plan: "包案化解") { id } }',
+            {"p": appeal["id"], "l": staff_users["hall_leader"]},
+        )
+
+    counts = []
+    for more in (1, 3):
+        for _ in range(more):
+            await opened()
+        server.statements.reset()
+        board = await dispatcher.get("/backlog/board")
+        counts.append(server.statements.count)
+        assert board.status_code == 200
+    assert counts[0] == counts[1], counts
+    assert board.text.count('id="form-review-') >= 4  # the cases and their forms are there
