@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -20,7 +20,7 @@ from db.models import (
 from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.appeals.numbers import next_value
-from resolvers.disputes import rules
+from resolvers.disputes import reading, rules
 from resolvers.disputes.cases import COURT, INSTITUTE, CaseRef, CaseStep, take_case_step
 from resolvers.disputes.directory import active_organisation, hand_over, stage_limit
 from resolvers.disputes.money import to_fen
@@ -32,21 +32,6 @@ from resolvers.workflow.transitions import Action
 MAX_TEXT = 5000
 ARBITRATORS = frozenset({OrganisationKind.LABOUR_ARBITRATION})
 COURTS = frozenset({OrganisationKind.COURT_STATION})
-
-
-async def _mediation_facts(
-    session: AsyncSession, petition_id: int
-) -> list[tuple[models.MediationCase, rules.MediationFacts]]:
-    """The appeal's mediations, oldest first, with what the rules need. The rule reads
-    them whoever asks: the answer is yes or no, never the cases themselves."""
-    case = models.MediationCase
-    missed = exists().where(
-        models.Instalment.case_id == case.id, models.Instalment.missed_at.is_not(None)
-    )
-    rows = await session.execute(
-        select(case, missed).where(case.petition_id == petition_id).order_by(case.id)
-    )
-    return [(c, rules.MediationFacts(c.status, bool(m))) for c, m in rows.all()]
 
 
 async def open_arbitration(
@@ -69,7 +54,7 @@ async def open_arbitration(
         institute = await active_organisation(
             session, arbitration_code, "arbitrationCode", ARBITRATORS
         )
-        mediations = await _mediation_facts(session, step.petition.id)
+        mediations = await reading.mediation_facts(session, step.petition.id)
         basis = mediations[
             rules.arbitration_basis(step.petition.matter, [f for _, f in mediations])
         ][0]

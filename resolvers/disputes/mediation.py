@@ -23,7 +23,6 @@ from db.models import (
     SessionPlace,
 )
 from resolvers import validation
-from resolvers.access.authority import Standing
 from resolvers.access.caller import Caller
 from resolvers.appeals.numbers import next_value
 from resolvers.disputes import rules
@@ -36,7 +35,7 @@ from resolvers.disputes.cases import (
 )
 from resolvers.disputes.directory import active_organisation, hand_over, stage_limit
 from resolvers.disputes.money import to_fen
-from resolvers.errors import BadUserInput, Forbidden
+from resolvers.errors import BadUserInput
 from resolvers.services import Services
 from resolvers.workflow.steps import PetitionRef, Step, take_step
 from resolvers.workflow.transitions import Action
@@ -81,9 +80,7 @@ async def open_mediation(
     opened: list[models.MediationCase] = []
 
     async def change(step: Step) -> None:
-        step.move(Action.OPEN_MEDIATION)
-        if not step.standing & {Standing.DISPATCHER, Standing.LEAD} and step.active():
-            raise Forbidden("the appeal is being handled: its lead or a dispatcher refers it")
+        step.move(Action.OPEN_MEDIATION)  # by the receiver only while no one handles it
         kinds = rules.SITE_TIER if tiered else rules.MEDIATORS
         mediator = await active_organisation(session, mediator_code, "mediatorCode", kinds)
         earlier = await session.scalars(

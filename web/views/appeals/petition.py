@@ -16,13 +16,14 @@ from resolvers import loaders
 from resolvers.access import disclosure
 from resolvers.access.audit import AuditPath
 from resolvers.appeals.reading import get_petition
-from resolvers.appeals.worklist import available_actions
 from resolvers.backlog import cases as backlog_cases
 from resolvers.care import flags
 from resolvers.care.risk import risk_by_petition
 from resolvers.deadlines import standing
 from resolvers.directory.organisations import list_organisations
 from resolvers.events.stream import newest_event_id
+from resolvers.workflow import readiness
+from resolvers.workflow.transitions import Action
 from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
 from web.views.appeals.worklist import follow
 from web.views.dispatch import dispatch_context, parties_context
@@ -59,11 +60,17 @@ async def petition_context(
     (petitioner,) = await disclosure.disclose_petitioners(
         session, staff.caller, [petition], AuditPath.PAGE
     )
-    actions = await available_actions(
-        session=session, caller=staff.caller, petition=petition, assignments=assignments
+    actions, step = await readiness.offered(
+        session=session,
+        caller=staff.caller,
+        services=services(request),
+        now=now(),
+        petition=petition,
+        assignments=assignments,
     )
+    targets = await readiness.escalation_targets(step) if Action.ESCALATE in actions else []
     pickers: list[models.Organisation] = []
-    if any(a.name.startswith(("ASSIGN", "ESCALATE")) for a in actions):
+    if any(a.name.startswith("ASSIGN") for a in actions):
         pickers = [
             o
             for o in await list_organisations(session=session, caller=staff.caller)
@@ -98,7 +105,9 @@ async def petition_context(
             "deadline": standing.badge(petition, services(request), now()),
             "pickers": pickers,
             "roles": list(AssignmentRole),
-            "escalations": list(Escalation),
+            "escalation_targets": [
+                (to, [o for stage, o in targets if stage is to]) for to in Escalation
+            ],
             "satisfactions": list(Satisfaction),
             "categories": list(models.Category),
             "matters": list(models.Matter),
