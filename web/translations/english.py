@@ -27,6 +27,10 @@ PLURALS = {
     "共%(num)d件": ("%(num)d case", "%(num)d cases"),
     "已超期%(num)d个工作日": ("%(num)d working day overdue", "%(num)d working days overdue"),
     "剩余%(num)d个工作日": ("%(num)d working day left", "%(num)d working days left"),
+    "%(whose)s已超期%(num)d个工作日": (
+        "%(whose)s: %(num)d working day overdue",
+        "%(whose)s: %(num)d working days overdue",
+    ),
     "%(num)d个工作日": ("%(num)d working day", "%(num)d working days"),
     "%(num)d人": ("%(num)d person", "%(num)d people"),
     "此信访人此前已有%(num)d件诉求": (
@@ -333,6 +337,11 @@ EN = {
     "按周": "Weekly",
     "按月": "Monthly",
     "连接中断，正在重连": "Connection lost, reconnecting",
+    # whose deadline (the appeal page)
+    "%(org)s交办": "%(org)s's assignment",
+    "诉求办理期限": "The appeal's deadline",
+    "%(whose)s已超期": "%(whose)s: overdue",
+    "%(whose)s即将到期": "%(whose)s: due soon",
 }
 
 # The 访调心裁 chain's pages (web/templates/disputes/).

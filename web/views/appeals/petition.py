@@ -29,6 +29,9 @@ from web.views.appeals.worklist import follow
 from web.views.dispatch import dispatch_context, parties_context
 from web.views.disputes import chain_context
 
+# The keys of an event's data that name an organisation by its code.
+EVENT_ORGANISATIONS = ("organisation", "mediator", "court")
+
 
 async def visible_petition(session: AsyncSession, staff: Staff, number: str) -> models.Petition:
     petition = await get_petition(session=session, caller=staff.caller, number=number)
@@ -52,6 +55,10 @@ async def petition_context(
     if petition.escalated_to_id:
         org_ids.append(petition.escalated_to_id)
     organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}
+    # The organisations events name by code (交办 → …, 转入 …, 调解组织, 法院): shown by name.
+    named = {e.data.get(k) for e in events if e.data for k in EVENT_ORGANISATIONS}
+    codes = sorted(c for c in named if isinstance(c, str))
+    by_code = {o.code: o for o in await loaders.organisations_by_code(session, codes) if o}
     user_ids = [e.actor_user_id for e in events if e.actor_user_id]
     users = {u.id: u for u in await loaders.staff_users_by_id(session, user_ids) if u}
     community = None
@@ -103,6 +110,12 @@ async def petition_context(
             "repeat": repeat,
             "actions": {a.name for a in actions},
             "deadline": standing.badge(petition, services(request), now()),
+            "assignment_badges": {
+                a.id: standing.assignment_badge(a, petition, services(request), now())
+                for a in assignments
+            },
+            "assignment_orgs": {a.id: organisations.get(a.organisation_id) for a in assignments},
+            "by_code": by_code,
             "pickers": pickers,
             "roles": list(AssignmentRole),
             "escalation_targets": [
