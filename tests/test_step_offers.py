@@ -33,6 +33,7 @@ from tests.disputes import (
     ARB,
     act,
     dispute_world,  # noqa: F401 - a fixture
+    mediated_by_the_committee,
 )
 from tests.factories import submit
 from tests.staff import staff_users  # noqa: F401 - a fixture
@@ -84,7 +85,7 @@ ESCALATIONS = [
 ]
 
 
-async def _states(client_for) -> dict[str, dict[str, Any]]:
+async def _states(client_for, sessionmaker) -> dict[str, dict[str, Any]]:
     """Appeals in the states the page meets, each by a name."""
     window, hall, lmc, court = [
         await client_for(c)
@@ -133,6 +134,9 @@ async def _states(client_for) -> dict[str, dict[str, Any]]:
     await step(hall, "acceptPetition", id=mediated["id"])
     await act(hall, "openMediation", id=mediated["id"], kind="SOCIAL", mediatorCode=factories.LMC)
     await step(lmc, "acceptAssignment", id=mediated["id"])
+    states["in progress, mediated by the committee"] = await mediated_by_the_committee(
+        client_for, sessionmaker, "可办理性 mediated in progress"
+    )
     family = await dispatched("a family dispute in progress", matter="FAMILY")
     await step(lmc, "acceptAssignment", id=family["id"])
     states["assisting alone"] = assisting = await submit(window, title="可办理性 assisting")
@@ -208,7 +212,7 @@ async def _succeeds(sessionmaker, services, caller, number: str, attempt: Attemp
 async def test_the_page_offers_a_step_exactly_when_taking_it_succeeds(
     client_for, sessionmaker, settings
 ):
-    states = await _states(client_for)
+    states = await _states(client_for, sessionmaker)
     callers = await _callers(sessionmaker)
     async with sessionmaker() as session:
         services = Services(settings, calendar=await load_calendar(session))
@@ -281,5 +285,7 @@ async def test_the_page_offers_a_step_exactly_when_taking_it_succeeds(
     # the committee mediating its own case is not offered escalation; the hall neither
     # (mediation is under way), and a family dispute may go to court
     assert Action.ESCALATE not in offers[("mediated by the committee", factories.LMC)]
+    mediating = offers[("in progress, mediated by the committee", factories.LMC)]
+    assert Action.ESCALATE not in mediating and Action.ANSWER in mediating
     assert Action.ESCALATE in offers[("a family dispute in progress", factories.LMC)]
     assert seen_escalation >= 2
