@@ -71,14 +71,12 @@ async def test_the_timeline_names_organisations_and_keeps_codes_in_titles(sign_i
     assert "PS-LMC" not in visible_text(english)
 
 
-async def test_overdue_says_whose_deadline(sign_in_as, client_for, sessionmaker):
-    appeal = await _dispatched(client_for, title="超期说明是谁的期限")
-    lmc = await client_for(factories.LMC)
-    await step(lmc, "acceptAssignment", id=appeal["id"])
-    # Both clocks passed three days ago, and the watcher raised both alerts
+async def make_overdue(sessionmaker, number: str) -> None:
+    """The appeal's and its assignment's deadlines passed days ago, and the watcher's
+    alerts for both are on the timeline (as `run_watch` writes them, for this appeal)."""
     async with sessionmaker() as session:
         petition = await session.scalar(
-            select(models.Petition).where(models.Petition.number == appeal["number"])
+            select(models.Petition).where(models.Petition.number == number)
         )
         assignment = await session.scalar(
             select(models.Assignment).where(models.Assignment.petition_id == petition.id)
@@ -102,6 +100,13 @@ async def test_overdue_says_whose_deadline(sign_in_as, client_for, sessionmaker)
                 data={"dueAt": past.isoformat()},
             )
         await session.commit()
+
+
+async def test_overdue_says_whose_deadline(sign_in_as, client_for, sessionmaker):
+    appeal = await _dispatched(client_for, title="超期说明是谁的期限")
+    lmc = await client_for(factories.LMC)
+    await step(lmc, "acceptAssignment", id=appeal["id"])
+    await make_overdue(sessionmaker, appeal["number"])
     hall = await sign_in_as("hall_dispatcher")
 
     page = visible_text((await hall.get(f"/petitions/{appeal['number']}", htmx=True)).text)
