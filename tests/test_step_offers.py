@@ -17,11 +17,12 @@ import pytest
 from sqlalchemy import select
 
 from db import models
-from db.models import AssignmentRole, Escalation, Role, Satisfaction
+from db.models import AssignmentRole, Escalation, MediationKind, Role, Satisfaction
 from resolvers import loaders
 from resolvers.access import tokens
 from resolvers.appeals.reading import get_petition
 from resolvers.deadlines.calendars import load_calendar
+from resolvers.disputes import mediation
 from resolvers.errors import HubError
 from resolvers.services import Services
 from resolvers.workflow import assignments, outcome, readiness, suspension, triage
@@ -74,6 +75,10 @@ ATTEMPTS: dict[Action, list[tuple[Attempt, dict[str, Any]]]] = {
     Action.REOPEN: [(outcome.reopen_petition, {"reason": "不满意"})],
     Action.MARK_BACKLOG: [(triage.mark_backlog, {"owner": "张主任"})],
     Action.CLEAR_BACKLOG: [(triage.clear_backlog, {})],
+    Action.OPEN_MEDIATION: [
+        (mediation.open_mediation, {"kind": MediationKind.SOCIAL, "mediator_code": code})
+        for code in (APAN, factories.LMC)
+    ],
 }
 # Escalation: a mediator of each kind on hand, the institute, the court, and a wrong pair.
 ESCALATIONS = [

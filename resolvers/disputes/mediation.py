@@ -37,6 +37,7 @@ from resolvers.disputes.directory import active_organisation, hand_over, stage_l
 from resolvers.disputes.money import to_fen
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
+from resolvers.workflow import readiness
 from resolvers.workflow.steps import PetitionRef, Step, take_step
 from resolvers.workflow.transitions import Action
 
@@ -80,15 +81,10 @@ async def open_mediation(
     opened: list[models.MediationCase] = []
 
     async def change(step: Step) -> None:
-        step.move(Action.OPEN_MEDIATION)  # by the receiver only while no one handles it
+        # by the receiver only while no one handles it, and no mediation under way
+        await readiness.take(step, Action.OPEN_MEDIATION)
         kinds = rules.SITE_TIER if tiered else rules.MEDIATORS
         mediator = await active_organisation(session, mediator_code, "mediatorCode", kinds)
-        earlier = await session.scalars(
-            select(models.MediationCase.status).where(
-                models.MediationCase.petition_id == step.petition.id
-            )
-        )
-        rules.check_may_open_mediation(rules.MediationFacts(s) for s in earlier)
         year = step.local_day(step.now).year
         number = f"PS-TJ-{year}-{await next_value(session, f'PS-TJ-{year}'):05d}"
         limit = await stage_limit(session, PolicyStage.MEDIATION)

@@ -1,5 +1,6 @@
 """Whether a step can be taken now, all of it: `preconditions.refusal` and what needs the
-database — the extension cap, and for escalation who may escalate and where to.
+database — the extension cap, no mediation under way for a new one, and for escalation
+who may escalate and where to.
 
 The steps take such an action through `take`; the appeal page offers what `offered`
 lists. Both ask `step_refusal`, so a page never offers a step that would fail, and never
@@ -162,6 +163,15 @@ async def escalation_target(step: Step, to: Escalation, code: str) -> models.Org
     )
 
 
+async def _mediation_ready(step: Step) -> HubError | None:
+    facts, _ = await _chain(step)
+    try:
+        rules.check_may_open_mediation(facts.mediations)
+    except BadUserInput as refused:
+        return refused
+    return None
+
+
 async def _extension_ready(step: Step) -> HubError | None:
     return await extension_refusal(step, 1)
 
@@ -169,6 +179,7 @@ async def _extension_ready(step: Step) -> HubError | None:
 LATER: dict[Action, Callable[[Step], Awaitable[HubError | None]]] = {
     Action.REQUEST_EXTENSION: _extension_ready,
     Action.ESCALATE: _escalation_ready,
+    Action.OPEN_MEDIATION: _mediation_ready,
 }
 assert set(LATER) == LATER_CHECKED
 
