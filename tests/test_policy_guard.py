@@ -22,6 +22,8 @@ SYSTEM_READS = {
     "history by design (the handler sees the count, not the appeals)",
     "deadlines/recompute.py": "the calendar import recomputes every open deadline (no caller)",
     "deadlines/watcher.py": "the deadline watcher runs for the system (no caller)",
+    "workflow/readiness.py": "is handed an appeal already read through the policy (by "
+    "take_step, or by the page's get_petition) and asks what a step needs of it",
     "care/alerts.py": "raises the early-warning alert on every open appeal of the person, "
     "which the care centre need not see; it returns nothing of them",
     "disputes/offers.py": "reads nothing: is handed an appeal and its chain already read "
@@ -112,6 +114,8 @@ CASE_SYSTEM_READS = {
     "access/disputes.py": "defines the chain's policy",
     "disputes/tiers.py": "the deadline watcher escalates metro tiers for the system (no caller)",
     "disputes/offers.py": "reads nothing: is handed cases already read through their policy",
+    "workflow/readiness.py": "reads an appeal's cases (of an appeal read through the policy) "
+    "only as the chain's rules' yes or no, never to show them (as openArbitration does)",
 }
 
 
