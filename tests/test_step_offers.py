@@ -22,7 +22,7 @@ from resolvers import loaders
 from resolvers.access import tokens
 from resolvers.appeals.reading import get_petition
 from resolvers.deadlines.calendars import load_calendar
-from resolvers.disputes import mediation
+from resolvers.disputes import adjudication, mediation
 from resolvers.errors import HubError
 from resolvers.services import Services
 from resolvers.workflow import assignments, outcome, readiness, suspension, triage
@@ -79,6 +79,8 @@ ATTEMPTS: dict[Action, list[tuple[Attempt, dict[str, Any]]]] = {
         (mediation.open_mediation, {"kind": MediationKind.SOCIAL, "mediator_code": code})
         for code in (APAN, factories.LMC)
     ],
+    Action.OPEN_ARBITRATION: [(adjudication.open_arbitration, {"arbitration_code": ARB})],
+    Action.OPEN_LITIGATION: [(adjudication.open_litigation, {"court_code": factories.COURT})],
 }
 # Escalation: a mediator of each kind on hand, the institute, the court, and a wrong pair.
 ESCALATIONS = [
@@ -142,6 +144,11 @@ async def _states(client_for, sessionmaker) -> dict[str, dict[str, Any]]:
     states["in progress, mediated by the committee"] = await mediated_by_the_committee(
         client_for, sessionmaker, "可办理性 mediated in progress"
     )
+    states["mediation failed"] = failed = await submit(window, title="可办理性 mediation failed")
+    await step(hall, "acceptPetition", id=failed["id"])
+    case = await act(hall, "openMediation", id=failed["id"], kind="SOCIAL", mediatorCode=APAN)
+    apan = await client_for(APAN)
+    await act(apan, "concludeMediation", id=case["id"], outcome="NO_AGREEMENT", reason="分歧大")
     family = await dispatched("a family dispute in progress", matter="FAMILY")
     await step(lmc, "acceptAssignment", id=family["id"])
     states["assisting alone"] = assisting = await submit(window, title="可办理性 assisting")
@@ -294,3 +301,9 @@ async def test_the_page_offers_a_step_exactly_when_taking_it_succeeds(
     assert Action.ESCALATE not in mediating and Action.ANSWER in mediating
     assert Action.ESCALATE in offers[("a family dispute in progress", factories.LMC)]
     assert seen_escalation >= 2
+    # after a failed mediation, arbitration is offered (and not before); a family dispute
+    # may go to court directly, a wage claim may not
+    assert Action.OPEN_ARBITRATION in offers[("mediation failed", factories.HALL)]
+    assert Action.OPEN_ARBITRATION not in offers[("signed by the lead", factories.HALL)]
+    assert Action.OPEN_LITIGATION in offers[("a family dispute in progress", factories.HALL)]
+    assert Action.OPEN_LITIGATION not in offers[("signed by the lead", factories.HALL)]

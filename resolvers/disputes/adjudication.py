@@ -26,6 +26,7 @@ from resolvers.disputes.directory import active_organisation, hand_over, stage_l
 from resolvers.disputes.money import to_fen
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
+from resolvers.workflow import readiness
 from resolvers.workflow.steps import PetitionRef, Step, take_step
 from resolvers.workflow.transitions import Action
 
@@ -50,7 +51,8 @@ async def open_arbitration(
     opened: list[models.ArbitrationCase] = []
 
     async def change(step: Step) -> None:
-        step.move(Action.OPEN_ARBITRATION)
+        # the chain's order: mediation first, one arbitration (readiness, as the page asks)
+        await readiness.take(step, Action.OPEN_ARBITRATION)
         institute = await active_organisation(
             session, arbitration_code, "arbitrationCode", ARBITRATORS
         )
@@ -58,12 +60,6 @@ async def open_arbitration(
         basis = mediations[
             rules.arbitration_basis(step.petition.matter, [f for _, f in mediations])
         ][0]
-        earlier = await session.scalars(
-            select(models.ArbitrationCase.status).where(
-                models.ArbitrationCase.petition_id == step.petition.id
-            )
-        )
-        rules.check_may_open_arbitration(earlier)
         year = step.local_day(step.now).year
         number = f"坪劳人仲案〔{year}〕{await next_value(session, f'PS-ZC-{year}')}号"
         limit = await stage_limit(session, PolicyStage.ARBITRATION)
@@ -191,7 +187,8 @@ async def open_litigation(
     opened: list[models.LitigationCase] = []
 
     async def change(step: Step) -> None:
-        step.move(Action.OPEN_LITIGATION)
+        # the chain's order: a labour dispute after the award, no lawsuit pending (readiness)
+        await readiness.take(step, Action.OPEN_LITIGATION)
         court = await active_organisation(session, court_code, "courtCode", COURTS)
         arbitrations = list(
             await session.scalars(
@@ -201,14 +198,6 @@ async def open_litigation(
             )
         )
         index = rules.litigation_basis(step.petition.matter, [a.status for a in arbitrations])
-        pending = await session.scalar(
-            select(models.LitigationCase.id).where(
-                models.LitigationCase.petition_id == step.petition.id,
-                models.LitigationCase.status == LitigationStatus.FILED,
-            )
-        )
-        if pending is not None:
-            raise BadUserInput("the appeal already has a lawsuit pending")
         mediation = await session.scalar(
             select(models.MediationCase.id)
             .where(models.MediationCase.petition_id == step.petition.id)

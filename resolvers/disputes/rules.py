@@ -98,17 +98,20 @@ def arbitration_basis(matter: Matter, cases: list[MediationFacts]) -> int:
 
 @dataclass(frozen=True)
 class ChainFacts:
-    """Where an appeal stands in its chain: its matter, mediations and arbitrations."""
+    """Where an appeal stands in its chain: its matter, mediations and arbitrations (all
+    of them, oldest first), and whether a lawsuit is pending."""
 
     matter: Matter
     mediations: list[MediationFacts]
     arbitrations: list[ArbitrationStatus]
+    lawsuit_pending: bool = False
 
 
-def escalation_refusal(to: Escalation, facts: ChainFacts) -> BadUserInput | None:
-    """Whether the chain's order lets the appeal be escalated to `to` now, as the
-    chain's own steps would open that stage (mediation first for labour disputes, an
-    award before a labour lawsuit); the refusal names `organisationCode`."""
+def stage_refusal(to: Escalation, facts: ChainFacts) -> BadUserInput | None:
+    """Whether the chain's order lets the appeal's next stage be `to` now: a mediation
+    unless one is under way; arbitration for a labour dispute after a mediation failed
+    (or its agreement was broken), none yet; the court after the award for a labour
+    dispute, directly for others, no lawsuit pending."""
     try:
         if to is Escalation.MEDIATION:
             check_may_open_mediation(facts.mediations)
@@ -117,10 +120,19 @@ def escalation_refusal(to: Escalation, facts: ChainFacts) -> BadUserInput | None
             check_may_open_arbitration(facts.arbitrations)
         else:
             litigation_basis(facts.matter, facts.arbitrations)
+            if facts.lawsuit_pending:
+                raise BadUserInput("the appeal already has a lawsuit pending")
     except BadUserInput as refused:
-        refused.extensions["field"] = "organisationCode"
         return refused
     return None
+
+
+def escalation_refusal(to: Escalation, facts: ChainFacts) -> BadUserInput | None:
+    """`stage_refusal` for `escalatePetition`, whose refusal names `organisationCode`."""
+    refused = stage_refusal(to, facts)
+    if refused is not None:
+        refused.extensions["field"] = "organisationCode"
+    return refused
 
 
 def check_may_open_arbitration(statuses: Iterable[ArbitrationStatus]) -> None:

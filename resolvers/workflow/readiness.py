@@ -1,6 +1,7 @@
 """Whether a step can be taken now, all of it: `preconditions.refusal` and what needs the
-database — the extension cap, no mediation under way for a new one, and for escalation
-who may escalate and where to.
+database — the extension cap, the chain's order for opening its next stage
+(openMediation, openArbitration, openLitigation), and for escalation who may escalate
+and where to.
 
 The steps take such an action through `take`; the appeal page offers what `offered`
 lists. Both ask `step_refusal`, so a page never offers a step that would fail, and never
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import AssignmentRole, Escalation, MediationStatus, TimeUnit
+from db.models import AssignmentRole, Escalation, LitigationStatus, MediationStatus, TimeUnit
 from resolvers.access.caller import Caller
 from resolvers.deadlines.limits import Limit
 from resolvers.deadlines.policies import extension_limit
@@ -70,8 +71,19 @@ async def _chain(step: Step) -> tuple[rules.ChainFacts, list[models.MediationCas
             .where(models.ArbitrationCase.petition_id == pid)
             .order_by(models.ArbitrationCase.id)
         )
+        pending = await step.session.scalar(
+            select(models.LitigationCase.id)
+            .where(
+                models.LitigationCase.petition_id == pid,
+                models.LitigationCase.status == LitigationStatus.FILED,
+            )
+            .limit(1)
+        )
         facts = rules.ChainFacts(
-            step.petition.matter, [f for _, f in mediations], list(arbitrations)
+            step.petition.matter,
+            [f for _, f in mediations],
+            list(arbitrations),
+            lawsuit_pending=pending is not None,
         )
         step.facts["chain"] = (facts, [c for c, _ in mediations])
     chain: tuple[rules.ChainFacts, list[models.MediationCase]] = step.facts["chain"]
@@ -163,13 +175,15 @@ async def escalation_target(step: Step, to: Escalation, code: str) -> models.Org
     )
 
 
-async def _mediation_ready(step: Step) -> HubError | None:
-    facts, _ = await _chain(step)
-    try:
-        rules.check_may_open_mediation(facts.mediations)
-    except BadUserInput as refused:
-        return refused
-    return None
+def _stage_ready(to: Escalation) -> Callable[[Step], Awaitable[HubError | None]]:
+    """Opening the chain's next stage (openMediation, openArbitration, openLitigation):
+    the chain's order, read of all the appeal's cases as the step reads them."""
+
+    async def ready(step: Step) -> HubError | None:
+        facts, _ = await _chain(step)
+        return rules.stage_refusal(to, facts)
+
+    return ready
 
 
 async def _extension_ready(step: Step) -> HubError | None:
@@ -179,7 +193,9 @@ async def _extension_ready(step: Step) -> HubError | None:
 LATER: dict[Action, Callable[[Step], Awaitable[HubError | None]]] = {
     Action.REQUEST_EXTENSION: _extension_ready,
     Action.ESCALATE: _escalation_ready,
-    Action.OPEN_MEDIATION: _mediation_ready,
+    Action.OPEN_MEDIATION: _stage_ready(Escalation.MEDIATION),
+    Action.OPEN_ARBITRATION: _stage_ready(Escalation.ARBITRATION),
+    Action.OPEN_LITIGATION: _stage_ready(Escalation.LITIGATION),
 }
 assert set(LATER) == LATER_CHECKED
 

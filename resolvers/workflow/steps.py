@@ -40,7 +40,15 @@ from resolvers.workflow.preconditions import refusal
 from resolvers.workflow.transitions import Action, next_status
 
 # Steps with a precondition read from the database (`resolvers.workflow.readiness`).
-LATER_CHECKED = frozenset({Action.REQUEST_EXTENSION, Action.ESCALATE, Action.OPEN_MEDIATION})
+LATER_CHECKED = frozenset(
+    {
+        Action.REQUEST_EXTENSION,
+        Action.ESCALATE,
+        Action.OPEN_MEDIATION,
+        Action.OPEN_ARBITRATION,
+        Action.OPEN_LITIGATION,
+    }
+)
 
 MAX_NOTE = 2000
 
