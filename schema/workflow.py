@@ -423,7 +423,11 @@ class WorkflowMutation:
     clear_backlog: Petition = _mutation(clear_backlog, "积案销号: the backlog case is settled.")
     escalate_petition: Petition = _mutation(
         escalate_petition,
-        "转入调解/仲裁/诉讼: hand the appeal to mediation, arbitration or litigation.",
+        "转入调解/仲裁/诉讼: hand the appeal to mediation, arbitration or litigation, by the "
+        "chain's order (a labour dispute goes to mediation first, to arbitration after a "
+        "mediation failed, to court after the award), never to its current lead; another "
+        "target is BAD_USER_INPUT on organisationCode. The organisation mediating the "
+        "appeal concludes its mediation instead (FORBIDDEN).",
     )
     update_petitioner: Petition = _mutation(
         update_petitioner,

@@ -7,14 +7,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from stdnum.cn import uscc
 
 from db import models
 from db.models import OrganisationKind as Kind
 from db.models import Role, SiteKind
 from resolvers.access import tokens
+from tests.factories import HALL, LMC, WINDOW, submit
 from tests.staff import PASSWORD, StaffBrowser, csrf_of
+from tests.steps import step
 
 ARB, APAN, METRO, HRSS = "PS-ARB", "PS-APAN", "PS-METRO", "PS-HRSS"
 SITE, ROOM = "PS-SITE-METRO16", "PS-SITE-METRO16-MR"
@@ -185,3 +187,21 @@ query($id: ID!) {{
   }}
 }}
 """
+
+
+async def mediated_by_the_committee(client_for, sessionmaker, title):
+    """An appeal in progress at the labour committee that is mediating it, as the demo's
+    data has them (an open case of the committee's, the appeal IN_PROGRESS)."""
+    window, hall, lmc = [await client_for(c) for c in (WINDOW, HALL, LMC)]
+    appeal = await submit(window, title=title)
+    await step(hall, "acceptPetition", id=appeal["id"])
+    await act(hall, "openMediation", id=appeal["id"], kind="SOCIAL", mediatorCode=LMC)
+    await step(lmc, "acceptAssignment", id=appeal["id"])
+    async with sessionmaker() as session:
+        await session.execute(
+            update(models.Petition)
+            .where(models.Petition.number == appeal["number"])
+            .values(status=models.PetitionStatus.IN_PROGRESS)
+        )
+        await session.commit()
+    return appeal

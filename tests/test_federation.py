@@ -155,7 +155,7 @@ async def court_station(server, sessionmaker, world, tmp_path_factory) -> AsyncI
                 role="LEAD",
             )
             assigned.append(appeal)
-        escalated = await factories.submit(window, title="调解不成转诉讼")
+        escalated = await factories.submit(window, title="调解不成转诉讼", matter="FAMILY")
         await step(hall, "acceptPetition", id=escalated["id"])
         await step(
             hall, "assignPetition", id=escalated["id"], organisationCode=factories.LMC, role="LEAD"

@@ -20,8 +20,12 @@ SYSTEM_READS = {
     "events/timeline.py": "writes events into the caller's own unit of work",
     "appeals/intake.py": "creates the caller's appeal; repeat matching reads the petitioner's "
     "history by design (the handler sees the count, not the appeals)",
+    "appeals/routing.py": "is handed the appeal intake has just created in the caller's own "
+    "transaction, and adds to it (parties, project, risk flag, the first assignment)",
     "deadlines/recompute.py": "the calendar import recomputes every open deadline (no caller)",
     "deadlines/watcher.py": "the deadline watcher runs for the system (no caller)",
+    "workflow/readiness.py": "is handed an appeal already read through the policy (by "
+    "take_step, or by the page's get_petition) and asks what a step needs of it",
     "care/alerts.py": "raises the early-warning alert on every open appeal of the person, "
     "which the care centre need not see; it returns nothing of them",
     "disputes/offers.py": "reads nothing: is handed an appeal and its chain already read "
@@ -112,6 +116,8 @@ CASE_SYSTEM_READS = {
     "access/disputes.py": "defines the chain's policy",
     "disputes/tiers.py": "the deadline watcher escalates metro tiers for the system (no caller)",
     "disputes/offers.py": "reads nothing: is handed cases already read through their policy",
+    "workflow/readiness.py": "reads an appeal's cases (of an appeal read through the policy) "
+    "only as the chain's rules' yes or no, never to show them (as openArbitration does)",
 }
 
 

@@ -304,13 +304,18 @@ async def test_backlog_cases_carry_a_named_owner(window, hall, street_platform):
 
 
 @pytest.mark.parametrize(
-    ("to", "organisation", "accepted"),
-    [("ARBITRATION", factories.COURT, False), ("LITIGATION", factories.COURT, True)],
+    ("to", "organisation", "matter", "accepted"),
+    [
+        ("ARBITRATION", factories.COURT, "FAMILY", False),  # the court does not arbitrate
+        ("LITIGATION", factories.COURT, "LABOUR_WAGES", False),  # a labour case: award first
+        ("LITIGATION", factories.COURT, "FAMILY", True),  # a family dispute may go to court
+    ],
 )
 async def test_escalation_goes_to_an_organisation_that_takes_it(
-    window, hall, labour_committee, court, to, organisation, accepted
+    window, hall, labour_committee, court, to, organisation, matter, accepted
 ):
     appeal = await dispatched(window, hall, accept=labour_committee)
+    await step(hall, "classifyPetition", id=appeal["id"], matter=matter)
 
     if not accepted:
         error = await refused(

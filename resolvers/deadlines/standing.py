@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_
 
 from db import models
 from db.models import AWAITING_ANSWER, PetitionStatus
+from resolvers.access.policy import ACTIVE_ASSIGNMENT
 from resolvers.deadlines.calendar import end_of_day
 from resolvers.services import Services
 
@@ -60,21 +61,42 @@ def due_soon(now: datetime, services: Services) -> ColumnElement[bool]:
 @dataclass(frozen=True)
 class Badge:
     """A deadline in working days: `left` (0 = due today), `soon`, `overdue`, `paused`
-    (the working days kept while suspended) or `done`."""
+    (the working days kept while suspended) or `done` — and whose deadline it is
+    (`clock`): the appeal's handling (`HANDLING`), its acceptance decision's
+    (`ACCEPTANCE`), or one assignment's (`ASSIGNMENT`)."""
 
     kind: str
     days: int = 0
+    clock: str = "HANDLING"
 
 
 def badge(petition: models.Petition, services: Services, now: datetime) -> Badge:
     """How one appeal stands against its deadline, by the same rule as the SQL above."""
+    clock = "ACCEPTANCE" if on_acceptance_clock(petition) else "HANDLING"
     if petition.status is PetitionStatus.SUSPENDED or petition.suspended_at is not None:
-        return Badge("paused", petition.suspended_days_left or 0)
+        return Badge("paused", petition.suspended_days_left or 0, clock)
     if petition.status not in AWAITING_ANSWER:
-        return Badge("done")
+        return Badge("done", clock=clock)
+    return _against(petition.due_at, services, now, clock)
+
+
+def assignment_badge(
+    assignment: models.Assignment, petition: models.Petition, services: Services, now: datetime
+) -> Badge:
+    """How one active assignment stands against its own deadline (the watcher's rule for
+    assignments: active, the appeal not suspended)."""
+    if assignment.status not in ACTIVE_ASSIGNMENT:
+        return Badge("done", clock="ASSIGNMENT")
+    if petition.suspended_at is not None:
+        return Badge("paused", clock="ASSIGNMENT")
+    return _against(assignment.due_at, services, now, "ASSIGNMENT")
+
+
+def _against(due_at: datetime, services: Services, now: datetime, clock: str) -> Badge:
     today = now.astimezone(services.tz).date()
-    due = petition.due_at.astimezone(services.tz).date()
-    if petition.due_at < now:
-        return Badge("overdue", max(services.calendar.working_days_between(due, today), 0))
+    due = due_at.astimezone(services.tz).date()
+    if due_at < now:
+        days = max(services.calendar.working_days_between(due, today), 0)
+        return Badge("overdue", days, clock)
     days = max(services.calendar.working_days_between(today, due), 0)
-    return Badge("soon" if petition.due_at <= due_soon_until(now, services) else "left", days)
+    return Badge("soon" if due_at <= due_soon_until(now, services) else "left", days, clock)

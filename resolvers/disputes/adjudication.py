@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -20,33 +20,19 @@ from db.models import (
 from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.appeals.numbers import next_value
-from resolvers.disputes import rules
+from resolvers.disputes import reading, rules
 from resolvers.disputes.cases import COURT, INSTITUTE, CaseRef, CaseStep, take_case_step
 from resolvers.disputes.directory import active_organisation, hand_over, stage_limit
 from resolvers.disputes.money import to_fen
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
+from resolvers.workflow import readiness
 from resolvers.workflow.steps import PetitionRef, Step, take_step
 from resolvers.workflow.transitions import Action
 
 MAX_TEXT = 5000
 ARBITRATORS = frozenset({OrganisationKind.LABOUR_ARBITRATION})
 COURTS = frozenset({OrganisationKind.COURT_STATION})
-
-
-async def _mediation_facts(
-    session: AsyncSession, petition_id: int
-) -> list[tuple[models.MediationCase, rules.MediationFacts]]:
-    """The appeal's mediations, oldest first, with what the rules need. The rule reads
-    them whoever asks: the answer is yes or no, never the cases themselves."""
-    case = models.MediationCase
-    missed = exists().where(
-        models.Instalment.case_id == case.id, models.Instalment.missed_at.is_not(None)
-    )
-    rows = await session.execute(
-        select(case, missed).where(case.petition_id == petition_id).order_by(case.id)
-    )
-    return [(c, rules.MediationFacts(c.status, bool(m))) for c, m in rows.all()]
 
 
 async def open_arbitration(
@@ -65,20 +51,15 @@ async def open_arbitration(
     opened: list[models.ArbitrationCase] = []
 
     async def change(step: Step) -> None:
-        step.move(Action.OPEN_ARBITRATION)
+        # the chain's order: mediation first, one arbitration (readiness, as the page asks)
+        await readiness.take(step, Action.OPEN_ARBITRATION)
         institute = await active_organisation(
             session, arbitration_code, "arbitrationCode", ARBITRATORS
         )
-        mediations = await _mediation_facts(session, step.petition.id)
+        mediations = await reading.mediation_facts(session, step.petition.id)
         basis = mediations[
             rules.arbitration_basis(step.petition.matter, [f for _, f in mediations])
         ][0]
-        earlier = await session.scalars(
-            select(models.ArbitrationCase.status).where(
-                models.ArbitrationCase.petition_id == step.petition.id
-            )
-        )
-        rules.check_may_open_arbitration(earlier)
         year = step.local_day(step.now).year
         number = f"坪劳人仲案〔{year}〕{await next_value(session, f'PS-ZC-{year}')}号"
         limit = await stage_limit(session, PolicyStage.ARBITRATION)
@@ -206,7 +187,8 @@ async def open_litigation(
     opened: list[models.LitigationCase] = []
 
     async def change(step: Step) -> None:
-        step.move(Action.OPEN_LITIGATION)
+        # the chain's order: a labour dispute after the award, no lawsuit pending (readiness)
+        await readiness.take(step, Action.OPEN_LITIGATION)
         court = await active_organisation(session, court_code, "courtCode", COURTS)
         arbitrations = list(
             await session.scalars(
@@ -216,14 +198,6 @@ async def open_litigation(
             )
         )
         index = rules.litigation_basis(step.petition.matter, [a.status for a in arbitrations])
-        pending = await session.scalar(
-            select(models.LitigationCase.id).where(
-                models.LitigationCase.petition_id == step.petition.id,
-                models.LitigationCase.status == LitigationStatus.FILED,
-            )
-        )
-        if pending is not None:
-            raise BadUserInput("the appeal already has a lawsuit pending")
         mediation = await session.scalar(
             select(models.MediationCase.id)
             .where(models.MediationCase.petition_id == step.petition.id)

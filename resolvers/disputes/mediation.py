@@ -23,7 +23,6 @@ from db.models import (
     SessionPlace,
 )
 from resolvers import validation
-from resolvers.access.authority import Standing
 from resolvers.access.caller import Caller
 from resolvers.appeals.numbers import next_value
 from resolvers.disputes import rules
@@ -36,8 +35,9 @@ from resolvers.disputes.cases import (
 )
 from resolvers.disputes.directory import active_organisation, hand_over, stage_limit
 from resolvers.disputes.money import to_fen
-from resolvers.errors import BadUserInput, Forbidden
+from resolvers.errors import BadUserInput
 from resolvers.services import Services
+from resolvers.workflow import readiness
 from resolvers.workflow.steps import PetitionRef, Step, take_step
 from resolvers.workflow.transitions import Action
 
@@ -81,17 +81,10 @@ async def open_mediation(
     opened: list[models.MediationCase] = []
 
     async def change(step: Step) -> None:
-        step.move(Action.OPEN_MEDIATION)
-        if not step.standing & {Standing.DISPATCHER, Standing.LEAD} and step.active():
-            raise Forbidden("the appeal is being handled: its lead or a dispatcher refers it")
+        # by the receiver only while no one handles it, and no mediation under way
+        await readiness.take(step, Action.OPEN_MEDIATION)
         kinds = rules.SITE_TIER if tiered else rules.MEDIATORS
         mediator = await active_organisation(session, mediator_code, "mediatorCode", kinds)
-        earlier = await session.scalars(
-            select(models.MediationCase.status).where(
-                models.MediationCase.petition_id == step.petition.id
-            )
-        )
-        rules.check_may_open_mediation(rules.MediationFacts(s) for s in earlier)
         year = step.local_day(step.now).year
         number = f"PS-TJ-{year}-{await next_value(session, f'PS-TJ-{year}'):05d}"
         limit = await stage_limit(session, PolicyStage.MEDIATION)

@@ -14,7 +14,6 @@ from db import models
 from resolvers.access.caller import Caller
 from resolvers.disputes import rules
 from resolvers.disputes.cases import CONFIRMING_COURT, COURT, INSTITUTE, MEDIATOR, Actor
-from resolvers.disputes.reading import Chain
 from resolvers.errors import BadUserInput
 
 
@@ -73,19 +72,9 @@ def litigation_steps(caller: Caller, case: models.LitigationCase) -> frozenset[s
     return _steps(caller, case, {"judgment": (COURT, _allowed(rules.check_judgment, case.status))})
 
 
-def appeal_steps(petition: models.Petition, chain: Chain, actions: Collection[str]) -> set[str]:
+def appeal_steps(actions: Collection[str]) -> set[str]:
     """Which of the chain's appeal-level steps (`OPEN_MEDIATION`, `OPEN_ARBITRATION`,
-    `OPEN_LITIGATION`) the appeal page offers: those the workflow's authority grants
-    (`actions`, from `available_actions`) that the chain's order does not rule out.
-    Mediation first is checked when the step is taken (it needs every mediation of the
-    appeal, not just the caller's slice of them)."""
-    arbitrations = [a.status for a in chain.arbitrations]
-    pending = any(_allowed(rules.check_judgment, c.status) for c in chain.litigations)
-    legal = {
-        "OPEN_MEDIATION": True,
-        "OPEN_ARBITRATION": petition.matter in rules.LABOUR_MATTERS
-        and _allowed(rules.check_may_open_arbitration, arbitrations),
-        "OPEN_LITIGATION": not pending
-        and _allowed(rules.litigation_basis, petition.matter, arbitrations),
-    }
-    return {a for a, ok in legal.items() if ok and a in actions}
+    `OPEN_LITIGATION`) the appeal page offers: those in `actions`, the steps the caller
+    could take now (`resolvers.workflow.readiness.offered`, which asks the chain's order
+    of all the appeal's cases exactly as the steps do)."""
+    return {a for a in ("OPEN_MEDIATION", "OPEN_ARBITRATION", "OPEN_LITIGATION") if a in actions}

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.models import ConfirmationStatus, MediationKind, MediationStatus, MetroTier
 from resolvers.access.caller import Caller
 from resolvers.access.disputes import arbitration_scope, litigation_scope, mediation_scope
+from resolvers.disputes import rules
 from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
 
 
@@ -249,3 +250,18 @@ async def projects_by_id(session: AsyncSession, ids: Sequence[int]) -> list[mode
     rows = await session.scalars(select(models.Project).where(models.Project.id.in_(ids)))
     found = {r.id: r for r in rows}
     return [found.get(i) for i in ids]
+
+
+async def mediation_facts(
+    session: AsyncSession, petition_id: int
+) -> list[tuple[models.MediationCase, rules.MediationFacts]]:
+    """The appeal's mediations, oldest first, with what the rules need. The rule reads
+    them whoever asks: the answer is yes or no, never the cases themselves."""
+    case = models.MediationCase
+    missed = exists().where(
+        models.Instalment.case_id == case.id, models.Instalment.missed_at.is_not(None)
+    )
+    rows = await session.execute(
+        select(case, missed).where(case.petition_id == petition_id).order_by(case.id)
+    )
+    return [(c, rules.MediationFacts(c.status, bool(m))) for c, m in rows.all()]

@@ -16,6 +16,7 @@ from datetime import date
 from db.models import (
     ArbitrationStatus,
     ConfirmationStatus,
+    Escalation,
     LitigationStatus,
     Matter,
     MediationStatus,
@@ -41,6 +42,13 @@ MEDIATORS = frozenset(
         OrganisationKind.LABOUR_ARBITRATION,  # 仲裁调解
     }
 )
+# Which organisations take an appeal escalated to each stage (`escalatePetition`).
+ESCALATION_KINDS: dict[Escalation, frozenset[OrganisationKind]] = {
+    Escalation.MEDIATION: MEDIATORS
+    - {OrganisationKind.COURT_STATION, OrganisationKind.LABOUR_ARBITRATION},
+    Escalation.ARBITRATION: frozenset({OrganisationKind.LABOUR_ARBITRATION}),
+    Escalation.LITIGATION: frozenset({OrganisationKind.COURT_STATION}),
+}
 SITE_TIER = frozenset({OrganisationKind.SITE_MEDIATION_ROOM, OrganisationKind.SITE_STATION})
 TIER_STAGES = {
     MetroTier.SITE: PolicyStage.METRO_SITE,
@@ -86,6 +94,45 @@ def arbitration_basis(matter: Matter, cases: list[MediationFacts]) -> int:
         "mediation comes first: arbitration opens after a mediation ended without "
         "agreement, was refused, or its agreement was not kept"
     )
+
+
+@dataclass(frozen=True)
+class ChainFacts:
+    """Where an appeal stands in its chain: its matter, mediations and arbitrations (all
+    of them, oldest first), and whether a lawsuit is pending."""
+
+    matter: Matter
+    mediations: list[MediationFacts]
+    arbitrations: list[ArbitrationStatus]
+    lawsuit_pending: bool = False
+
+
+def stage_refusal(to: Escalation, facts: ChainFacts) -> BadUserInput | None:
+    """Whether the chain's order lets the appeal's next stage be `to` now: a mediation
+    unless one is under way; arbitration for a labour dispute after a mediation failed
+    (or its agreement was broken), none yet; the court after the award for a labour
+    dispute, directly for others, no lawsuit pending."""
+    try:
+        if to is Escalation.MEDIATION:
+            check_may_open_mediation(facts.mediations)
+        elif to is Escalation.ARBITRATION:
+            arbitration_basis(facts.matter, facts.mediations)
+            check_may_open_arbitration(facts.arbitrations)
+        else:
+            litigation_basis(facts.matter, facts.arbitrations)
+            if facts.lawsuit_pending:
+                raise BadUserInput("the appeal already has a lawsuit pending")
+    except BadUserInput as refused:
+        return refused
+    return None
+
+
+def escalation_refusal(to: Escalation, facts: ChainFacts) -> BadUserInput | None:
+    """`stage_refusal` for `escalatePetition`, whose refusal names `organisationCode`."""
+    refused = stage_refusal(to, facts)
+    if refused is not None:
+        refused.extensions["field"] = "organisationCode"
+    return refused
 
 
 def check_may_open_arbitration(statuses: Iterable[ArbitrationStatus]) -> None:

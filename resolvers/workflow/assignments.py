@@ -10,34 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.models import AssignmentRole, AssignmentStatus, DeadlineStart, Escalation, EventKind
-from db.models import OrganisationKind as Kind
 from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.deadlines.limits import handling_deadline
 from resolvers.errors import BadUserInput
 from resolvers.services import Services
+from resolvers.workflow import readiness
+from resolvers.workflow.preconditions import own_assignment
 from resolvers.workflow.steps import PetitionRef, Step, take_step
 from resolvers.workflow.transitions import Action
 
 MAX_REASON = 1000
 MAX_DUE = timedelta(days=366)
-
-# Which organisations take an escalated appeal, by where it goes (访调心裁).
-ESCALATION_KINDS: dict[Escalation, frozenset[Kind]] = {
-    Escalation.MEDIATION: frozenset(
-        {
-            Kind.LABOUR_MEDIATION_COMMITTEE,
-            Kind.MEDIATION_STUDIO,
-            Kind.SITE_MEDIATION_ROOM,
-            Kind.METRO_DISPUTE_CENTRE,
-            Kind.NON_LITIGATION_BASE,
-            Kind.SOCIAL_GOVERNANCE_CENTRE,
-            Kind.GOVERNANCE_CENTRE,
-        }
-    ),
-    Escalation.ARBITRATION: frozenset({Kind.LABOUR_ARBITRATION}),
-    Escalation.LITIGATION: frozenset({Kind.COURT_STATION}),
-}
 
 
 async def _organisation(step: Step, code: str) -> models.Organisation:
@@ -146,8 +130,6 @@ async def assign(
         raise BadUserInput(
             "that organisation already has an active assignment", field="organisationCode"
         )
-    if role is AssignmentRole.LEAD and step.active(AssignmentRole.LEAD):
-        raise BadUserInput("the appeal already has an active lead", field="role")
     assignment = _new_assignment(step, organisation, role, due_at, instructions)
     _start_handling_clock(step, role)
     await step.session.flush()
@@ -163,11 +145,6 @@ async def assign(
     return assignment
 
 
-def _own_active(step: Step) -> models.Assignment | None:
-    mine = [a for a in step.active() if a.organisation_id == step.caller.organisation_id]
-    return mine[-1] if mine else None
-
-
 async def accept_assignment(
     *, session: AsyncSession, caller: Caller, services: Services, now: datetime, ref: PetitionRef
 ) -> models.Petition:
@@ -175,9 +152,8 @@ async def accept_assignment(
 
     async def change(step: Step) -> None:
         step.move(Action.ACCEPT_ASSIGNMENT)
-        assignment = _own_active(step)
-        if assignment is None or assignment.status is not AssignmentStatus.PENDING:
-            raise BadUserInput("your organisation has no pending assignment on this appeal")
+        assignment = own_assignment(step)
+        assert assignment is not None  # the precondition: a pending one of its own
         assignment.status = AssignmentStatus.ACCEPTED
         assignment.accepted_at = step.now
         step.event(EventKind.ASSIGNMENT_ACCEPTED, {"role": assignment.role.name}, assignment)
@@ -203,7 +179,7 @@ async def return_assignment(
     reason = validation.text(reason, "reason", max_length=MAX_REASON)
 
     async def change(step: Step) -> None:
-        assignment = _own_active(step)
+        assignment = own_assignment(step)
         lead = assignment is None or assignment.role is AssignmentRole.LEAD
         step.move(Action.RETURN_LEAD if lead else Action.RETURN_ASSISTING)
         assert assignment is not None  # authorise refused a caller without one
@@ -233,18 +209,14 @@ async def escalate_petition(
     reason: str | None = None,
 ) -> models.Petition:
     """转入调解/仲裁/诉讼: hand the appeal on to a mediator, the arbitration court or the
-    court station, which becomes its lead; current assignments are withdrawn."""
+    court station, which becomes its lead; current assignments are withdrawn. Who may, and
+    to whom, is `readiness.escalation_targets` (the chain's order; not the mediator of the
+    appeal, not to its lead)."""
     why = validation.text(reason, "reason", required=False, max_length=MAX_REASON)
 
     async def change(step: Step) -> None:
-        step.move(Action.ESCALATE)
-        organisation = await _organisation(step, organisation_code)
-        if organisation.kind not in ESCALATION_KINDS[to]:
-            raise BadUserInput(
-                "{organisation} does not take {escalation}",
-                field="organisationCode",
-                params={"organisation": organisation.code, "escalation": to.name.lower()},
-            )
+        await readiness.take(step, Action.ESCALATE)
+        organisation = await readiness.escalation_target(step, to, organisation_code)
         for current in step.active():
             current.status = AssignmentStatus.WITHDRAWN
         assignment = _new_assignment(step, organisation, AssignmentRole.LEAD, None, why)

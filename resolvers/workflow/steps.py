@@ -8,8 +8,10 @@ bumps `version` with a guarded UPDATE, and commits — or changes nothing.
 
 The steps live beside this module: triage (`triage.py`: acceptance,
 classification, notes, backlog), assignments (`assignments.py`, with escalation),
-the clock (`clock.py`: suspension, extension) and the outcome (`outcome.py`:
-answer, feedback, closure, reopening).
+the clock (`suspension.py`: suspension, extension) and the outcome (`outcome.py`:
+answer, feedback, closure, reopening). Whether a step can be taken now is one rule the
+step and the page both ask: `preconditions.py` (and `readiness.py` for what needs the
+database).
 """
 
 from __future__ import annotations
@@ -34,7 +36,19 @@ from resolvers.deadlines.calendar import deadline
 from resolvers.errors import BadUserInput, Conflict, not_found
 from resolvers.events.timeline import record_event
 from resolvers.services import Services
+from resolvers.workflow.preconditions import refusal
 from resolvers.workflow.transitions import Action, next_status
+
+# Steps with a precondition read from the database (`resolvers.workflow.readiness`).
+LATER_CHECKED = frozenset(
+    {
+        Action.REQUEST_EXTENSION,
+        Action.ESCALATE,
+        Action.OPEN_MEDIATION,
+        Action.OPEN_ARBITRATION,
+        Action.OPEN_LITIGATION,
+    }
+)
 
 MAX_NOTE = 2000
 
@@ -61,13 +75,23 @@ class Step:
     petition: models.Petition
     assignments: list[models.Assignment]
     standing: frozenset[Standing] = field(default_factory=frozenset)
+    # What `readiness` read from the database for this step (read once per step).
+    facts: dict[str, Any] = field(default_factory=dict)
 
     def authorise(self, action: Action) -> None:
         authorise(self.caller, action, self.standing)
 
     def move(self, action: Action) -> None:
-        """Authorise `action` and move the appeal where the state machine says."""
-        self.authorise(action)
+        """Refuse `action` unless it may be taken now (`preconditions.refusal`: the rule
+        the pages ask too), and move the appeal where the state machine says."""
+        assert action not in LATER_CHECKED, "take it with readiness.take"
+        refused = refusal(self, action)
+        if refused is not None:
+            raise refused
+        self.advance(action)
+
+    def advance(self, action: Action) -> None:
+        """Move the appeal where the state machine says (the step was found ready)."""
         self.petition.status = next_status(
             self.petition.status, action, previous=self.petition.suspended_from
         )

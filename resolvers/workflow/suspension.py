@@ -19,16 +19,12 @@ from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.deadlines.calendar import MAX_DAYS, end_of_day
 from resolvers.deadlines.policies import extension_limit
-from resolvers.errors import BadUserInput
 from resolvers.services import Services
+from resolvers.workflow import readiness
 from resolvers.workflow.steps import PetitionRef, Step, take_step
 from resolvers.workflow.transitions import Action
 
 MAX_REASON = 1000
-WORKING_DAYS_CAP = (
-    "extensions may add at most {most} working days in all ({granted} granted so far)"
-)
-DAYS_CAP = "extensions may add at most {most} days in all ({granted} granted so far)"
 
 
 def _moved(step: Step, due_at: datetime, days: int, unit: TimeUnit) -> tuple[datetime, bool]:
@@ -112,17 +108,10 @@ async def request_extension(
 
     async def change(step: Step) -> None:
         p = step.petition
-        step.move(Action.REQUEST_EXTENSION)
-        if p.extension_requested_days is not None:
-            raise BadUserInput("an extension request is already waiting for a decision")
-        cap = await extension_limit(step.session, p.category)
-        if cap is None:
-            raise BadUserInput("no extension policy applies to this category", field="days")
-        if p.extension_days + days > cap.days:
-            counts = {"most": cap.days, "granted": p.extension_days}
-            if cap.unit is TimeUnit.WORKING_DAYS:
-                raise BadUserInput(WORKING_DAYS_CAP, field="days", params=counts)
-            raise BadUserInput(DAYS_CAP, field="days", params=counts)
+        await readiness.take(step, Action.REQUEST_EXTENSION)
+        refused = await readiness.extension_refusal(step, days)
+        if refused is not None:
+            raise refused
         p.extension_requested_days = days
         p.extension_reason = reason
         step.event(EventKind.EXTENSION_REQUESTED, {"days": days, "reason": reason})
@@ -139,8 +128,7 @@ def _left(unit: TimeUnit, left: int) -> dict[str, int]:
 
 def _pending_days(step: Step) -> int:
     days = step.petition.extension_requested_days
-    if days is None:
-        raise BadUserInput("no extension request is waiting")
+    assert days is not None  # the precondition: a request is waiting
     return days
 
 

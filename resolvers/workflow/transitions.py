@@ -129,18 +129,30 @@ TRANSITIONS: dict[tuple[S, Action], Target] = {
 }
 
 
-def next_status(status: S, action: Action, *, previous: S | None = None) -> S:
-    """Where `action` takes an appeal in `status`; `BadUserInput` if it may not."""
+def transition_refusal(
+    status: S, action: Action, *, previous: S | None = None
+) -> BadUserInput | None:
+    """Why `action` may not be taken from `status`, or None when the table allows it."""
     target = TRANSITIONS.get((status, action))
     if target is None:
-        raise BadUserInput(
+        return BadUserInput(
             "an appeal that is {status} cannot {action}",
             params={"status": status.name, "action": action.value},
             status=status.name,
         )
+    if isinstance(target, Previous) and (previous is None or previous is S.SUSPENDED):
+        return BadUserInput("the status before the suspension is not known")
+    return None
+
+
+def next_status(status: S, action: Action, *, previous: S | None = None) -> S:
+    """Where `action` takes an appeal in `status`; `BadUserInput` if it may not."""
+    refused = transition_refusal(status, action, previous=previous)
+    if refused is not None:
+        raise refused
+    target = TRANSITIONS[(status, action)]
     if isinstance(target, Previous):
-        if previous is None or previous is S.SUSPENDED:
-            raise BadUserInput("the status before the suspension is not known")
+        assert previous is not None
         return previous
     return target
 

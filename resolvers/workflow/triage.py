@@ -192,8 +192,6 @@ async def clear_backlog(
 
     async def change(step: Step) -> None:
         step.move(Action.CLEAR_BACKLOG)
-        if not step.petition.backlog:
-            raise BadUserInput("the appeal is not a backlog case")
         owner = step.petition.backlog_owner
         step.petition.backlog = False
         step.petition.backlog_owner = None

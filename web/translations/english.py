@@ -15,6 +15,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
 from db.models import care, enums
+from resolvers.access.audit import AuditAction
 from resolvers.workflow.dispatch import Basis
 
 HERE = Path(__file__).parent
@@ -27,6 +28,11 @@ PLURALS = {
     "共%(num)d件": ("%(num)d case", "%(num)d cases"),
     "已超期%(num)d个工作日": ("%(num)d working day overdue", "%(num)d working days overdue"),
     "剩余%(num)d个工作日": ("%(num)d working day left", "%(num)d working days left"),
+    "等%(num)d件": ("of %(num)d in all", "of %(num)d in all"),
+    "%(whose)s已超期%(num)d个工作日": (
+        "%(whose)s: %(num)d working day overdue",
+        "%(whose)s: %(num)d working days overdue",
+    ),
     "%(num)d个工作日": ("%(num)d working day", "%(num)d working days"),
     "%(num)d人": ("%(num)d person", "%(num)d people"),
     "此信访人此前已有%(num)d件诉求": (
@@ -361,6 +367,21 @@ EN = {
     "按周": "Weekly",
     "按月": "Monthly",
     "连接中断，正在重连": "Connection lost, reconnecting",
+    # whose deadline (the appeal page)
+    "%(org)s交办": "%(org)s's assignment",
+    "诉求办理期限": "The appeal's deadline",
+    "%(whose)s已超期": "%(whose)s: overdue",
+    "%(whose)s即将到期": "%(whose)s: due soon",
+    # the audit log: actions, doors and records by name
+    "查看未脱敏个人信息": "Viewed unmasked personal data",
+    "查看心理数据": "Viewed psychological data",
+    "接口": "API (GraphQL)",
+    "页面": "Page",
+    "订阅": "Subscription",
+    "心理服务记录": "Care session",
+    "辅导计划": "Counselling plan",
+    "危机干预记录": "Crisis record",
+    "、": ", ",
 }
 
 # The 访调心裁 chain's pages (web/templates/disputes/).
@@ -668,6 +689,7 @@ def enum_values() -> list[str]:
         care.RiskFlagKind,
         care.CareSessionKind,
         Basis,
+        AuditAction,
     ]
     return list(dict.fromkeys(str(member.value) for kind in kinds for member in kind))
 

@@ -101,6 +101,7 @@ async def audit(request: Request) -> Response:
             )
             if u
         }
+        numbers = await audit_log.petition_numbers(session, staff.caller, page.rows)
     here = request.url_for("admin_audit").path
     return render(
         request,
@@ -112,6 +113,9 @@ async def audit(request: Request) -> Response:
             "section": "audit",
             "organisations": organisations,
             "users": users,
+            "numbers": numbers,
+            "shown_per_entry": audit_log.SHOWN_PER_ENTRY,
+            "actions": {a.name: a.value for a in audit_log.AuditAction},
             "next_url": f"{here}?after={page.cursors[-1]}" if page.has_next_page else None,
         },
     )

@@ -73,10 +73,11 @@ def _arguments(action: str, form: FormData, tz: Any) -> tuple[Step, dict[str, An
             }
         case "return":
             return assignments.return_assignment, {"reason": forms.text(form, "reason")}
-        case "escalate":
+        case "escalate":  # one choice: `MEDIATION:PS-AP` (a stage and who takes it)
+            to, _, code = forms.text(form, "target").partition(":")
             return assignments.escalate_petition, {
-                "to": forms.choice(Escalation, form, "to"),
-                "organisation_code": forms.text(form, "organisation"),
+                "to": forms.choice(Escalation, {"target": to}, "target"),
+                "organisation_code": code,
                 "reason": forms.text(form, "reason") or None,
             }
         case "note":

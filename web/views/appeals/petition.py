@@ -16,17 +16,21 @@ from resolvers import loaders
 from resolvers.access import disclosure
 from resolvers.access.audit import AuditPath
 from resolvers.appeals.reading import get_petition
-from resolvers.appeals.worklist import available_actions
 from resolvers.backlog import cases as backlog_cases
 from resolvers.care import flags
 from resolvers.care.risk import risk_by_petition
 from resolvers.deadlines import standing
 from resolvers.directory.organisations import list_organisations
 from resolvers.events.stream import newest_event_id
+from resolvers.workflow import readiness
+from resolvers.workflow.transitions import Action
 from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
 from web.views.appeals.worklist import follow
 from web.views.dispatch import dispatch_context, parties_context
 from web.views.disputes import chain_context
+
+# The keys of an event's data that name an organisation by its code.
+EVENT_ORGANISATIONS = ("organisation", "mediator", "court")
 
 
 async def visible_petition(session: AsyncSession, staff: Staff, number: str) -> models.Petition:
@@ -51,6 +55,10 @@ async def petition_context(
     if petition.escalated_to_id:
         org_ids.append(petition.escalated_to_id)
     organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}
+    # The organisations events name by code (交办 → …, 转入 …, 调解组织, 法院): shown by name.
+    named = {e.data.get(k) for e in events if e.data for k in EVENT_ORGANISATIONS}
+    codes = sorted(c for c in named if isinstance(c, str))
+    by_code = {o.code: o for o in await loaders.organisations_by_code(session, codes) if o}
     user_ids = [e.actor_user_id for e in events if e.actor_user_id]
     users = {u.id: u for u in await loaders.staff_users_by_id(session, user_ids) if u}
     community = None
@@ -59,11 +67,17 @@ async def petition_context(
     (petitioner,) = await disclosure.disclose_petitioners(
         session, staff.caller, [petition], AuditPath.PAGE
     )
-    actions = await available_actions(
-        session=session, caller=staff.caller, petition=petition, assignments=assignments
+    actions, step = await readiness.offered(
+        session=session,
+        caller=staff.caller,
+        services=services(request),
+        now=now(),
+        petition=petition,
+        assignments=assignments,
     )
+    targets = await readiness.escalation_targets(step) if Action.ESCALATE in actions else []
     pickers: list[models.Organisation] = []
-    if any(a.name.startswith(("ASSIGN", "ESCALATE")) for a in actions):
+    if any(a.name.startswith("ASSIGN") for a in actions):
         pickers = [
             o
             for o in await list_organisations(session=session, caller=staff.caller)
@@ -96,9 +110,17 @@ async def petition_context(
             "repeat": repeat,
             "actions": {a.name for a in actions},
             "deadline": standing.badge(petition, services(request), now()),
+            "assignment_badges": {
+                a.id: standing.assignment_badge(a, petition, services(request), now())
+                for a in assignments
+            },
+            "assignment_orgs": {a.id: organisations.get(a.organisation_id) for a in assignments},
+            "by_code": by_code,
             "pickers": pickers,
             "roles": list(AssignmentRole),
-            "escalations": list(Escalation),
+            "escalation_targets": [
+                (to, [o for stage, o in targets if stage is to]) for to in Escalation
+            ],
             "satisfactions": list(Satisfaction),
             "categories": list(models.Category),
             "matters": list(models.Matter),

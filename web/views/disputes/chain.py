@@ -43,7 +43,7 @@ async def chain_context(
     org_ids += [a.arbitration_org_id for a in chain.arbitrations]
     org_ids += [c.court_org_id for c in chain.litigations]
     org_ids += [t.organisation_id for ts in tiers for t in ts]
-    offered = offers.appeal_steps(petition, chain, actions)
+    offered = offers.appeal_steps(actions)
     kinds = set().union(*(PARTNERS[a] for a in offered))
     listed = (
         await list_organisations(session=session, caller=caller, kinds=sorted(kinds, key=str))
