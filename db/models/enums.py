@@ -195,6 +195,9 @@ class EventKind(enum.Enum):
     CRISIS = "危机干预"
     BACKLOG_REVIEWED = "积案评估"
     BACKLOG_SUPERVISED = "积案督办"
+    # Credit supervision (resolvers/credit/): a public record taking effect or repaired.
+    CREDIT_RECORDED = "信用记录"
+    CREDIT_REPAIRED = "信用修复"
 
 
 class PolicyStage(enum.Enum):

@@ -156,13 +156,20 @@ async def conclude_mediation(
         list[InstalmentInput] | None,
         strawberry.argument(description="The payment plan; adds up to the agreed amount."),
     ] = None,
+    credit_commitment: Annotated[
+        bool,
+        strawberry.argument(
+            description="The employer signed a credit commitment (信用承诺) with the "
+            "agreement: recorded on its credit profile."
+        ),
+    ] = False,
     expected_version: CaseVersion = None,
 ) -> MediationCase:
     plan = [mediation.InstalmentPlan(i.due_on, i.amount) for i in instalments or []]
     row = await _call(
         info, mediation.conclude_mediation, ref=_case(id, expected_version, "mediation case"),
         outcome=outcome, reason=reason, agreement_amount=agreement_amount, terms=terms,
-        instalments=plan,
+        instalments=plan, credit_commitment=credit_commitment,
     )  # fmt: skip
     return MediationCase.from_row(row, info)
 
