@@ -144,7 +144,7 @@ TYPES = {
     "instalment": "Int", "amount": "Decimal", "paidOn": "Date", "courtCode": "String",
     "confirmed": "Boolean", "note": "String", "arbitrationCode": "String", "claim": "Decimal",
     "hearingAt": "DateTime", "summary": "String", "caseNumber": "String",
-    "parties": "[PartyInput!]", "projectCode": "String",
+    "parties": "[PartyInput!]", "projectCode": "String", "creditCommitment": "Boolean",
 }  # fmt: skip
 RETURNS = {
     "nameParties": "id version project { code } parties { role enterprise { uscc name } }",
