@@ -189,6 +189,7 @@ class EventKind(enum.Enum):
     AWARD_PAID = "裁决履行"
     LITIGATION_OPENED = "诉讼立案"
     JUDGMENT_GIVEN = "判决"
+    JUDGMENT_PAID = "判决履行"
     RISK_FLAGGED = "风险标记"
     SCREENED = "心理筛查"
     RISK_ALERT = "风险预警"

@@ -307,6 +307,15 @@ async def record_judgment(
     return LitigationCase.from_row(row, info)
 
 
+async def record_judgment_paid(
+    info: Info, id: CaseId, expected_version: CaseVersion = None
+) -> LitigationCase:
+    row = await _call(
+        info, adjudication.record_judgment_paid, ref=_case(id, expected_version, "litigation case")
+    )
+    return LitigationCase.from_row(row, info)
+
+
 def _mutation(resolver: Any, description: str) -> Any:
     return strawberry.federation.mutation(
         resolver=resolver, description=description, requires_scopes=[["petitions:write"]]
@@ -357,4 +366,7 @@ class DisputeMutation:
     )
     record_judgment: LitigationCase = _mutation(
         record_judgment, "判决: the court's case number and judgment (the court station)."
+    )
+    record_judgment_paid: LitigationCase = _mutation(
+        record_judgment_paid, "判决履行: the judgment was paid (the court station)."
     )

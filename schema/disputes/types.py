@@ -364,6 +364,9 @@ class LitigationCase:
     judged_at: datetime | None = strawberry.field(description="When judgment was given.")
     judgment_summary: str | None = strawberry.field(description="The judgment, in words.")
     judgment_amount: Decimal | None = strawberry.field(description="Yuan the judgment orders.")
+    judgment_paid_at: datetime | None = strawberry.field(
+        description="When the judgment was recorded as paid."
+    )
     version: int = strawberry.field(description="Grows with every step (expectedVersion).")
     row: strawberry.Private[models.LitigationCase]
 
@@ -377,6 +380,7 @@ class LitigationCase:
             judged_at=local(info, row.judged_at),
             judgment_summary=row.judgment_summary,
             judgment_amount=to_yuan(row.judgment_fen),
+            judgment_paid_at=local(info, row.judgment_paid_at),
             version=row.version,
             row=row,
         )
