@@ -210,3 +210,62 @@ async def test_illegal_steps_are_bad_user_input_with_their_field(
     failed = await refused(apan, "concludeMediation", id=opened["id"], outcome="NO_AGREEMENT",
                            reason="x", creditCommitment=True)  # fmt: skip
     assert failed["extensions"] == {"code": "BAD_USER_INPUT", "field": "outcome"}
+
+
+FIGURES = """
+query($d: Date!) {
+  stats(period: {from: $d, to: $d}, groupBy: MATTER) {
+    credit { awaitingDecision rows { kind street { code } proposed confirmed rejected repaired } }
+  }
+}
+"""
+
+
+async def _figures(client, day) -> dict:
+    credit = (await client.data(FIGURES, {"d": day}))["stats"]["credit"]
+    rows = {(r["kind"], (r["street"] or {}).get("code")): r for r in credit["rows"]}
+    return {"awaiting": credit["awaitingDecision"], **rows}
+
+
+def _delta(before: dict, after: dict, key, field: str) -> int:
+    return after.get(key, {}).get(field, 0) - before.get(key, {}).get(field, 0)
+
+
+async def test_the_figures_count_credit_by_kind_and_street_within_the_slice(
+    client_for,
+    sessionmaker,
+    credit_world,  # noqa: F811
+    world,
+):
+    centre, court, hall = [await client_for(c) for c in (CREDIT, factories.COURT, factories.HALL)]
+    window, apan = await client_for(factories.WINDOW), await client_for(APAN)
+    uscc, name = new_employer()
+    appeal, _ = await agreed_mediation(
+        window, apan, uscc=uscc, name=name,
+        instalments=[{"dueOn": _today().isoformat(), "amount": "100"}],
+    )  # fmt: skip
+    async with sessionmaker() as session:  # the employer is registered in Liulian (坪山街道)
+        enterprise = await session.scalar(
+            select(models.Enterprise).where(models.Enterprise.uscc == uscc)
+        )
+        enterprise.region_id = world.regions[factories.COMMUNITY]
+        await session.commit()
+    day = _today().isoformat()
+    before = {c.org: await _figures(c, day) for c in (centre, court, hall)}
+
+    await credit_step(centre, "recordCreditRecord", uscc=uscc, kind="WARNING", public=False,
+                      summary="约谈警示")  # fmt: skip
+    await credit_step(centre, "recordCreditRecord", uscc=uscc, kind="COMMENDATION",
+                      summary="守信")  # fmt: skip
+    await credit_step(apan, "recordCreditRecord", uscc=uscc, kind="WAGE_ARREARS",
+                      summary="拖欠", petition=appeal["id"])  # fmt: skip
+
+    street = "PS-S-PINGSHAN"
+    after = {c.org: await _figures(c, day) for c in (centre, court, hall)}
+    for org, warnings, proposals in ((CREDIT, 1, 1), (factories.HALL, 1, 1),
+                                     (factories.COURT, 0, 0)):  # fmt: skip
+        old, new = before[org], after[org]
+        assert _delta(old, new, ("WARNING", street), "confirmed") == warnings, org
+        assert _delta(old, new, ("COMMENDATION", street), "confirmed") == 1, org
+        assert _delta(old, new, ("WAGE_ARREARS", street), "proposed") == proposals, org
+        assert new["awaiting"] - old["awaiting"] == proposals, org
