@@ -28,6 +28,7 @@ from tests.disputes import (
     dispute_world,  # noqa: F401 - a fixture
 )
 from tests.steps import timeline
+from tests.streams import subscription
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -141,3 +142,42 @@ async def test_a_missed_instalment_becomes_wage_arrears_then_a_repair(
     kinds = [e["kind"] for e in (await timeline(hall, appeal["id"]))["events"]]
     assert kinds.count("CREDIT_RECORDED") == 2  # the commitment and the confirmation
     assert kinds.count("CREDIT_REPAIRED") == 1
+
+
+def _token(client) -> str:
+    return client.http.headers["authorization"].split()[1]
+
+
+async def test_the_stream_carries_a_public_record_taking_effect_and_nothing_else(
+    client_for,
+    server,
+    credit_world,  # noqa: F811
+):
+    window, apan = await client_for(factories.WINDOW), await client_for(APAN)
+    centre, court = await client_for(CREDIT), await client_for(factories.COURT)
+    uscc, name = new_employer()
+    today = models.utcnow().astimezone(SHANGHAI).date()
+    appeal, _ = await agreed_mediation(
+        window, apan, uscc=uscc, name=name,
+        instalments=[{"dueOn": today.isoformat(), "amount": "100"}],
+    )  # fmt: skip
+    kinds = ["CREDIT_RECORDED", "CREDIT_REPAIRED"]
+    async with (
+        subscription(server.url, _token(window)) as watching,
+        subscription(server.url, _token(court)) as outside,
+    ):
+        await watching.subscribe(kinds=kinds)
+        await outside.subscribe(kinds=kinds)
+        # proposals from the appeal, and a restricted record confirmed: on no stream
+        proposal = await credit_step(apan, "recordCreditRecord", uscc=uscc, kind="WAGE_ARREARS",
+                                     summary="拖欠", petition=appeal["id"])  # fmt: skip
+        restricted = await credit_step(apan, "recordCreditRecord", uscc=uscc, kind="WARNING",
+                                       public=False, summary="拒不到场", petition=appeal["id"])  # fmt: skip
+        await credit_step(centre, "confirmCreditProposal", id=restricted["id"])
+        # the public proposal confirmed: a record taking effect, on the appeal's stream
+        await credit_step(centre, "confirmCreditProposal", id=proposal["id"])
+        event = await watching.event()
+        assert (event["kind"], event["petition"]["id"]) == ("CREDIT_RECORDED", appeal["id"])
+        assert event["data"] == {"creditRecord": int(proposal["id"]), "kind": "WAGE_ARREARS"}
+        assert await watching.nothing_for(0.5)
+        assert await outside.nothing_for(0.5)  # the court does not see the appeal
