@@ -4,8 +4,11 @@ organisation", a proposal (or a rejected one) being the centre's and the propose
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
+from db import models
 from tests import factories
 from tests.credit import (
     CREDIT,
@@ -154,3 +157,51 @@ async def test_credit_read_guards_every_path_for_tokens(credit_records, client_f
     write = await client_for(CREDIT, scopes=("credit:read",))
     refused = await credit_refused(write, "confirmCreditProposal", id=ids["proposal"])
     assert refused["extensions"]["code"] == "FORBIDDEN"
+
+
+PROFILES = """
+query($s: String!, $first: Int) {
+  enterprises(filter: {search: $s}, first: $first) {
+    totalCount
+    edges { node { uscc region { name } projects { code } openAppeals { number }
+      creditRecords { kind recordedBy { code } enterprise { uscc } repairs { id }
+                      events { kind } } } }
+  }
+}
+"""
+
+
+async def test_a_page_of_profiles_costs_the_same_whatever_its_size(
+    server,
+    client_for,
+    sessionmaker,
+    credit_world,  # noqa: F811
+):
+    marker = f"计数企业{uuid.uuid4().hex[:6]}"
+    async with sessionmaker() as session:
+        for i in range(50):
+            uscc, _ = new_employer()
+            enterprise = models.Enterprise(uscc=uscc, name=f"{marker}{i:02d}有限公司")
+            session.add(enterprise)
+            await session.flush()
+            record = models.CreditRecord(
+                enterprise_id=enterprise.id, kind=models.CreditRecordKind.COMMENDATION,
+                stage=models.DisputeStage.BEFORE, status=models.CreditStatus.CONFIRMED,
+                organisation_id=credit_world[CREDIT], effective_from=models.utcnow().date(),
+            )  # fmt: skip
+            session.add(record)
+            await session.flush()
+            session.add(models.CreditEvent(record_id=record.id,
+                                           kind=models.CreditEventKind.CREDIT_RECORDED))  # fmt: skip
+        await session.commit()
+    court = await client_for(factories.COURT)
+    await court.data(PROFILES, {"s": marker, "first": 1})  # warm the token's last use
+
+    counts = {}
+    for size in (5, 50):
+        server.statements.reset()
+        data = await court.data(PROFILES, {"s": marker, "first": size})
+        counts[size] = server.statements.count
+        assert len(data["enterprises"]["edges"]) == size
+        assert all(len(e["node"]["creditRecords"]) == 1 for e in data["enterprises"]["edges"])
+    assert counts[5] == counts[50], counts
