@@ -3,8 +3,8 @@
 Most of the 200 enterprises have none. A missed instalment raised a wage-arrears
 proposal against the case's employer (most confirmed by the credit centre, a few
 rejected, the newest still waiting; some repaired once the debt was paid); an award
-left unpaid a month raised a dishonest-list proposal; a third of the labour
-agreements came with the employer's credit commitment; the centre commended a few
+left unpaid a month raised a dishonest-list proposal; a few agreements came with
+the employer's credit commitment; the centre commended a few
 firms and warned a few (restricted). Every step is an event on the record's history,
 and a public record's taking effect or repair is on its appeal's timeline, as the
 live steps write them. Deterministic: its own generator, seeded by a constant, over
@@ -34,6 +34,7 @@ TABLES = ("credit_records", "credit_events")
 CENTRE = "PS-CREDIT"
 DEBTOR_ORDER = (PartyRole.EMPLOYER, PartyRole.SUBCONTRACTOR, PartyRole.MAIN_CONTRACTOR)
 PAY_WITHIN = timedelta(days=30)
+COMMITMENT_SHARE = 0.02  # of the agreements naming an employer
 COMMENDATIONS = ("连续三年无欠薪投诉，按期足额支付工资", "主动设立工资保证金，守信经营")
 WARNINGS = ("多次拖延支付工资，约谈警示", "劳务分包管理不规范，责令整改", "工资专户未按月拨付")
 
@@ -93,6 +94,7 @@ def add_credit(
             row.update(status=CreditStatus.REJECTED, decision_reason=reason)
             history(row, CreditEventKind.CREDIT_REJECTED, decided, centre, {"reason": reason})
             return
+        row.update(status=CreditStatus.CONFIRMED)
         history(row, CreditEventKind.CREDIT_CONFIRMED, decided, centre, {},
                 EventKind.CREDIT_RECORDED)  # fmt: skip
         repaired = decided + timedelta(days=rng.uniform(20, 90))
@@ -151,7 +153,7 @@ def add_credit(
         decide(row, due)
     for case in rows["mediation_cases"]:
         debtor = debtors.get(case["id"])
-        if case["status"] is not MediationStatus.AGREED or debtor is None or rng.random() > 0.33:
+        if case["status"] is not MediationStatus.AGREED or debtor is None or rng.random() > COMMITMENT_SHARE:
             continue
         at = case["concluded_at"]
         row = record(
