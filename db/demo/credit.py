@@ -153,7 +153,11 @@ def add_credit(
         decide(row, due)
     for case in rows["mediation_cases"]:
         debtor = debtors.get(case["id"])
-        if case["status"] is not MediationStatus.AGREED or debtor is None or rng.random() > COMMITMENT_SHARE:
+        if (
+            case["status"] is not MediationStatus.AGREED
+            or debtor is None
+            or rng.random() > COMMITMENT_SHARE
+        ):
             continue
         at = case["concluded_at"]
         row = record(

@@ -15,8 +15,7 @@ from resolvers.credit import reading, recording, steps
 from resolvers.directory import enterprises as enterprise_resolvers
 from resolvers.errors import not_found
 from resolvers.pagination import page_size
-from schema.appeals.queries import PageInfo
-from schema.common import Info, parse_id
+from schema.common import Info, PageInfo, parse_id
 from schema.credit.types import (
     CreditRecord,
     CreditRecordConnection,

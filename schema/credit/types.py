@@ -15,8 +15,7 @@ from strawberry.scalars import JSON
 from db import models
 from resolvers.credit import reading
 from resolvers.disputes import reading as dispute_reading
-from schema.appeals.queries import PageInfo
-from schema.common import Info, loader, local, parse_id
+from schema.common import Info, PageInfo, loader, local, parse_id
 from schema.directory import Enterprise, Organisation, load_organisation
 from schema.enums import _expose
 
