@@ -16,7 +16,7 @@ from schema.enums import OrganisationKind, RegionKind, SiteKind
 if TYPE_CHECKING:
     from schema.appeals.types import Petition
     from schema.credit.types import CreditRecord
-    from schema.disputes.types import Project
+    from schema.disputes.types import MediationCase, Project
 
 
 # A value type partners may return too (a case's community).
@@ -166,6 +166,19 @@ class Enterprise:
         require_reading_appeals(info.context.caller)
         batch = loader(info, enterprise_resolvers.open_appeals_by_enterprise, scoped=True)
         return [Petition.from_row(r, info) for r in await batch.load(self.row.id)]
+
+    @strawberry.field(
+        description="The mediations under way naming it as a party, within the caller's "
+        "slice of mediation cases, newest first."
+    )
+    async def open_mediations(
+        self, info: Info
+    ) -> list[Annotated[MediationCase, strawberry.lazy("schema.disputes.types")]]:
+        from schema.disputes.types import MediationCase
+
+        require_reading_appeals(info.context.caller)
+        batch = loader(info, enterprise_resolvers.open_mediations_by_enterprise, scoped=True)
+        return [MediationCase.from_row(r, info) for r in await batch.load(self.row.id)]
 
 
 async def organisations(

@@ -91,6 +91,7 @@ async def credit_records(client_for, credit_world, dispute_world, made):  # noqa
         commendation = await credit_step(centre, "recordCreditRecord", uscc=uscc,
                                          kind="COMMENDATION", summary="按期足额支付")  # fmt: skip
         assert proposal["status"] == "PROPOSED" and warning["public"] is False
+        made["appeal"] = appeal["id"]
         made["records"] = uscc, {
             "proposal": proposal["id"], "rejected": rejected["id"],
             "warning": warning["id"], "commendation": commendation["id"],
@@ -123,6 +124,28 @@ async def test_every_path_answers_by_the_slice_table(org, credit_records, client
         await client.data(ENTITIES, {"r": [{"__typename": "Enterprise", "uscc": uscc}]})
     )["_entities"]
     assert sorted(r["id"] for r in enterprise["creditRecords"]) == expected, org
+
+
+# The profile's disputes follow the chain's slices: the appeal (received by the window,
+# under the 坪山 street, mediated by 阿潘) and its mediation (the mediator and the referrer).
+SEES_APPEAL = {factories.WINDOW, factories.STREET, factories.HALL, APAN}
+SEES_MEDIATION = {factories.WINDOW, APAN}
+DISPUTES = (
+    "query($u: String!) { enterprise(uscc: $u) { openAppeals { id } openMediations { id } } }"
+)
+
+
+@pytest.mark.parametrize("org", ORGANISATIONS)
+async def test_the_profile_s_disputes_follow_the_chain_s_slices(
+    org, credit_records, client_for, made
+):
+    uscc, _ = credit_records
+    client = await client_for(org)
+    profile = (await client.data(DISPUTES, {"u": uscc}))["enterprise"]
+    assert [a["id"] for a in profile["openAppeals"]] == (
+        [made["appeal"]] if org in SEES_APPEAL else []
+    ), org
+    assert len(profile["openMediations"]) == int(org in SEES_MEDIATION), org
 
 
 @pytest.mark.parametrize("org", [APAN, factories.HALL, factories.COURT])

@@ -1,6 +1,6 @@
 """Enterprises (用人单位): looked up by credit code or searched by name or code, with what
-their profile shows — projects, and the open appeals naming them within the caller's
-slice. Their credit records: `resolvers/credit/reading.py`."""
+their profile shows — projects, and the open appeals and mediations naming them within
+the caller's slices. Their credit records: `resolvers/credit/reading.py`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import OPEN_STATUSES
+from db.models import OPEN_STATUSES, MediationStatus
 from resolvers import validation
 from resolvers.access.caller import Caller
+from resolvers.access.disputes import mediation_scope
 from resolvers.access.policy import petition_scope
 from resolvers.errors import BadUserInput
 from resolvers.pagination import Page, decode_cursor, encode_cursor
@@ -105,4 +106,23 @@ async def open_appeals_by_enterprise(
     grouped: dict[int, list[models.Petition]] = defaultdict(list)
     for enterprise_id, petition in rows.all():
         grouped[enterprise_id].append(petition)
+    return [grouped.get(i, []) for i in enterprise_ids]
+
+
+async def open_mediations_by_enterprise(
+    session: AsyncSession, caller: Caller, enterprise_ids: Sequence[int]
+) -> list[list[models.MediationCase]]:
+    """The mediations under way naming each enterprise as a party, within the caller's
+    slice of mediation cases (`access/disputes.py`), newest opened first."""
+    m, mp = models.MediationCase, models.MediationParty
+    rows = await session.execute(
+        mediation_scope(select(mp.enterprise_id, m), caller)
+        .join(mp, mp.case_id == m.id)
+        .where(mp.enterprise_id.in_(set(enterprise_ids)), m.status == MediationStatus.OPEN)
+        .distinct()
+        .order_by(mp.enterprise_id, m.opened_at.desc(), m.id.desc())
+    )
+    grouped: dict[int, list[models.MediationCase]] = defaultdict(list)
+    for enterprise_id, case in rows.all():
+        grouped[enterprise_id].append(case)
     return [grouped.get(i, []) for i in enterprise_ids]
