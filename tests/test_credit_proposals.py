@@ -6,10 +6,14 @@ import asyncio
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from db import models
+from resolvers.access.caller import Caller
+from resolvers.access.credit_policy import require_credit_officer
 from resolvers.credit.proposals import Proposal, _raise
+from resolvers.errors import Forbidden
 from tests import factories
 from tests.credit import (
     CREDIT,
@@ -269,3 +273,23 @@ async def test_the_figures_count_credit_by_kind_and_street_within_the_slice(
         assert _delta(old, new, ("COMMENDATION", street), "confirmed") == 1, org
         assert _delta(old, new, ("WAGE_ARREARS", street), "proposed") == proposals, org
         assert new["awaiting"] - old["awaiting"] == proposals, org
+
+
+def _person(kind, *roles, scopes=("credit:read", "credit:write")):
+    return Caller(
+        organisation_id=1, organisation_code="X", organisation_kind=kind, region_id=1,
+        roles=frozenset(roles), scopes=frozenset(scopes), user_id=7,
+    )  # fmt: skip
+
+
+def test_only_the_centre_s_credit_officers_and_leaders_decide():
+    kinds, roles = models.OrganisationKind, models.Role
+    require_credit_officer(_person(kinds.CREDIT_CENTRE, roles.CREDIT_OFFICER))
+    require_credit_officer(_person(kinds.CREDIT_CENTRE, roles.LEADER))
+    for refused_caller in (
+        _person(kinds.CREDIT_CENTRE, roles.HANDLER),  # the centre's handler works appeals only
+        _person(kinds.APPEALS_HALL, roles.CREDIT_OFFICER, roles.LEADER),
+        _person(kinds.CREDIT_CENTRE, roles.CREDIT_OFFICER, scopes=("credit:read",)),
+    ):
+        with pytest.raises(Forbidden):
+            require_credit_officer(refused_caller)
