@@ -3,7 +3,7 @@
 Most of the 200 enterprises have none. A missed instalment raised a wage-arrears
 proposal against the case's employer (most confirmed by the credit centre, a few
 rejected, the newest still waiting; some repaired once the debt was paid); an award
-left unpaid a month raised a dishonest-list proposal; a few agreements came with
+(not taken to court) or a judgment left unpaid a month raised a dishonest-list proposal; a few agreements came with
 the employer's credit commitment; the centre commended a few
 firms and warned a few (restricted). Every step is an event on the record's history,
 and a public record's taking effect or repair is on its appeal's timeline, as the
@@ -135,6 +135,7 @@ def add_credit(
         history(row, CreditEventKind.CREDIT_PROPOSED, at, None,
                 {"source": row["source_key"], "kind": "WAGE_ARREARS"})  # fmt: skip
         decide(row, at)
+    sued = {lawsuit["arbitration_case_id"] for lawsuit in rows["litigation_cases"]}
     for award in rows["arbitration_cases"]:
         debtor = appeal_debtors.get(award["petition_id"])
         if award["status"] is not ArbitrationStatus.AWARDED or debtor is None:
@@ -142,11 +143,39 @@ def add_credit(
         due = award["awarded_at"] + PAY_WITHIN
         if award["award_paid_at"] is not None or not award["award_fen"] or due >= end:
             continue
+        if award["id"] in sued:  # taken to court: the judgment's payment counts
+            continue
         row = record(
             CreditRecordKind.DISHONEST, debtor, award["arbitration_org_id"], due,
             status=CreditStatus.PROPOSED, petition_id=award["petition_id"],
             mediation_case_id=award["mediation_case_id"], arbitration_case_id=award["id"],
             source_key=f"award:{award['id']}", summary=f"仲裁裁决{award['number']}逾期未履行",
+        )  # fmt: skip
+        history(row, CreditEventKind.CREDIT_PROPOSED, due, None,
+                {"source": row["source_key"], "kind": "DISHONEST"})  # fmt: skip
+        decide(row, due)
+    for lawsuit in rows["litigation_cases"]:
+        lawsuit.setdefault("judgment_paid_at", None)
+        judged, debtor = lawsuit["judged_at"], appeal_debtors.get(lawsuit["petition_id"])
+        if judged is None or not lawsuit["judgment_fen"]:
+            continue
+        petition = petitions[lawsuit["petition_id"]]
+        paid = judged + timedelta(days=rng.uniform(10, 40))
+        if paid < end and rng.random() < 0.7:
+            lawsuit.update(judgment_paid_at=paid, version=3, updated_at=paid)
+            event(
+                paid, petition, EventKind.JUDGMENT_PAID, "PS-COURT", {"litigation": lawsuit["id"]}
+            )
+            continue
+        due = judged + PAY_WITHIN
+        if debtor is None or due >= end:
+            continue
+        row = record(
+            CreditRecordKind.DISHONEST, debtor, lawsuit["court_org_id"], due,
+            status=CreditStatus.PROPOSED, petition_id=lawsuit["petition_id"],
+            arbitration_case_id=lawsuit["arbitration_case_id"], litigation_case_id=lawsuit["id"],
+            source_key=f"judgment:{lawsuit['id']}",
+            summary=f"判决{lawsuit['case_number']}逾期未履行",
         )  # fmt: skip
         history(row, CreditEventKind.CREDIT_PROPOSED, due, None,
                 {"source": row["source_key"], "kind": "DISHONEST"})  # fmt: skip

@@ -2,8 +2,8 @@
 
 - a missed instalment of a mediation agreement (`Instalment.missed_at`, set by the
   dispute watch) proposes a WAGE_ARREARS record against the employer;
-- an award, or a judgment with an amount, left unpaid `PAY_WITHIN_DAYS` after it was
-  made proposes a DISHONEST record;
+- an award (not taken to court), or a judgment with an amount, left unpaid
+  `PAY_WITHIN_DAYS` after it was made proposes a DISHONEST record;
 - a commitment signed at mediation is recorded as a COMMITMENT (`record_commitment`,
   in the agreement's own step).
 
@@ -136,6 +136,8 @@ async def _unpaid_awards(session: AsyncSession, before: datetime) -> list[tuple[
                 a.award_paid_at.is_(None),
                 a.award_fen > 0,
                 a.awarded_at < before,
+                # an award taken to court is not in effect: the judgment's payment counts
+                ~exists().where(models.LitigationCase.arbitration_case_id == a.id),
                 exists().where(pp.petition_id == a.petition_id),
                 _unproposed(models.CreditRecord.arbitration_case_id, a.id),
             )

@@ -305,11 +305,9 @@ async def record_judgment_paid(
 
     async def change(step: CaseStep[models.LitigationCase]) -> None:
         case = step.case
-        step.require(case.court_org_id, ADJUDICATING, "the court")
-        if case.status is not LitigationStatus.JUDGED or not case.judgment_fen:
-            raise BadUserInput("only a judgment with an amount can be paid")
-        if case.judgment_paid_at is not None:
-            raise BadUserInput("the judgment is already recorded as paid")
+        step.require(COURT)
+        paid = case.judgment_paid_at is not None
+        rules.check_judgment_paid(case.status, case.judgment_fen, paid)
         case.judgment_paid_at = step.now
         step.event(EventKind.JUDGMENT_PAID, {"litigation": case.id})
 
