@@ -95,7 +95,7 @@ async def test_the_unique_source_key_is_what_makes_it_once(
     uscc, name = new_employer()
     appeal, case = await agreed_mediation(
         window, apan, uscc=uscc, name=name,
-        instalments=[{"dueOn": _today().isoformat(), "amount": "100"}],
+        instalments=[{"dueOn": (_today() + timedelta(days=100)).isoformat(), "amount": "100"}],
     )  # fmt: skip
     async with sessionmaker() as session:
         enterprise = await session.scalar(
@@ -169,7 +169,7 @@ async def test_illegal_steps_are_bad_user_input_with_their_field(
     other, _ = new_employer()
     appeal, _ = await agreed_mediation(
         window, apan, uscc=uscc, name=name,
-        instalments=[{"dueOn": _today().isoformat(), "amount": "100"}],
+        instalments=[{"dueOn": (_today() + timedelta(days=100)).isoformat(), "amount": "100"}],
     )  # fmt: skip
     proposal = await credit_step(apan, "recordCreditRecord", uscc=uscc, kind="WARNING",
                                  summary="拒不履行", petition=appeal["id"])  # fmt: skip
@@ -246,7 +246,7 @@ async def test_the_figures_count_credit_by_kind_and_street_within_the_slice(
     uscc, name = new_employer()
     appeal, _ = await agreed_mediation(
         window, apan, uscc=uscc, name=name,
-        instalments=[{"dueOn": _today().isoformat(), "amount": "100"}],
+        instalments=[{"dueOn": (_today() + timedelta(days=100)).isoformat(), "amount": "100"}],
     )  # fmt: skip
     async with sessionmaker() as session:  # the employer is registered in Liulian (坪山街道)
         enterprise = await session.scalar(

@@ -159,7 +159,7 @@ async def test_the_stream_carries_a_public_record_taking_effect_and_nothing_else
     today = models.utcnow().astimezone(SHANGHAI).date()
     appeal, _ = await agreed_mediation(
         window, apan, uscc=uscc, name=name,
-        instalments=[{"dueOn": today.isoformat(), "amount": "100"}],
+        instalments=[{"dueOn": (today + timedelta(days=100)).isoformat(), "amount": "100"}],
     )  # fmt: skip
     kinds = ["CREDIT_RECORDED", "CREDIT_REPAIRED"]
     async with (
