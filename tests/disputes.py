@@ -151,6 +151,7 @@ RETURNS = {
     "openArbitration": ARBITRATION_FIELDS, "scheduleHearing": ARBITRATION_FIELDS,
     "recordAward": ARBITRATION_FIELDS, "recordAwardPaid": ARBITRATION_FIELDS,
     "openLitigation": LITIGATION_FIELDS, "recordJudgment": LITIGATION_FIELDS,
+    "recordJudgmentPaid": LITIGATION_FIELDS + " judgmentPaidAt",
 }  # fmt: skip
 
 

@@ -160,6 +160,42 @@ async def test_an_award_left_unpaid_proposes_the_dishonest_list(
     assert [r["status"] for r in await records(court, uscc=uscc, kind="DISHONEST")] == ["REPAIRED"]
 
 
+async def test_a_judgment_left_unpaid_proposes_the_dishonest_list_not_its_award(
+    client_for,
+    sessionmaker,
+    settings,
+    credit_world,  # noqa: F811
+):
+    window, apan, arbitration = [await client_for(c) for c in (factories.WINDOW, APAN, ARB)]
+    centre, court = await client_for(CREDIT), await client_for(factories.COURT)
+    uscc, name = new_employer()
+    appeal = await submit(window, title="不服裁决起诉", matter="LABOUR_WAGES")
+    await act(window, "nameParties", id=appeal["id"],
+              parties=[{"uscc": uscc, "role": "EMPLOYER", "name": name}])  # fmt: skip
+    await step(window, "acceptPetition", id=appeal["id"])
+    case = await act(window, "openMediation", id=appeal["id"], kind="SOCIAL", mediatorCode=APAN)
+    await act(apan, "concludeMediation", id=case["id"], outcome="NO_AGREEMENT", reason="分歧大")
+    opened = await act(apan, "openArbitration", id=appeal["id"], arbitrationCode=ARB)
+    await act(arbitration, "recordAward", id=opened["id"], amount="30000", summary="支付工资")
+    lawsuit = await act(arbitration, "openLitigation", id=appeal["id"], courtCode=factories.COURT)
+    await act(court, "recordJudgment", id=lawsuit["id"], caseNumber=f"(2026)粤0310民初{uscc[-6:]}号",
+              summary="维持裁决", amount="30000")  # fmt: skip
+
+    # a month on, the judgment unpaid: one proposal, the court's (the award went to court)
+    await watch(sessionmaker, settings, models.utcnow() + timedelta(days=31))
+    [proposal] = await records(centre, uscc=uscc)
+    assert (proposal["kind"], proposal["recordedBy"]["code"]) == ("DISHONEST", factories.COURT)
+    await credit_step(centre, "confirmCreditProposal", id=proposal["id"])
+    early = await credit_refused(centre, "recordCreditRepair", id=proposal["id"], reason="x")
+    assert early["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}
+    paid = await act(court, "recordJudgmentPaid", id=lawsuit["id"])
+    assert paid["judgmentPaidAt"] is not None
+    again = await refused(court, "recordJudgmentPaid", id=lawsuit["id"])
+    assert again["extensions"]["code"] == "BAD_USER_INPUT"
+    repair = await credit_step(centre, "recordCreditRepair", id=proposal["id"], reason="已履行")
+    assert repair["repairs"]["id"] == proposal["id"]
+
+
 async def test_illegal_steps_are_bad_user_input_with_their_field(
     client_for,
     credit_world,  # noqa: F811

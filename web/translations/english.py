@@ -412,6 +412,8 @@ EN |= {
     "裁决": "Award",
     "履行": "Paid",
     "记录裁决已履行": "Record the award paid",
+    "记录判决已履行": "Record the judgment paid",
+    "被告已按判决支付": "The defendant has paid the judgment of",
     "被申请人已按裁决支付": "The respondent has paid the award of",
     "法院": "Court",
     "判决": "Judgment",
