@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, overload
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from schema.context import Context
 
@@ -55,3 +57,22 @@ def selected(info: Info, names: frozenset[str]) -> set[str]:
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more follow.")
     end_cursor: str | None = strawberry.field(description="The last edge's cursor.")
+
+
+def loader(info: Info, batch: Callable[..., Any], scoped: bool = False) -> DataLoader[Any, Any]:
+    """A per-request DataLoader over `batch(session, keys)` (child rows of visible cases),
+    or `batch(session, caller, keys)` when `scoped`."""
+    cache: dict[str, DataLoader[Any, Any]] = info.context.loaders.__dict__.setdefault("batches", {})
+    name = batch.__name__
+    if name not in cache:
+        context = info.context
+
+        async def load(keys: list[Any]) -> list[Any]:
+            caller = context.caller if scoped else None
+            async with context.database() as session:
+                if scoped:
+                    return await batch(session, caller, keys)  # type: ignore[no-any-return]
+                return await batch(session, keys)  # type: ignore[no-any-return]
+
+        cache[name] = DataLoader(load_fn=load)
+    return cache[name]

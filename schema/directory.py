@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
 from db import models
+from resolvers.access.policy import require_reading_appeals
 from resolvers.directory import enterprises as enterprise_resolvers
 from resolvers.directory import organisations as organisation_resolvers
-from schema.common import Info, parse_id
+from schema.common import Info, loader, parse_id
 from schema.enums import OrganisationKind, RegionKind, SiteKind
+
+if TYPE_CHECKING:
+    from schema.appeals.types import Petition
+    from schema.credit.types import CreditRecord
+    from schema.disputes.types import MediationCase, Project
 
 
 # A value type partners may return too (a case's community).
@@ -110,15 +116,69 @@ class Enterprise:
     uscc: str = strawberry.field(description="Unified social credit code (GB 32100).")
     name: str = strawberry.field(description="Registered name.")
     industry: str = strawberry.field(description="Industry.")
+    row: strawberry.Private[models.Enterprise]
 
     @classmethod
     def from_row(cls, row: models.Enterprise) -> Self:
-        return cls(uscc=row.uscc, name=row.name, industry=row.industry)
+        return cls(uscc=row.uscc, name=row.name, industry=row.industry, row=row)
 
     @classmethod
     async def resolve_reference(cls, info: Info, uscc: str) -> Enterprise | None:
         row = await info.context.call(enterprise_resolvers.get_enterprise, uscc=uscc)
         return cls.from_row(row) if row else None
+
+    @strawberry.field(description="Where it is registered (its street, for the figures).")
+    async def region(self, info: Info) -> Region | None:
+        ident = self.row.region_id
+        row = await info.context.loaders.region.load(ident) if ident else None
+        return Region.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Its credit profile: the records the caller may read (public ones for "
+        "every partner; restricted ones and proposals for the credit centre and the "
+        "recording organisation), newest first. Needs `credit:read`."
+    )
+    async def credit_records(
+        self, info: Info
+    ) -> list[Annotated[CreditRecord, strawberry.lazy("schema.credit.types")]]:
+        from schema.credit.types import records_of_enterprise
+
+        return await records_of_enterprise(info, self.row.id)
+
+    @strawberry.field(description="The construction projects it works on.")
+    async def projects(
+        self, info: Info
+    ) -> list[Annotated[Project, strawberry.lazy("schema.disputes.types")]]:
+        from schema.disputes.types import Project
+
+        rows = await loader(info, enterprise_resolvers.projects_by_enterprise).load(self.row.id)
+        return [Project.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The open appeals (disputes) naming it as a party, within the caller's "
+        "slice, newest first."
+    )
+    async def open_appeals(
+        self, info: Info
+    ) -> list[Annotated[Petition, strawberry.lazy("schema.appeals.types")]]:
+        from schema.appeals.types import Petition
+
+        require_reading_appeals(info.context.caller)
+        batch = loader(info, enterprise_resolvers.open_appeals_by_enterprise, scoped=True)
+        return [Petition.from_row(r, info) for r in await batch.load(self.row.id)]
+
+    @strawberry.field(
+        description="The mediations under way naming it as a party, within the caller's "
+        "slice of mediation cases, newest first."
+    )
+    async def open_mediations(
+        self, info: Info
+    ) -> list[Annotated[MediationCase, strawberry.lazy("schema.disputes.types")]]:
+        from schema.disputes.types import MediationCase
+
+        require_reading_appeals(info.context.caller)
+        batch = loader(info, enterprise_resolvers.open_mediations_by_enterprise, scoped=True)
+        return [MediationCase.from_row(r, info) for r in await batch.load(self.row.id)]
 
 
 async def organisations(

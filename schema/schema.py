@@ -27,6 +27,9 @@ from schema.backlog import BacklogCase, BacklogMutation
 from schema.care import CareMutation, CareSession, Screening
 from schema.context import Context
 from schema.cost import QueryCost
+from schema.credit import fields as credit_fields
+from schema.credit.fields import CreditMutation
+from schema.credit.types import CreditRecord
 from schema.directory import Enterprise, Organisation
 from schema.dispatch import DispatchMutation
 from schema.disputes import queries as dispute_fields
@@ -50,6 +53,7 @@ from schema.workflow import WorkflowMutation
 # administration is @inaccessible in the supergraph.
 PARTNER = ["partner"]
 READ = [["petitions:read"]]
+CREDIT = [["credit:read"]]
 
 
 @strawberry.type(description="Everything a caller may read, within its slice.")
@@ -148,6 +152,27 @@ class Query:
         resolver=dispute_fields.project, description="One project by its code.", tags=PARTNER
     )
 
+    credit_records: credit_fields.CreditRecordConnection = strawberry.federation.field(
+        resolver=credit_fields.credit_records,
+        description="Credit records within the caller's slice (public ones for every partner; "
+        "restricted ones and proposals for the credit centre and the recording organisation), "
+        "newest recorded first.",
+        tags=PARTNER,
+        requires_scopes=CREDIT,
+    )
+    credit_record: CreditRecord | None = strawberry.federation.field(
+        resolver=credit_fields.credit_record,
+        description="One credit record; null when absent or outside the caller's slice.",
+        tags=PARTNER,
+        requires_scopes=CREDIT,
+    )
+    enterprises: credit_fields.EnterpriseConnection = strawberry.federation.field(
+        resolver=credit_fields.enterprises,
+        description="Enterprises (用人单位) by credit code, searchable by name or code; each "
+        "with its credit profile.",
+        tags=PARTNER,
+    )
+
     @strawberry.federation.field(
         description="The organisations of the hub (the routing directory).", tags=PARTNER
     )
@@ -183,7 +208,14 @@ class Query:
     description="Every change of state; each writes its event in the same transaction.",
     tags=PARTNER,
 )
-class Mutation(WorkflowMutation, DispatchMutation, DisputeMutation, CareMutation, BacklogMutation):
+class Mutation(
+    WorkflowMutation,
+    DispatchMutation,
+    DisputeMutation,
+    CareMutation,
+    BacklogMutation,
+    CreditMutation,
+):
     submit_petition: Petition = strawberry.federation.mutation(
         resolver=intake.submit_petition,
         requires_scopes=[["petitions:write"]],
@@ -210,12 +242,17 @@ ENTITY_KEYS = {
     "Screening": ("id",),
     "CareSession": ("id",),
     "BacklogCase": ("id",),
+    "CreditRecord": ("id",),
 }
 # The chain's cases and backlog cases, like appeals, need the read scope (a project is
 # directory data; screenings and sessions answer through the care policy).
 READ_SCOPED = frozenset(
     {"Petition", "MediationCase", "ArbitrationCase", "LitigationCase", "BacklogCase"}
 )
+# Credit records need the credit scope, as `Query.creditRecords` does.
+SCOPE_OF = {typename: "petitions:read" for typename in READ_SCOPED} | {
+    "CreditRecord": "credit:read"
+}
 
 
 class HubSchema(strawberry.federation.Schema):
@@ -259,19 +296,20 @@ class HubSchema(strawberry.federation.Schema):
                 results.append(
                     BadUserInput(
                         "a representation needs __typename Petition, MediationCase, "
-                        "ArbitrationCase, LitigationCase, Screening, CareSession or BacklogCase "
+                        "ArbitrationCase, LitigationCase, Screening, CareSession, BacklogCase or "
+                        "CreditRecord "
                         "with id, Organisation with id or code, Enterprise with uscc, or Project "
                         "with code",
                         field=f"representations.{index}",
                     )
                 )
                 continue
-            if typename in READ_SCOPED and "petitions:read" not in caller.scopes:
+            scope = SCOPE_OF.get(typename)
+            if scope is not None and scope not in caller.scopes:
                 # as `Query.petition` does: a partner's reference is no way round the scope
                 results.append(
                     Forbidden(
-                        "this operation needs the {scope} scope",
-                        params={"scope": repr("petitions:read")},
+                        "this operation needs the {scope} scope", params={"scope": repr(scope)}
                     )
                 )
                 continue
@@ -317,6 +355,7 @@ def build_schema(settings: Settings, *, observers: Sequence[Any] = ()) -> HubSch
             Screening,
             CareSession,
             BacklogCase,
+            CreditRecord,
         ],
         federation_version="2.7",
         execution_context_class=SharedEventResults,

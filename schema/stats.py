@@ -10,6 +10,7 @@ import strawberry
 from resolvers.backlog import figures as backlog_figures
 from resolvers.stats import figures as stats
 from schema.common import Info
+from schema.credit.figures import CreditFigures, credit_figures
 from schema.disputes.figures import DisputeFigures, dispute_figures
 from schema.enums import Level
 
@@ -131,6 +132,13 @@ class Stats:
     )
     async def disputes(self, info: Info) -> DisputeFigures:
         return await dispute_figures(info, self.from_, self.to)
+
+    @strawberry.field(
+        description="Credit supervision: proposals, records taking effect, rejections and "
+        "repairs, by kind and street (needs `credit:read`)."
+    )
+    async def credit(self, info: Info) -> CreditFigures:
+        return await credit_figures(info, self.from_, self.to)
 
     @strawberry.field(description="Backlog cases opened, reviewed (on time) and settled.")
     async def backlog_cases(self, info: Info) -> BacklogStats:

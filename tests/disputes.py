@@ -146,13 +146,14 @@ TYPES = {
     "instalment": "Int", "amount": "Decimal", "paidOn": "Date", "courtCode": "String",
     "confirmed": "Boolean", "note": "String", "arbitrationCode": "String", "claim": "Decimal",
     "hearingAt": "DateTime", "summary": "String", "caseNumber": "String",
-    "parties": "[PartyInput!]", "projectCode": "String",
+    "parties": "[PartyInput!]", "projectCode": "String", "creditCommitment": "Boolean",
 }  # fmt: skip
 RETURNS = {
     "nameParties": "id version project { code } parties { role enterprise { uscc name } }",
     "openArbitration": ARBITRATION_FIELDS, "scheduleHearing": ARBITRATION_FIELDS,
     "recordAward": ARBITRATION_FIELDS, "recordAwardPaid": ARBITRATION_FIELDS,
     "openLitigation": LITIGATION_FIELDS, "recordJudgment": LITIGATION_FIELDS,
+    "recordJudgmentPaid": LITIGATION_FIELDS + " judgmentPaidAt",
 }  # fmt: skip
 
 

@@ -204,11 +204,15 @@ async def test_same_seed_same_district_and_second_load_is_refused(
         models.Petition.status,
         models.Petition.due_at,
     ).order_by(models.Petition.id)
+    credit = select(
+        models.CreditRecord.kind, models.CreditRecord.enterprise_id, models.CreditRecord.status
+    ).order_by(models.CreditRecord.id)
     try:
         async with create_sessionmaker(engine)() as other:
             assert (await session.execute(statement)).all() == (
                 await other.execute(statement)
             ).all()
+            assert (await session.execute(credit)).all() == (await other.execute(credit)).all()
     finally:
         await engine.dispose()
 
@@ -312,5 +316,47 @@ async def test_the_demo_holds_dispute_chains(tmp_path: Path) -> None:
                 )
             )
             assert events == opened
+            await _the_credit_records_follow_the_chains(session)
     finally:
         await engine.dispose()
+
+
+async def _the_credit_records_follow_the_chains(session: AsyncSession) -> None:
+    r, kinds = models.CreditRecord, models.CreditRecordKind
+    counts = dict((await session.execute(select(r.kind, func.count()).group_by(r.kind))).all())
+    assert counts[kinds.COMMITMENT] and counts[kinds.COMMENDATION] and counts[kinds.WARNING]
+    assert counts[kinds.WAGE_ARREARS] and counts.get(kinds.REPAIR)
+    confirmed = await session.scalar(
+        select(func.count()).where(
+            r.kind == kinds.WAGE_ARREARS, r.status == models.CreditStatus.CONFIRMED
+        )
+    )
+    assert confirmed
+    # with 2,000 appeals, most of the 200 enterprises have none
+    assert 0 < await session.scalar(select(func.count(r.enterprise_id.distinct()))) < 100
+    # a wage-arrears record for each missed instalment with an employer, and only those
+    unmissed = await session.scalar(
+        select(func.count())
+        .select_from(r)
+        .join(models.Instalment, models.Instalment.id == r.instalment_id)
+        .where(models.Instalment.missed_at.is_(None))
+    )
+    assert unmissed == 0
+    # a repair ends a record whose debt was paid; the warnings are restricted
+    repaired = await session.execute(
+        select(models.Instalment.paid_fen, models.Instalment.amount_fen)
+        .join(r, r.instalment_id == models.Instalment.id)
+        .where(r.status == models.CreditStatus.REPAIRED)
+    )
+    assert all(paid == owed for paid, owed in repaired.all())
+    assert (
+        await session.scalar(
+            select(func.count()).where(r.kind == kinds.WARNING, r.public.is_(True))
+        )
+        == 0
+    )
+    # every record has its history
+    bare = await session.scalar(
+        select(func.count()).where(~r.id.in_(select(models.CreditEvent.record_id)))
+    )
+    assert bare == 0

@@ -196,6 +196,12 @@ async def test_arbitration_and_the_lawsuit_are_taken_on_their_pages(
     assert "(2026)粤0310民初9901号" in lawsuit.text and 'id="case-judgment"' not in lawsuit.text
     final = await _stage(hall_api, appeal, "litigations")
     assert (final["status"], final["caseNumber"]) == ("JUDGED", "(2026)粤0310民初9901号")
+    # and, once the defendant pays, the judgment's payment (what a credit repair waits for)
+    assert 'id="case-paid"' in lawsuit.text
+    paid = await court.post(f"{lawsuit_url}/act/paid", data={"version": _version(lawsuit.text)})
+    assert paid.status_code == 303
+    lawsuit = await court.get(lawsuit_url)
+    assert 'id="case-paid"' not in lawsuit.text and "判决履行" in lawsuit.text
 
     # The chain on the appeal page links every stage's page
     chain = (await hall.get(appeal_url)).text

@@ -118,6 +118,10 @@ CASE_SYSTEM_READS = {
     "disputes/offers.py": "reads nothing: is handed cases already read through their policy",
     "workflow/readiness.py": "reads an appeal's cases (of an appeal read through the policy) "
     "only as the chain's rules' yes or no, never to show them (as openArbitration does)",
+    "credit/proposals.py": "the watcher raises credit proposals for the system (no caller); a "
+    "commitment is recorded on the case its mediator's step (take_case_step) already locked",
+    "credit/steps.py": "debt_settled reads the debt behind a record the credit centre read "
+    "through credit_scope, and answers yes or no",
 }
 
 
@@ -139,3 +143,35 @@ def test_every_caller_facing_read_of_dispute_cases_goes_through_their_policy():
             unscoped.append(name)
     assert unscoped == [], f"these modules read dispute cases without the policy: {unscoped}"
     assert all((RESOLVERS / name).is_file() for name in CASE_SYSTEM_READS)
+
+
+# Credit records have their slice in access/credit_policy.py.
+CREDIT_RECORDS = {"CreditRecord", "CreditEvent"}
+CREDIT_SCOPED = {"credit_scope", "credit_filter", "take_credit_step"}
+CREDIT_SYSTEM_READS = {
+    "access/credit_policy.py": "defines the policy",
+    "credit/history.py": "writes a record's events into the step's own unit of work",
+    "credit/proposals.py": "raises proposals for the system (no caller), and a commitment in "
+    "the mediator's step",
+    "credit/recording.py": "creates the caller's record (the recorder's rule comes first)",
+}
+
+
+def test_every_caller_facing_read_of_credit_records_goes_through_the_credit_policy():
+    unscoped = []
+    for path in sorted(RESOLVERS.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        name = path.relative_to(RESOLVERS).as_posix()
+        mentions = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        takes_caller = any(
+            isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+            and any(a.arg == "caller" for a in node.args.args + node.args.kwonlyargs)
+            for node in ast.walk(tree)
+        )
+        if not (mentions & CREDIT_RECORDS and takes_caller) or name in CREDIT_SYSTEM_READS:
+            continue
+        names = mentions | {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        if not names & CREDIT_SCOPED:
+            unscoped.append(name)
+    assert unscoped == [], f"these modules read credit records without the policy: {unscoped}"
+    assert all((RESOLVERS / name).is_file() for name in CREDIT_SYSTEM_READS)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from db.demo import credit
 from db.demo.world import Output
 from db.models import (
     ArbitrationStatus,
@@ -54,6 +55,7 @@ TABLES = (
     "litigation_cases",
     "petition_parties",
     "mediation_parties",
+    *credit.TABLES,
 )
 NO_AGREEMENT = (
     "用人单位否认欠薪事实",
@@ -167,6 +169,10 @@ def add_chains(
                     "role": role,
                 }
             )
+    firms = [e for named in places.firms_by_project.values() for e, _ in named]
+    credit.add_credit(
+        chains.rows, petitions, places.org_ids, [*firms, *places.employers], new_id, event, end
+    )
     return chains
 
 

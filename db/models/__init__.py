@@ -14,6 +14,14 @@ from db.models.care import (
     RiskLevel,
     Screening,
 )
+from db.models.credit import (
+    CreditEvent,
+    CreditEventKind,
+    CreditRecord,
+    CreditRecordKind,
+    CreditStatus,
+    DisputeStage,
+)
 from db.models.disputes import (
     ArbitrationCase,
     Instalment,
@@ -91,9 +99,15 @@ __all__ = [
     "CommunityProfile",
     "ConfirmationStatus",
     "CounsellingPlan",
+    "CreditEvent",
+    "CreditEventKind",
+    "CreditRecord",
+    "CreditRecordKind",
+    "CreditStatus",
     "CrisisRecord",
     "DeadlineAlert",
     "DeadlineStart",
+    "DisputeStage",
     "Enterprise",
     "Escalation",
     "EventKind",

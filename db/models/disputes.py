@@ -205,5 +205,6 @@ class LitigationCase(Base):
     judged_at: Mapped[datetime | None]
     judgment_summary: Mapped[str | None] = mapped_column(Text)
     judgment_fen: Mapped[int | None] = mapped_column(BigInteger)
+    judgment_paid_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -189,12 +189,16 @@ class EventKind(enum.Enum):
     AWARD_PAID = "裁决履行"
     LITIGATION_OPENED = "诉讼立案"
     JUDGMENT_GIVEN = "判决"
+    JUDGMENT_PAID = "判决履行"
     RISK_FLAGGED = "风险标记"
     SCREENED = "心理筛查"
     RISK_ALERT = "风险预警"
     CRISIS = "危机干预"
     BACKLOG_REVIEWED = "积案评估"
     BACKLOG_SUPERVISED = "积案督办"
+    # Credit supervision (resolvers/credit/): a public record taking effect or repaired.
+    CREDIT_RECORDED = "信用记录"
+    CREDIT_REPAIRED = "信用修复"
 
 
 class PolicyStage(enum.Enum):

@@ -27,6 +27,7 @@ from db.engine import begin_write
 from db.models import EventKind, PolicyStage
 from resolvers import metrics
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
+from resolvers.credit.proposals import propose_from_outcomes
 from resolvers.deadlines import standing
 from resolvers.disputes.tiers import run_dispute_watch
 from resolvers.events.timeline import record_system_event
@@ -42,6 +43,7 @@ class WatchResult:
     overdue: int = 0
     tiers_escalated: int = 0
     instalments_missed: int = 0
+    credit_proposed: int = 0
 
 
 async def run_watch(session: AsyncSession, now: datetime, services: Services) -> WatchResult:
@@ -85,6 +87,9 @@ async def run_watch(session: AsyncSession, now: datetime, services: Services) ->
         result.instalments_missed += disputes.instalments_missed
         if not (disputes.tiers_escalated or disputes.instalments_missed):
             break
+    # Credit proposals from those outcomes: missed instalments, unpaid awards, judgments.
+    while proposed := await propose_from_outcomes(session, now, services):
+        result.credit_proposed += proposed
     return result
 
 

@@ -269,3 +269,23 @@ async def record_judgment(
         session=session, caller=caller, services=services, now=now,
         kind=models.LitigationCase, ref=ref, change=change,
     )  # fmt: skip
+
+
+async def record_judgment_paid(
+    *, session: AsyncSession, caller: Caller, services: Services, now: datetime, ref: CaseRef
+) -> models.LitigationCase:
+    """判决履行: the employer paid what the judgment orders (a judgment left unpaid is
+    proposed for the dishonest list, `resolvers/credit/proposals.py`)."""
+
+    async def change(step: CaseStep[models.LitigationCase]) -> None:
+        case = step.case
+        step.require(COURT)
+        paid = case.judgment_paid_at is not None
+        rules.check_judgment_paid(case.status, case.judgment_fen, paid)
+        case.judgment_paid_at = step.now
+        step.event(EventKind.JUDGMENT_PAID, {"litigation": case.id})
+
+    return await take_case_step(
+        session=session, caller=caller, services=services, now=now,
+        kind=models.LitigationCase, ref=ref, change=change,
+    )  # fmt: skip

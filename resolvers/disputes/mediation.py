@@ -25,6 +25,7 @@ from db.models import (
 from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.appeals.numbers import next_value
+from resolvers.credit.proposals import record_commitment
 from resolvers.disputes import rules
 from resolvers.disputes.cases import (
     CONFIRMING_COURT,
@@ -216,9 +217,11 @@ async def conclude_mediation(
     agreement_amount: Decimal | None = None,
     terms: str | None = None,
     instalments: list[InstalmentPlan] | None = None,
+    credit_commitment: bool = False,
 ) -> models.MediationCase:
     """调解结案: an agreement (amount, terms, instalments), no agreement, withdrawn, or
-    refused — each but an agreement with its reason."""
+    refused — each but an agreement with its reason. An agreement may come with the
+    employer's signed credit commitment (信用承诺), recorded on its credit profile."""
     if outcome is MediationStatus.OPEN:
         raise BadUserInput("an outcome ends the mediation: not OPEN", field="outcome")
     agreed = outcome is MediationStatus.AGREED
@@ -229,6 +232,8 @@ async def conclude_mediation(
             for i in instalments or []]  # fmt: skip
     if not agreed and (plan or amount is not None):
         raise BadUserInput("only an agreement has an amount and instalments", field="outcome")
+    if credit_commitment and not agreed:
+        raise BadUserInput("only an agreement comes with a credit commitment", field="outcome")
 
     async def change(step: CaseStep[models.MediationCase]) -> None:
         _mediator(step)
@@ -252,6 +257,8 @@ async def conclude_mediation(
         )
         if tier is not None:
             tier.ended_at = step.now
+        if credit_commitment:
+            await record_commitment(session, step.caller, case, step.now, step.local_day(step.now))
         step.event(
             EventKind.MEDIATION_CONCLUDED,
             {"case": case.number, "outcome": outcome.name, "instalments": len(plan),

@@ -68,8 +68,19 @@ def arbitration_steps(caller: Caller, case: models.ArbitrationCase) -> frozenset
 
 
 def litigation_steps(caller: Caller, case: models.LitigationCase) -> frozenset[str]:
-    """Of `judgment`."""
-    return _steps(caller, case, {"judgment": (COURT, _allowed(rules.check_judgment, case.status))})
+    """Of `judgment`, `paid`."""
+    paid = case.judgment_paid_at is not None
+    return _steps(
+        caller,
+        case,
+        {
+            "judgment": (COURT, _allowed(rules.check_judgment, case.status)),
+            "paid": (
+                COURT,
+                _allowed(rules.check_judgment_paid, case.status, case.judgment_fen, paid),
+            ),
+        },
+    )
 
 
 def appeal_steps(actions: Collection[str]) -> set[str]:

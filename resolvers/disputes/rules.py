@@ -221,6 +221,14 @@ def check_judgment(status: LitigationStatus) -> None:
         raise BadUserInput("the lawsuit is {state}: no judgment", params={"state": status.name})
 
 
+def check_judgment_paid(status: LitigationStatus, amount: int | None, paid: bool) -> None:
+    """A judgment's payment: only of a judgment that orders an amount, once."""
+    if status is not LitigationStatus.JUDGED or not amount:
+        raise BadUserInput("only a judgment with an amount can be paid")
+    if paid:
+        raise BadUserInput("the judgment is already recorded as paid")
+
+
 def check_award(status: ArbitrationStatus) -> None:
     if status not in (ArbitrationStatus.FILED, ArbitrationStatus.HEARING_SCHEDULED):
         raise BadUserInput(

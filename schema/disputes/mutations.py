@@ -156,13 +156,20 @@ async def conclude_mediation(
         list[InstalmentInput] | None,
         strawberry.argument(description="The payment plan; adds up to the agreed amount."),
     ] = None,
+    credit_commitment: Annotated[
+        bool,
+        strawberry.argument(
+            description="The employer signed a credit commitment (信用承诺) with the "
+            "agreement: recorded on its credit profile."
+        ),
+    ] = False,
     expected_version: CaseVersion = None,
 ) -> MediationCase:
     plan = [mediation.InstalmentPlan(i.due_on, i.amount) for i in instalments or []]
     row = await _call(
         info, mediation.conclude_mediation, ref=_case(id, expected_version, "mediation case"),
         outcome=outcome, reason=reason, agreement_amount=agreement_amount, terms=terms,
-        instalments=plan,
+        instalments=plan, credit_commitment=credit_commitment,
     )  # fmt: skip
     return MediationCase.from_row(row, info)
 
@@ -300,6 +307,15 @@ async def record_judgment(
     return LitigationCase.from_row(row, info)
 
 
+async def record_judgment_paid(
+    info: Info, id: CaseId, expected_version: CaseVersion = None
+) -> LitigationCase:
+    row = await _call(
+        info, adjudication.record_judgment_paid, ref=_case(id, expected_version, "litigation case")
+    )
+    return LitigationCase.from_row(row, info)
+
+
 def _mutation(resolver: Any, description: str) -> Any:
     return strawberry.federation.mutation(
         resolver=resolver, description=description, requires_scopes=[["petitions:write"]]
@@ -350,4 +366,7 @@ class DisputeMutation:
     )
     record_judgment: LitigationCase = _mutation(
         record_judgment, "判决: the court's case number and judgment (the court station)."
+    )
+    record_judgment_paid: LitigationCase = _mutation(
+        record_judgment_paid, "判决履行: the judgment was paid (the court station)."
     )

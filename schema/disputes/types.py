@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from db import models
 from resolvers.disputes import reading
 from resolvers.disputes.money import to_yuan
-from schema.common import Info, local, parse_id
+from schema.common import Info, loader, local, parse_id
 from schema.directory import Enterprise, Organisation, load_organisation
 from schema.enums import _expose
 
@@ -36,27 +34,6 @@ _expose(models.LitigationStatus, "Where a lawsuit stands.")
 LitigationStatus = models.LitigationStatus
 _expose(models.PartyRole, "An enterprise's part in a dispute or a project.")
 PartyRole = models.PartyRole
-
-
-def loader(info: Info, batch: Callable[..., Any], scoped: bool = False) -> DataLoader[Any, Any]:
-    """A per-request DataLoader over `batch(session, keys)` (child rows of visible cases),
-    or `batch(session, caller, keys)` when `scoped`."""
-    cache: dict[str, DataLoader[Any, Any]] = info.context.loaders.__dict__.setdefault(
-        "disputes", {}
-    )
-    name = batch.__name__
-    if name not in cache:
-        context = info.context
-
-        async def load(keys: list[Any]) -> list[Any]:
-            caller = context.caller if scoped else None
-            async with context.database() as session:
-                if scoped:
-                    return await batch(session, caller, keys)  # type: ignore[no-any-return]
-                return await batch(session, keys)  # type: ignore[no-any-return]
-
-        cache[name] = DataLoader(load_fn=load)
-    return cache[name]
 
 
 async def load_enterprise(info: Info, ident: int) -> Enterprise:
@@ -387,6 +364,9 @@ class LitigationCase:
     judged_at: datetime | None = strawberry.field(description="When judgment was given.")
     judgment_summary: str | None = strawberry.field(description="The judgment, in words.")
     judgment_amount: Decimal | None = strawberry.field(description="Yuan the judgment orders.")
+    judgment_paid_at: datetime | None = strawberry.field(
+        description="When the judgment was recorded as paid."
+    )
     version: int = strawberry.field(description="Grows with every step (expectedVersion).")
     row: strawberry.Private[models.LitigationCase]
 
@@ -400,6 +380,7 @@ class LitigationCase:
             judged_at=local(info, row.judged_at),
             judgment_summary=row.judgment_summary,
             judgment_amount=to_yuan(row.judgment_fen),
+            judgment_paid_at=local(info, row.judgment_paid_at),
             version=row.version,
             row=row,
         )

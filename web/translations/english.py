@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
-from db.models import care, enums
+from db.models import care, credit, enums
 from resolvers.access.audit import AuditAction
 from resolvers.workflow.dispatch import Basis
 
@@ -461,6 +461,8 @@ EN |= {
     "裁决": "Award",
     "履行": "Paid",
     "记录裁决已履行": "Record the award paid",
+    "记录判决已履行": "Record the judgment paid",
+    "被告已按判决支付": "The defendant has paid the judgment of",
     "被申请人已按裁决支付": "The respondent has paid the award of",
     "法院": "Court",
     "判决": "Judgment",
@@ -645,6 +647,24 @@ ENUMS = {
     "已裁决": "Awarded",
     "已判决": "Judged",
     "已撤诉": "Withdrawn",
+    "判决履行": "Judgment paid",
+    # Credit supervision: CreditRecordKind, DisputeStage, CreditStatus, CreditEventKind
+    "信用承诺": "Credit commitment",
+    "警示": "Warning",
+    "欠薪": "Wage arrears",
+    "失信名单": "Dishonest list",
+    "守信激励": "Commendation",
+    "信用修复": "Credit repair",
+    "事前": "Before the dispute",
+    "事中": "During the dispute",
+    "事后": "After the dispute",
+    "待确认": "Proposed",
+    "已驳回": "Rejected",
+    "已修复": "Repaired",
+    "信用记录": "Credit recorded",
+    "信用记录提议": "Credit record proposed",
+    "信用记录确认": "Credit record confirmed",
+    "信用记录驳回": "Credit record rejected",
 }
 
 
@@ -690,6 +710,10 @@ def enum_values() -> list[str]:
         care.CareSessionKind,
         Basis,
         AuditAction,
+        credit.CreditRecordKind,
+        credit.DisputeStage,
+        credit.CreditStatus,
+        credit.CreditEventKind,
     ]
     return list(dict.fromkeys(str(member.value) for kind in kinds for member in kind))
 

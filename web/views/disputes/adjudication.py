@@ -53,13 +53,16 @@ def _arbitration_step(action: str, form: FormData, request: Request) -> tuple[St
 
 
 def _litigation_step(action: str, form: FormData, request: Request) -> tuple[Step, dict[str, Any]]:
-    if action != "judgment":
-        raise PageNotFound
-    return adjudication.record_judgment, {
-        "case_number": forms.text(form, "case_number"),
-        "summary": forms.text(form, "summary"),
-        "amount": forms.text(form, "amount") or None,
-    }
+    match action:
+        case "judgment":
+            return adjudication.record_judgment, {
+                "case_number": forms.text(form, "case_number"),
+                "summary": forms.text(form, "summary"),
+                "amount": forms.text(form, "amount") or None,
+            }
+        case "paid":
+            return adjudication.record_judgment_paid, {}
+    raise PageNotFound
 
 
 async def _stage_context(

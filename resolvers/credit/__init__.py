@@ -1,0 +1,1 @@
+"""Credit supervision through the whole dispute (全流程信用监管)."""
