@@ -23,6 +23,7 @@ from resolvers.appeals.repeats import RepeatView, repeat_views
 from resolvers.care.risk import RiskView, risk_by_petition
 from resolvers.errors import Unauthenticated
 from resolvers.services import Services
+from resolvers.workflow import dispatch
 
 T = TypeVar("T")
 
@@ -96,6 +97,22 @@ class Loaders:
     @cached_property
     def personal_data_visible(self) -> DataLoader[int, bool]:
         return self._scoped(loaders.personal_data_visible)
+
+    @cached_property
+    def dispatch_suggestions(self) -> DataLoader[models.Petition, list[dispatch.Suggestion]]:
+        """Each appeal's dispatch suggestions, empty unless the caller may dispatch it: the
+        same statements for a page as for one appeal (`dispatch.petitions_suggestions`)."""
+
+        async def load(rows: list[models.Petition]) -> list[list[dispatch.Suggestion]]:
+            held = await self.assignments.load_many([row.id for row in rows])
+            caller, now = self.context.caller, self.context.now
+            async with self.context.database() as session:
+                found = await dispatch.petitions_suggestions(
+                    session=session, caller=caller, now=now, petitions=rows, assignments=held
+                )
+            return [suggested or [] for suggested in found]
+
+        return DataLoader(load_fn=load)
 
     def _scoped(self, batch: Any, name: str = "") -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> list[Any]:

@@ -40,10 +40,7 @@ class DispatchSuggestion:
 
 
 async def dispatch_suggestions(info: Info, row: models.Petition) -> list[DispatchSuggestion]:
-    assignments = await info.context.loaders.assignments.load(row.id)
-    found = await info.context.call(
-        dispatch.petition_suggestions, now=info.context.now, petition=row, assignments=assignments
-    )
+    found = await info.context.loaders.dispatch_suggestions.load(row)
     return [
         DispatchSuggestion(
             organisation=Organisation.from_row(s.organisation),
@@ -53,7 +50,7 @@ async def dispatch_suggestions(info: Info, row: models.Petition) -> list[Dispatc
             count=s.count,
             reason=s.reason,
         )
-        for s in found or []
+        for s in found
     ]
 
 

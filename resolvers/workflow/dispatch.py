@@ -3,15 +3,20 @@ in one step.
 
 `suggestions` is the one rule for "who should take this": by matter and place, ranked,
 each with the basis it rests on. The appeal page's 交办 form, intake's routing field and
-`Petition.dispatchSuggestions` all ask it.
+`Petition.dispatchSuggestions` all ask it. It is two steps: `gather` reads what the
+ranking needs for a whole batch of appeals in a fixed number of statements, and `rank`
+orders one appeal's candidates from that without a statement; `petitions_suggestions`
+answers a page of appeals (with who may dispatch each) that way.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,10 +27,11 @@ from db.models import OrganisationKind as Kind
 from resolvers import validation
 from resolvers.access.authority import Standing, may
 from resolvers.access.caller import Caller
-from resolvers.access.policy import ACTIVE_ASSIGNMENT, petition_filter
+from resolvers.access.policy import ACTIVE_ASSIGNMENT as ACTIVE
+from resolvers.access.policy import petition_filter
 from resolvers.services import Services
 from resolvers.workflow import assignments, triage
-from resolvers.workflow.steps import PetitionRef, Step, caller_standing, take_step
+from resolvers.workflow.steps import PetitionRef, Step, standing_of, take_step
 from resolvers.workflow.transitions import Action
 
 LABOUR = frozenset({Matter.LABOUR_WAGES, Matter.LABOUR_CONTRACT})
@@ -34,6 +40,7 @@ USUAL_WINDOW = timedelta(days=365)
 USUAL_COUNT = 3
 # Suggested by place, not by how often they led the matter.
 BY_PLACE = frozenset({Kind.APPEALS_HALL, Kind.STREET_PLATFORM, Kind.COMMUNITY_WINDOW})
+USUAL_LIMIT = USUAL_COUNT + len(BY_PLACE) + 8  # leads read per matter
 
 
 class Basis(enum.Enum):
@@ -69,6 +76,28 @@ class Suggestion:
         return " · ".join(parts)
 
 
+class Ask(NamedTuple):
+    """What one appeal's suggestions rest on: its matter, community and project."""
+
+    matter: Matter | None
+    community_id: int | None = None
+    project_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Everything `rank` needs for a batch of appeals, read at once by `gather`."""
+
+    organisations: list[models.Organisation]  # the active ones, by code
+    projects: Mapping[int, models.Project]
+    regions: Mapping[int, models.Region]  # the communities and the streets over them
+    usual: Mapping[Matter, list[tuple[int, int]]]  # `_usual_leads`, by matter
+
+    @cached_property
+    def by_id(self) -> dict[int, models.Organisation]:
+        return {o.id: o for o in self.organisations}
+
+
 async def suggestions(
     *,
     session: AsyncSession,
@@ -79,7 +108,46 @@ async def suggestions(
     project_id: int | None = None,
     exclude: Collection[int] = (),
 ) -> list[Suggestion]:
-    """Who should take an appeal of `matter` in this community (and project), best first:
+    """Who should take an appeal of `matter` in this community (and project), best first
+    (`rank`): `gather` for a batch of one, then `rank`."""
+    ask = Ask(matter, community_id, project_id)
+    gathered = await gather(session=session, caller=caller, now=now, asks=[ask])
+    return rank(gathered, caller, ask, exclude)
+
+
+async def gather(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    now: datetime,
+    asks: Collection[Ask],
+    regions: Mapping[int, models.Region] | None = None,
+) -> Gathered:
+    """What `rank` needs for every ask of a batch, in at most four statements whatever the
+    batch's and the directory's size: the active organisations, the projects, the
+    communities with their streets (unless given, by `_regions`), and the usual leads of
+    every matter asked about within the caller's slice."""
+    organisations = list(
+        await session.scalars(
+            select(models.Organisation)
+            .where(models.Organisation.active.is_(True))
+            .order_by(models.Organisation.code)
+        )
+    )
+    ids = {a.project_id for a in asks if a.project_id}
+    of_ids = select(models.Project).where(models.Project.id.in_(ids))
+    projects = {p.id: p for p in await session.scalars(of_ids)} if ids else {}
+    if regions is None:
+        regions = await _regions(session, {a.community_id for a in asks if a.community_id})
+    matters = {a.matter for a in asks if a.matter is not None}
+    usual = await _usual_leads(session, caller, matters, now) if matters else {}
+    return Gathered(organisations, projects, regions, usual)
+
+
+def rank(
+    gathered: Gathered, caller: Caller, ask: Ask, exclude: Collection[int] = ()
+) -> list[Suggestion]:
+    """Who should take an appeal of `ask.matter` in its community (and project), best first:
 
     1. a labour matter on a metro project's site: the metro centre over the site;
        on any project's site: its mediation room; then the project's site station;
@@ -90,16 +158,9 @@ async def suggestions(
     4. the street platform over the community, then the community's window.
 
     Never the caller's own organisation, the hall, an inactive one, or one in `exclude`.
-    A few statements whatever the directory's size.
+    No statement: everything comes from `gathered`.
     """
-    organisations = list(
-        await session.scalars(
-            select(models.Organisation)
-            .where(models.Organisation.active.is_(True))
-            .order_by(models.Organisation.code)
-        )
-    )
-    by_id = {o.id: o for o in organisations}
+    organisations, by_id, matter = gathered.organisations, gathered.by_id, ask.matter
     taken = {caller.organisation_id, *exclude}
     ranked: list[Suggestion] = []
 
@@ -115,8 +176,9 @@ async def suggestions(
         return [o for o in organisations if o.kind is kind]
 
     labour = matter in LABOUR
-    places = await _places(session, community_id, project_id)
-    project, community, street = places
+    project = gathered.projects.get(ask.project_id or 0)
+    community = gathered.regions.get(ask.community_id or 0)
+    street = gathered.regions.get(community.parent_id or 0) if community else None
     if project is not None:
         room, station = (
             by_id.get(project.mediation_room_id or 0),
@@ -139,7 +201,7 @@ async def suggestions(
                 add(regulator, Basis.LABOUR_REGULATOR, matter=matter)
     if matter is not None:
         usual = 0
-        for organisation_id, count in await _usual_leads(session, caller, matter, now):
+        for organisation_id, count in gathered.usual.get(matter, []):
             organisation = by_id.get(organisation_id)
             if usual < USUAL_COUNT and organisation and organisation.kind not in BY_PLACE:
                 before = len(ranked)
@@ -155,40 +217,44 @@ async def suggestions(
     return ranked
 
 
-async def _places(
-    session: AsyncSession, community_id: int | None, project_id: int | None
-) -> tuple[models.Project | None, models.Region | None, models.Region | None]:
-    """The project, the community and the street over it (by primary key: no statement
-    for what the session already holds)."""
-    project = await session.get(models.Project, project_id) if project_id else None
-    community = await session.get(models.Region, community_id) if community_id else None
-    street = None
-    if community is not None and community.parent_id is not None:
-        street = await session.get(models.Region, community.parent_id)
-    return project, community, street
+async def _regions(
+    session: AsyncSession, community_ids: Collection[int]
+) -> dict[int, models.Region]:
+    """The communities and the streets over them, by id, in one statement."""
+    if not community_ids:
+        return {}
+    r = models.Region
+    streets = select(r.parent_id).where(r.id.in_(community_ids), r.parent_id.is_not(None))
+    rows = await session.scalars(select(r).where(r.id.in_(community_ids) | r.id.in_(streets)))
+    return {row.id: row for row in rows}
 
 
 async def _usual_leads(
-    session: AsyncSession, caller: Caller, matter: Matter, now: datetime
-) -> list[tuple[int, int]]:
-    """(organisation id, count) of those that led appeals of `matter` assigned in the last
-    year, within the caller's slice, most first."""
+    session: AsyncSession, caller: Caller, matters: Collection[Matter], now: datetime
+) -> dict[Matter, list[tuple[int, int]]]:
+    """For each of `matters`: (organisation id, count) of those that led appeals of it
+    assigned in the last year, within the caller's slice, most first; one grouped
+    statement."""
     a, p = models.Assignment, models.Petition
     count = func.count(a.id)
     statement = (
-        select(a.organisation_id, count)
+        select(p.matter, a.organisation_id, count)
         .join(p, p.id == a.petition_id)
         .where(
             a.role == AssignmentRole.LEAD,
             a.assigned_at >= now - USUAL_WINDOW,
-            p.matter == matter,
+            p.matter.in_(matters),
             petition_filter(caller),
         )
-        .group_by(a.organisation_id)
-        .order_by(count.desc(), a.organisation_id)
-        .limit(USUAL_COUNT + len(BY_PLACE) + 8)
+        .group_by(p.matter, a.organisation_id)
+        .order_by(p.matter, count.desc(), a.organisation_id)
     )
-    return [(row[0], row[1]) for row in await session.execute(statement)]
+    leads: dict[Matter, list[tuple[int, int]]] = {}
+    for matter, organisation_id, n in await session.execute(statement):
+        found = leads.setdefault(matter, [])
+        if len(found) < USUAL_LIMIT:
+            found.append((organisation_id, n))
+    return leads
 
 
 def may_dispatch(caller: Caller, standing: frozenset[Standing]) -> bool:
@@ -217,20 +283,45 @@ async def petition_suggestions(
     petition: models.Petition,
     assignments: list[models.Assignment],
 ) -> list[Suggestion] | None:
-    """The suggestions for an appeal, or None when the caller may not dispatch it;
-    organisations already holding an active assignment are left out."""
-    standing = await caller_standing(session, caller, petition, assignments)
-    if not may_dispatch(caller, standing):
-        return None
-    return await suggestions(
+    """The suggestions for an appeal (`petitions_suggestions` for one)."""
+    found = await petitions_suggestions(
+        session=session, caller=caller, now=now, petitions=[petition], assignments=[assignments]
+    )
+    return found[0]
+
+
+async def petitions_suggestions(
+    *,
+    session: AsyncSession,
+    caller: Caller,
+    now: datetime,
+    petitions: Sequence[models.Petition],
+    assignments: Sequence[list[models.Assignment]],
+) -> list[list[Suggestion] | None]:
+    """For each appeal (with its assignments), its suggestions, or None when the caller
+    may not dispatch it; organisations already holding an active assignment are left
+    out. A fixed number of statements whatever the number of appeals."""
+    regions = await _regions(session, {p.community_id for p in petitions if p.community_id})
+    allowed = [
+        may_dispatch(caller, standing_of(caller, p, held, regions.get(p.community_id or 0)))
+        for p, held in zip(petitions, assignments, strict=True)
+    ]
+    if not any(allowed):
+        return [None for _ in petitions]
+    asks = [Ask(p.matter, p.community_id, p.project_id) for p in petitions]
+    gathered = await gather(
         session=session,
         caller=caller,
         now=now,
-        matter=petition.matter,
-        community_id=petition.community_id,
-        project_id=petition.project_id,
-        exclude={a.organisation_id for a in assignments if a.status in ACTIVE_ASSIGNMENT},
+        asks=[ask for ask, ok in zip(asks, allowed, strict=True) if ok],
+        regions=regions,
     )
+    return [
+        rank(gathered, caller, ask, {a.organisation_id for a in held if a.status in ACTIVE})
+        if ok
+        else None
+        for ask, held, ok in zip(asks, assignments, allowed, strict=True)
+    ]
 
 
 async def route(

@@ -215,12 +215,24 @@ async def caller_standing(
     assignments: list[models.Assignment],
 ) -> frozenset[Standing]:
     """How the caller's organisation stands to the appeal (who it is to the appeal)."""
+    community = None
+    if caller.organisation_kind is OrganisationKind.STREET_PLATFORM and petition.community_id:
+        community = await session.get(models.Region, petition.community_id)
+    return standing_of(caller, petition, assignments, community)
+
+
+def standing_of(
+    caller: Caller,
+    petition: models.Petition,
+    assignments: list[models.Assignment],
+    community: models.Region | None,
+) -> frozenset[Standing]:
+    """`caller_standing` given the appeal's community (read already, e.g. for a batch)."""
     standing = {Standing.MEMBER}
     if caller.is_hall:
         standing |= {Standing.HALL, Standing.DISPATCHER}
-    elif caller.organisation_kind is OrganisationKind.STREET_PLATFORM and petition.community_id:
-        community = await session.get(models.Region, petition.community_id)
-        if community is not None and community.parent_id == caller.region_id:
+    elif caller.organisation_kind is OrganisationKind.STREET_PLATFORM and community is not None:
+        if community.id == petition.community_id and community.parent_id == caller.region_id:
             standing.add(Standing.DISPATCHER)
     if petition.received_by_id == caller.organisation_id:
         standing.add(Standing.RECEIVER)
