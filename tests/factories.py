@@ -20,6 +20,7 @@ HALL = "PS-HALL"
 LMC = "PS-LMC"
 COURT = "PS-COURT"
 PSY = "PS-PSY"
+CREDIT = "PS-CREDIT"
 STREET = "PS-ST-PINGSHAN"
 WINDOW = "PS-CW-LIULIAN"
 OTHER_STREET = "PS-ST-MALUAN"
@@ -86,6 +87,7 @@ async def build_world(session: AsyncSession) -> World:
         (LMC, "劳动争议调解委员会", Kind.LABOUR_MEDIATION_COMMITTEE, district),
         (COURT, "区人民法院诉讼服务站", Kind.COURT_STATION, district),
         (PSY, "区社会心理关爱服务中心", Kind.PSYCH_CARE_CENTRE, district),
+        (CREDIT, "区公共信用信息服务中心", Kind.CREDIT_CENTRE, district),
         (STREET, "坪山街道综合性群众诉求服务平台", Kind.STREET_PLATFORM, streets["PS-S-PINGSHAN"]),
         (
             OTHER_STREET,

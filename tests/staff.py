@@ -26,6 +26,7 @@ STAFF = {
     "window_clerk": ("t.window.clerk", factories.WINDOW, (Role.DISPATCHER,), "窗口登记员"),
     "hall_leader": ("t.hall.leader", factories.HALL, (Role.LEADER,), "大厅负责人"),
     "psy_counsellor": ("t.psy.counsellor", factories.PSY, (Role.COUNSELLOR,), "心理咨询师"),
+    "credit_officer": ("t.credit.officer", factories.CREDIT, (Role.CREDIT_OFFICER,), "信用专员"),
 }
 
 
@@ -72,6 +73,22 @@ class StaffBrowser:
         return await self.http.post(
             url, data={"csrf_token": self.csrf, **(data or {})}, headers=headers, **kwargs
         )
+
+    async def graphql(self, query: str, variables: dict | None = None) -> dict:
+        """Call the API with the session (and the CSRF header a page's script sends)."""
+        response = await self.http.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"X-CSRF-Token": self.csrf},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict | None = None) -> dict:
+        """The API's answer's data; fails the test on any error (as GraphQLClient.data)."""
+        body = await self.graphql(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
 
 
 SignIn = Callable[[str], Awaitable[StaffBrowser]]

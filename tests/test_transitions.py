@@ -138,15 +138,41 @@ def test_staff_need_a_role_for_the_step():
     with pytest.raises(Forbidden, match="DISPATCHER"):
         authorise(caller(hall, {Role.HANDLER}, user=True), Action.ASSIGN_LEAD, dispatching)
     handler = caller(roles={Role.MEDIATOR}, user=True)
-    authorise(handler, Action.ANSWER, frozenset({Standing.ASSIGNEE}))
-    with pytest.raises(Forbidden):
-        authorise(
-            caller(roles={Role.CREDIT_OFFICER}, user=True),
-            Action.ANSWER,
-            frozenset({Standing.ASSIGNEE}),
-        )
+    assignee = frozenset({Standing.ASSIGNEE})
+    authorise(handler, Action.ANSWER, assignee)
+    with pytest.raises(Forbidden, match="CREDIT_OFFICER"):
+        authorise(caller(roles={Role.ADMIN}, user=True), Action.ANSWER, assignee)
     # Anyone in the slice with any role may add a note.
-    authorise(caller(roles={Role.CREDIT_OFFICER}, user=True), Action.ADD_NOTE, frozenset())
+    authorise(caller(roles={Role.ADMIN}, user=True), Action.ADD_NOTE, frozenset())
+
+
+def test_the_credit_centre_works_its_appeals_like_any_handler():
+    credit = caller(OrganisationKind.CREDIT_CENTRE, {Role.CREDIT_OFFICER}, user=True)
+    for action in (Action.ACCEPT_ASSIGNMENT, Action.RETURN_LEAD, Action.ANSWER):
+        authorise(credit, action, frozenset({Standing.ASSIGNEE, Standing.LEAD}))
+    authorise(credit, Action.CLOSE, frozenset({Standing.ASSIGNEE, Standing.LEAD}))
+    with pytest.raises(Forbidden):  # handling is not dispatching
+        authorise(credit, Action.ASSIGN_LEAD, frozenset({Standing.ASSIGNEE, Standing.LEAD}))
+
+
+def _readme_roles() -> dict[str, tuple[set[str], set[str]]]:
+    """Rows `| STEP | who · who | ROLE, ROLE |` of the README's "Who may do what" table."""
+    section = README.read_text().split("### Who may do what", 1)[1].split("\n### ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip(" `") for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and re.fullmatch(r"[A-Z_]+", cells[0]):
+            roles = {r.name for r in Role} if cells[2] == "any" else set(cells[2].split(", "))
+            rows[cells[0]] = (set(cells[1].split(" · ")), roles)
+    return rows
+
+
+def test_the_readme_roles_table_is_the_authority_table():
+    expected = {
+        action.name: ({s.value for s in rule.who}, {r.name for r in rule.roles})
+        for action, rule in RULES.items()
+    }
+    assert _readme_roles() == expected
 
 
 @pytest.mark.parametrize("action", list(Action))

@@ -47,7 +47,9 @@ H, D, RCV, A, L, M = (
     Standing.MEMBER,
 )
 DISPATCHING = {Role.DISPATCHER}
-HANDLING = {Role.HANDLER, Role.MEDIATOR, Role.COUNSELLOR}
+# The credit centre handles the appeals routed to it (wage arrears, contract disputes with
+# a credit side) as any partner does: its officers sign for, return and answer them.
+HANDLING = {Role.HANDLER, Role.MEDIATOR, Role.COUNSELLOR, Role.CREDIT_OFFICER}
 
 RULES: dict[Action, Rule] = {
     Action.ACCEPT: _rule({D, RCV}, DISPATCHING),
