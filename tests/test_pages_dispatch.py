@@ -66,7 +66,8 @@ async def test_intake_stores_the_employer_the_project_and_the_risk_flag(
     shown = (await hall.get(response.headers["location"])).text
     assert "深圳地铁16号线（坪山段）" in re.search(r'class="appeal-project">[^<]*', shown).group(0)
     parties = re.search(r'class="appeal-parties">.*?</dd>', shown, re.S).group(0)
-    assert "用人单位：深圳市龙坪轨道建设有限公司" in parties and MAIN_CONTRACTOR in parties
+    words = re.sub(r"<[^>]+>", "", parties)  # the name links to the enterprise's profile
+    assert "用人单位：深圳市龙坪轨道建设有限公司" in words and MAIN_CONTRACTOR in parties
     assert "堵门缠访" in shown and "扬言明天到区政府门口" in shown
     assert '<span class="status s-received">' in shown  # registered, not routed
 

@@ -48,7 +48,18 @@ from web.pages import (
 from web.timeouts import BodyTimeout
 from web.tracing import tracing_extensions
 from web.views import access as auth_views
-from web.views import admin, backlog, care, deadlines, disputes, governance, stats, workflow
+from web.views import (
+    admin,
+    backlog,
+    care,
+    credit,
+    deadlines,
+    disputes,
+    enterprises,
+    governance,
+    stats,
+    workflow,
+)
 from web.views import dispatch as dispatch_views
 from web.views.appeals import exports, intake, petition, worklist
 
@@ -173,6 +184,8 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             *stats.routes,
             *disputes.routes,
             *care.routes,
+            *credit.routes,
+            *enterprises.routes,
             *backlog.routes,
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),

@@ -59,6 +59,12 @@ def whole_number(
     return int(raw)
 
 
+def expected_version(form: Any) -> int | None:
+    """The version the page showed (its `version` field), or None (no check) when absent.
+    An odd one ("²", or past any count) is the form's mistake, not "no check"."""
+    return whole_number(form, "version") if text(form, "version") else None
+
+
 def optional_date(form: Any, name: str, *, field: str | None = None) -> date | None:
     """An ISO date (`2026-10-08`), or None when left empty."""
     raw = text(form, name)

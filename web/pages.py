@@ -6,7 +6,7 @@ page itself includes, and anything else with the whole page.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from db import models
 from resolvers.access.caller import Caller
+from resolvers.errors import HubError, NotFound
 from resolvers.services import Services
 from web import observability
 from web.auth import staff_caller
@@ -81,6 +82,30 @@ async def require_staff(request: HTTPConnection, session: AsyncSession) -> Staff
     assert organisation is not None
     session.expunge(organisation)  # the header outlives a rollback in the view
     return Staff(caller, organisation)
+
+
+Step = Callable[..., Awaitable[Any]]
+
+
+async def take_step(
+    request: HTTPConnection,
+    session: AsyncSession,
+    staff: Staff,
+    prepare: Callable[[], tuple[Step, dict[str, Any]]],
+) -> HubError | None:
+    """Take the step a form asks for, as the signed-in person: `prepare` reads the form
+    into the resolver and its arguments (`ref` among them). None when it is done, else
+    the refusal the page shows beside the form; outside the person's slice, the 404."""
+    try:
+        step, arguments = prepare()
+        await step(
+            session=session, caller=staff.caller, services=services(request), now=now(), **arguments
+        )
+    except NotFound:
+        raise PageNotFound from None
+    except HubError as refused:
+        return refused
+    return None
 
 
 def render(

@@ -24,6 +24,9 @@ PO = HERE / "en" / "LC_MESSAGES" / "messages.po"
 
 PLURALS = {
     "近一年主办%(num)d件": ("led %(num)d in the past year", "led %(num)d in the past year"),
+    "共%(num)d家企业": ("%(num)d enterprise", "%(num)d enterprises"),
+    "共%(num)d条待确认": ("%(num)d awaiting confirmation", "%(num)d awaiting confirmation"),
+    "记录%(num)d条": (" %(num)d record", " %(num)d records"),
     "%(num)d名工人": ("%(num)d worker", "%(num)d workers"),
     "共%(num)d件": ("%(num)d case", "%(num)d cases"),
     "已超期%(num)d个工作日": ("%(num)d working day overdue", "%(num)d working days overdue"),
@@ -102,6 +105,58 @@ EN = {
     "评估意见": "Review",
     "销号评估": "Closing assessment",
     "反馈后可销号": "Closes after the feedback",
+    # Credit supervision's pages (web/templates/credit/)
+    "企业信用": "Enterprise credit",
+    "信用提议": "Credit proposals",
+    "此记录刚被他人处理，页面已刷新为最新状态，请确认后再操作。": (
+        "Someone else has just dealt with this record; the page now shows its latest state. "
+        "Check it before you act."
+    ),
+    "已确认：记录已加入企业信用档案。": "Confirmed: the record joins the enterprise's profile.",
+    "已驳回。": "Rejected.",
+    "已记录信用修复：原记录不再生效，历史保留。": (
+        "Repair recorded: the original record no longer has effect; its history stays."
+    ),
+    "信用记录明细": "Credit records",
+    "公开范围": "Visibility",
+    "阶段": "Stage",
+    "事由": "What happened",
+    "来源诉求": "From appeal",
+    "记录单位": "Recorded by",
+    "有效期": "In effect",
+    "公开": "Public",
+    "仅限中心和记录单位": "Restricted (credit centre and recording organisation)",
+    "已修复：": "Repaired: ",
+    "记录历史": "History",
+    "确认": "Confirm",
+    "驳回": "Reject",
+    "修复依据（如：欠款已于某日付清）": "Grounds for the repair (e.g. the debt was paid on …)",
+    "长期": "open-ended",
+    "没有您可查看的信用记录。": "No credit record you may read.",
+    "涉及的在办诉求": "Open appeals naming it",
+    "您的范围内没有涉及该企业的在办诉求。": "No open appeal in your slice names this enterprise.",
+    "没有登记的工程项目。": "No project on record.",
+    "企业名称": "Enterprise",
+    "统一社会信用代码": "Unified social credit code",
+    "行业": "Industry",
+    "公开信用记录": "Public credit records",
+    "没有符合条件的企业。": "No enterprise matches.",
+    "当事单位": "Parties",
+    "企业": "Enterprise",
+    "提出单位": "Proposed by",
+    "提出时间": "Proposed at",
+    "没有待确认的信用记录提议。": "No credit proposal awaits confirmation.",
+    "信用状况：": "Credit standing:",
+    "无公开信用记录": " no public record",
+    "企业信用档案": "Credit profile",
+    "企业信用查询": "Enterprise credit search",
+    "企业名称或统一社会信用代码": "Enterprise name or credit code",
+    "如：建设、91440300": "e.g. 建设, 91440300",
+    "待确认的信用记录": "Credit records awaiting confirmation",
+    "调解协议逾期未付、仲裁裁决或判决逾期未履行时自动提出；由公共信用信息服务中心确认或驳回。": (
+        "Raised when a mediation agreement's instalment, an award or a judgment goes unpaid; "
+        "the public credit centre confirms or rejects each."
+    ),
     # psychological care and backlog cases
     "心理风险": "Psychological risk",
     "建议心理筛查": "Screening suggested",

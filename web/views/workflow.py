@@ -7,7 +7,6 @@ a stale page (its `version` is not the appeal's) gets CONFLICT's clear message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -17,15 +16,24 @@ from starlette.routing import Route
 
 from db.models import AssignmentRole, Category, Escalation, Matter, Satisfaction
 from resolvers.deadlines.calendar import end_of_day
-from resolvers.errors import Conflict, HubError, NotFound
+from resolvers.errors import Conflict
 from resolvers.workflow import assignments, dispatch, outcome, suspension, triage
 from resolvers.workflow.steps import PetitionRef
 from web import forms
 from web.auth import require_csrf
-from web.pages import PageNotFound, db, is_htmx, now, redirect, render, require_staff, services
+from web.pages import (
+    PageNotFound,
+    Step,
+    db,
+    is_htmx,
+    redirect,
+    render,
+    require_staff,
+    services,
+    take_step,
+)
 from web.views.appeals.petition import petition_context, visible_petition
 
-Step = Callable[..., Awaitable[Any]]
 # Which workflow steps make each form appear on the page.
 SHOWN_BY = {
     "assign": {"ASSIGN_LEAD", "ASSIGN_ASSISTING"},
@@ -111,26 +119,15 @@ async def act(request: Request) -> Response:
     await require_csrf(request)
     number, action = request.path_params["number"], request.path_params["action"]
     form = await request.form()
-    version = forms.text(form, "version")
-    error: HubError | None = None
+
+    def prepare() -> tuple[Step, dict[str, Any]]:
+        step, arguments = _arguments(action, form, services(request).tz)
+        ref = PetitionRef(number=number, expected_version=forms.expected_version(form))
+        return step, {**arguments, "ref": ref}
+
     async with db(request) as session:
         staff = await require_staff(request, session)
-        try:
-            step, arguments = _arguments(action, form, services(request).tz)
-            # An odd version ("²", or past any count) is the form's mistake, not "no check".
-            expected = forms.whole_number(form, "version") if version else None
-            await step(
-                session=session,
-                caller=staff.caller,
-                services=services(request),
-                now=now(),
-                ref=PetitionRef(number=number, expected_version=expected),
-                **arguments,
-            )
-        except NotFound:
-            raise PageNotFound from None
-        except HubError as refused:
-            error = refused
+        error = await take_step(request, session, staff, prepare)
     if error is None and not is_htmx(request):
         return redirect(request, request.url_for("petition", number=number).path)
     async with db(request) as session:

@@ -28,6 +28,7 @@ from web.pages import PageNotFound, Staff, db, now, render, require_staff, servi
 from web.views.appeals.worklist import follow
 from web.views.dispatch import dispatch_context, parties_context
 from web.views.disputes import chain_context
+from web.views.enterprises import standings_context
 
 # The keys of an event's data that name an organisation by its code.
 EVENT_ORGANISATIONS = ("organisation", "mediator", "court")
@@ -86,10 +87,14 @@ async def petition_context(
     chain = await chain_context(session, staff.caller, petition, {a.name for a in actions})
     dispatching = await dispatch_context(session, staff, petition, assignments, actions)
     dispatching |= await parties_context(session, petition)
+    standings = await standings_context(
+        session, staff.caller, [e for _, e in dispatching["appeal_parties"]]
+    )
     (risk,) = await risk_by_petition(session, staff.caller, [petition.id])
     return (
         chain
         | dispatching
+        | standings
         | {
             "risk": risk,
             "risk_flags": await flags.risk_flags(
