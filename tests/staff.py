@@ -26,6 +26,7 @@ STAFF = {
     "window_clerk": ("t.window.clerk", factories.WINDOW, (Role.DISPATCHER,), "窗口登记员"),
     "hall_leader": ("t.hall.leader", factories.HALL, (Role.LEADER,), "大厅负责人"),
     "psy_counsellor": ("t.psy.counsellor", factories.PSY, (Role.COUNSELLOR,), "心理咨询师"),
+    "lmc_mediator": ("t.lmc.mediator", factories.LMC, (Role.MEDIATOR,), "劳调委调解员"),
     "credit_officer": ("t.credit.officer", factories.CREDIT, (Role.CREDIT_OFFICER,), "信用专员"),
 }
 
