@@ -237,3 +237,20 @@ async def test_a_profile_costs_the_same_statements_for_one_record_as_for_many(
 
     assert counts["one"] == counts["many"], counts
     assert counts["many"] <= 13, counts  # the session's, then one batch per kind of thing
+
+
+async def test_the_mediation_case_shows_its_parties_standing(sign_in_as, client_for):
+    employer = await employer_on_an_appeal(client_for)
+    centre = await client_for(factories.CREDIT)
+    await record(centre, employer, "DISHONEST", "裁决逾期未履行")
+    await record(centre, employer, "WARNING", "内部警示", public=False)
+    case = await act(
+        await client_for(factories.HALL), "openMediation", id=employer.appeal["id"],
+        kind="ADMINISTRATIVE", mediatorCode=factories.LMC,
+    )  # fmt: skip
+    mediator = await sign_in_as("lmc_mediator")
+
+    page = await mediator.get(f"/disputes/{case['id']}")
+
+    assert page.status_code == 200 and f'href="/enterprises/{employer.uscc}"' in page.text
+    assert standings_in(page.text) == ["信用状况：失信名单记录1条（已确认）"]

@@ -37,6 +37,7 @@ from web.views.disputes.common import (
     organisations,
     yuan,
 )
+from web.views.enterprises import standings_context
 
 
 @dataclass
@@ -123,7 +124,8 @@ async def _case_context(session: AsyncSession, staff: Staff, ident: int) -> dict
         org_ids.append(case.confirmation_court_id)
     # The appeal's number only for those whose slice holds the appeal (not the court).
     petition = await get_petition(session=session, caller=staff.caller, id=case.petition_id)
-    return {
+    standings = await standings_context(session, staff.caller, [e for e in enterprises if e])
+    return standings | {
         "staff": staff,
         "c": CaseView(case, instalments, tiers),
         "sessions": sessions,
