@@ -71,6 +71,8 @@ async def test_a_stale_proposal_page_gets_the_conflict_message(sign_in_as, clien
 
     assert again.status_code == 200 and "刚被他人处理" in again.text
     assert plain.status_code == 409
+    missing = await officer.post("/credit/records/987654321/act/confirm", {"version": "1"})
+    assert missing.status_code == 404
 
 
 async def test_only_the_centre_is_offered_the_decisions(sign_in_as, client_for):
