@@ -56,7 +56,8 @@ async def test_a_rejection_needs_its_reason_and_keeps_it(sign_in_as, client_for)
     assert "无法完成：" in row_of(without.text, proposal["id"])
     assert with_reason.status_code == 303
     assert with_reason.headers["location"] == "/credit/proposals"
-    assert "已驳回（企业已举证按期支付）" in text_of(row_of(profile.text, proposal["id"]))
+    assert "驳回理由：企业已举证按期支付" in text_of(row_of(profile.text, proposal["id"]))
+    assert "已驳回" in row_of(profile.text, proposal["id"])
 
 
 async def test_a_stale_proposal_page_gets_the_conflict_message(sign_in_as, client_for):

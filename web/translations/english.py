@@ -127,6 +127,7 @@ EN = {
     "公开": "Public",
     "仅限中心和记录单位": "Restricted (credit centre and recording organisation)",
     "已修复：": "Repaired: ",
+    "驳回理由：": "Rejected because: ",
     "记录历史": "History",
     "确认": "Confirm",
     "驳回": "Reject",
