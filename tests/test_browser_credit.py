@@ -65,7 +65,7 @@ async def test_a_missed_instalment_is_confirmed_and_the_mediator_sees_it(
         chromium, server, staff_users["lmc_mediator"], violations=violations
     )
     await mediator.goto(f"{server.url}/petitions/{employer.appeal['number']}")
-    parties = mediator.locator("section.parties")
+    parties = mediator.locator("dd.appeal-parties")
     await parties.wait_for()
     standing = parties.locator("a.standing")
     assert (await standing.inner_text()).replace("\n", "") == "信用状况：欠薪记录1条（已确认）"

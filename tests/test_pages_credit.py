@@ -123,13 +123,19 @@ async def test_a_restricted_record_stays_with_the_centre_and_its_recorder(sign_i
     assert standings_in(seen["centre"]) == ["信用状况：欠薪记录1条（已确认）"]
 
 
-async def test_the_profile_lists_only_the_appeals_in_the_callers_slice(sign_in_as, client_for):
+async def test_the_profile_lists_only_the_appeals_and_mediations_in_the_slice(
+    sign_in_as, client_for
+):
     employer = await employer_on_an_appeal(client_for)
     # A second appeal, from 马峦 and given to nobody, names the same employer.
     elsewhere = await submit(await client_for(factories.OTHER_WINDOW), title="马峦的欠薪诉求")
     await act(
         await client_for(factories.HALL), "nameParties", id=elsewhere["id"],
         parties=[{"uscc": employer.uscc, "role": "EMPLOYER"}],
+    )  # fmt: skip
+    case = await act(
+        await client_for(factories.HALL), "openMediation", id=employer.appeal["id"],
+        kind="ADMINISTRATIVE", mediatorCode=factories.LMC,
     )  # fmt: skip
     lmc, hall = await sign_in_as("lmc_handler"), await sign_in_as("hall_dispatcher")
     court = await sign_in_as("court_clerk")
@@ -144,6 +150,7 @@ async def test_the_profile_lists_only_the_appeals_in_the_callers_slice(sign_in_a
     assert elsewhere["number"] not in seen["lmc"]
     assert employer.appeal["number"] not in seen["court"]
     assert "您的范围内没有涉及该企业的在办诉求。" in seen["court"]
+    assert case["number"] in seen["lmc"] and case["number"] not in seen["court"]
 
 
 async def test_the_centre_records_a_repair_on_the_profile(sign_in_as, client_for):
@@ -239,7 +246,7 @@ async def test_a_profile_costs_the_same_statements_for_one_record_as_for_many(
         assert page.status_code == 200
 
     assert counts["one"] == counts["many"], counts
-    assert counts["many"] <= 13, counts  # the session's, then one batch per kind of thing
+    assert counts["many"] <= 14, counts  # the session's, then one batch per kind of thing
 
 
 async def test_the_mediation_case_shows_its_parties_standing(sign_in_as, client_for):
@@ -257,3 +264,27 @@ async def test_the_mediation_case_shows_its_parties_standing(sign_in_as, client_
 
     assert page.status_code == 200 and f'href="/enterprises/{employer.uscc}"' in page.text
     assert standings_in(page.text) == ["信用状况：失信名单记录1条（已确认）"]
+
+
+async def test_a_commitment_signed_at_mediation_joins_the_profile(sign_in_as, client_for):
+    employer = await employer_on_an_appeal(client_for)
+    case = await act(
+        await client_for(factories.HALL), "openMediation", id=employer.appeal["id"],
+        kind="ADMINISTRATIVE", mediatorCode=factories.LMC,
+    )  # fmt: skip
+    mediator = await sign_in_as("lmc_mediator")
+    page = (await mediator.get(f"/disputes/{case['id']}")).text
+
+    concluded = await mediator.post(
+        f"/disputes/{case['id']}/act/conclude",
+        {
+            "version": str(case["version"]), "outcome": "AGREED", "agreement_amount": "30000",
+            "instalments": "2030-01-15 30000", "credit_commitment": "1",
+        },
+    )  # fmt: skip
+    profile = await mediator.get(f"/enterprises/{employer.uscc}")
+
+    assert 'name="credit_commitment"' in page
+    assert concluded.status_code == 303, concluded.text
+    assert standings_in(profile.text) == ["信用状况：信用承诺记录1条（已确认）"]
+    assert case["number"] in profile.text  # the commitment names its agreement

@@ -135,6 +135,11 @@ EN = {
     "长期": "open-ended",
     "没有您可查看的信用记录。": "No credit record you may read.",
     "涉及的在办诉求": "Open appeals naming it",
+    "进行中的调解": "Mediations under way",
+    "您的范围内没有涉及该企业的进行中的调解。": "No mediation under way in your slice names it.",
+    "用人单位签署信用承诺（记入企业信用档案）": (
+        "The employer signs a credit commitment (recorded on its credit profile)"
+    ),
     "您的范围内没有涉及该企业的在办诉求。": "No open appeal in your slice names this enterprise.",
     "没有登记的工程项目。": "No project on record.",
     "企业名称": "Enterprise",

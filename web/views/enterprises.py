@@ -1,13 +1,13 @@
 """Enterprises' credit profiles: the search (`/enterprises?q=`, by name or credit code),
 one enterprise's profile (`/enterprises/{uscc}`: its credit records with their
-histories, its open appeals within the caller's slice, its projects; the centre's
-repair form), and the parties block of the appeal page with each one's public credit
-standing (`parties_context`).
+histories, its open appeals and mediations within the caller's slice, its projects; the
+centre's repair form), and the parties' public credit standing on the appeal and
+mediation pages (`standings_context`).
 
 The records are those the credit policy lets the caller read (restricted ones only
-for the credit centre and the recording organisation), the appeals those the access
-policy does: the page adds no rule of its own. Each kind of thing is one batch, so a
-profile costs the same statements for 1 record as for 100.
+for the credit centre and the recording organisation), the appeals and mediations those
+the access policies do: the page adds no rule of its own. Each kind of thing is one
+batch, so a profile costs the same statements for 1 record as for 100.
 """
 
 from __future__ import annotations
@@ -103,6 +103,9 @@ async def profile_context(
     )
     (public_standing,) = await public_standing_by_enterprise(session, caller, [enterprise.id])
     (appeals,) = await enterprises.open_appeals_by_enterprise(session, caller, [enterprise.id])
+    (mediations,) = await enterprises.open_mediations_by_enterprise(
+        session, caller, [enterprise.id]
+    )
     (projects,) = await enterprises.projects_by_enterprise(session, [enterprise.id])
     (region,) = (
         await loaders.regions_by_id(session, [enterprise.region_id])
@@ -119,6 +122,7 @@ async def profile_context(
         "organisations": organisations,
         "standing": public_standing,
         "appeals": [(p, standing.badge(p, services(request), now())) for p in appeals],
+        "mediations": mediations,
         "projects": projects,
         "may_decide": may_decide(caller),
         "done": None,

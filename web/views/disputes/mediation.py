@@ -91,6 +91,7 @@ def _case_step(action: str, form: FormData, request: Request) -> tuple[Step, dic
                 "agreement_amount": amount or None,
                 "terms": forms.text(form, "terms") or None,
                 "instalments": _plan(form),
+                "credit_commitment": forms.flag(form, "credit_commitment"),
             }
         case "payment":
             seq = forms.text(form, "instalment")
