@@ -26,6 +26,12 @@ STAFF = {
     "window_clerk": ("t.window.clerk", factories.WINDOW, (Role.DISPATCHER,), "窗口登记员"),
     "hall_leader": ("t.hall.leader", factories.HALL, (Role.LEADER,), "大厅负责人"),
     "psy_counsellor": ("t.psy.counsellor", factories.PSY, (Role.COUNSELLOR,), "心理咨询师"),
+    "street_clerk": (
+        "t.maluan.clerk",
+        factories.OTHER_STREET,
+        (Role.DISPATCHER, Role.HANDLER),
+        "马峦街道分办员",
+    ),
 }
 
 
