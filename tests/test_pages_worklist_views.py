@@ -172,6 +172,8 @@ async def test_english_pages_name_places_in_english_and_list_roles_with_commas(s
     english = (await hall.get("/petitions?view=all&lang=en")).text
     assert '<optgroup label="马峦街道">' in chinese
     assert '<optgroup label="Maluan">' in english and "马峦街道" not in english
+    # the language switch keeps the page and its filters
+    assert 'href="?view=all&amp;lang=zh" hreflang="zh"' in english
     assert "Labour Dispute Mediation Committee" in english
     assert "劳动争议调解委员会" in chinese
     clerk = await sign_in_as("street_clerk")

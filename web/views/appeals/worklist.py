@@ -53,6 +53,8 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
             return bad_input(request, staff, error)
         worklist = asked.worklist
         offered = views_for(caller)
+        if worklist.view and worklist.view not in offered:  # asked for by its URL: shown too
+            offered.append(worklist.view)
         counts = await count_views(
             session=session,
             caller=caller,
