@@ -83,29 +83,63 @@ async def build_world(session: AsyncSession) -> World:
     session.add_all(communities.values())
     await session.flush()
     specs = [
-        (HALL, "区群众诉求服务大厅", Kind.APPEALS_HALL, district),
-        (LMC, "劳动争议调解委员会", Kind.LABOUR_MEDIATION_COMMITTEE, district),
-        (COURT, "区人民法院诉讼服务站", Kind.COURT_STATION, district),
-        (PSY, "区社会心理关爱服务中心", Kind.PSYCH_CARE_CENTRE, district),
-        (CREDIT, "区公共信用信息服务中心", Kind.CREDIT_CENTRE, district),
-        (STREET, "坪山街道综合性群众诉求服务平台", Kind.STREET_PLATFORM, streets["PS-S-PINGSHAN"]),
+        (HALL, "区群众诉求服务大厅", "District Appeals Hall", Kind.APPEALS_HALL, district),
+        (
+            LMC,
+            "劳动争议调解委员会",
+            "Labour Dispute Mediation Committee",
+            Kind.LABOUR_MEDIATION_COMMITTEE,
+            district,
+        ),
+        (COURT, "区人民法院诉讼服务站", "Court Service Station", Kind.COURT_STATION, district),
+        (
+            PSY,
+            "区社会心理关爱服务中心",
+            "Psychological Care Centre",
+            Kind.PSYCH_CARE_CENTRE,
+            district,
+        ),
+        (
+            CREDIT,
+            "区公共信用信息服务中心",
+            "Public Credit Information Centre",
+            Kind.CREDIT_CENTRE,
+            district,
+        ),
+        (
+            STREET,
+            "坪山街道综合性群众诉求服务平台",
+            "Pingshan Street Appeals Platform",
+            Kind.STREET_PLATFORM,
+            streets["PS-S-PINGSHAN"],
+        ),
         (
             OTHER_STREET,
             "马峦街道综合性群众诉求服务平台",
+            "Maluan Street Appeals Platform",
             Kind.STREET_PLATFORM,
             streets["PS-S-MALUAN"],
         ),
-        (WINDOW, "六联社区群众诉求服务窗口", Kind.COMMUNITY_WINDOW, communities[COMMUNITY]),
+        (
+            WINDOW,
+            "六联社区群众诉求服务窗口",
+            "Liulian Community Window",
+            Kind.COMMUNITY_WINDOW,
+            communities[COMMUNITY],
+        ),
         (
             OTHER_WINDOW,
             "马峦社区群众诉求服务窗口",
+            "Maluan Community Window",
             Kind.COMMUNITY_WINDOW,
             communities[OTHER_COMMUNITY],
         ),
     ]
     orgs = {
-        code: models.Organisation(code=code, name=name, kind=kind, region_id=region.id)
-        for code, name, kind, region in specs
+        code: models.Organisation(
+            code=code, name=name, name_en=name_en, kind=kind, region_id=region.id
+        )
+        for code, name, name_en, kind, region in specs
     }
     session.add_all(orgs.values())
     await session.commit()

@@ -28,6 +28,12 @@ STAFF = {
     "psy_counsellor": ("t.psy.counsellor", factories.PSY, (Role.COUNSELLOR,), "心理咨询师"),
     "lmc_mediator": ("t.lmc.mediator", factories.LMC, (Role.MEDIATOR,), "劳调委调解员"),
     "credit_officer": ("t.credit.officer", factories.CREDIT, (Role.CREDIT_OFFICER,), "信用专员"),
+    "street_clerk": (
+        "t.maluan.clerk",
+        factories.OTHER_STREET,
+        (Role.DISPATCHER, Role.HANDLER),
+        "马峦街道分办员",
+    ),
 }
 
 

@@ -113,16 +113,18 @@ async def test_an_odd_event_cursor_is_bad_user_input(server, sessionmaker, world
 # Pages
 
 
-async def test_odd_numbers_in_the_worklist_and_calendar_pages_are_ignored(sign_in_as):
+async def test_odd_numbers_in_the_worklist_and_calendar_pages_are_ignored_or_named(sign_in_as):
     admin = await sign_in_as("hall_admin")
     for path in (
-        "/petitions?size=²",
-        "/petitions?size=" + "9" * 40,
         "/admin/calendar?year=²",
         "/petitions?after=" + FORGED[0],
         "/petitions?after=" + FORGED[2],
     ):
         assert (await admin.get(path)).status_code == 200, path
+    # A page size the form could not have sent is a 400 naming the field (issue 17)
+    for path in ("/petitions?size=²", "/petitions?size=" + "9" * 40):
+        page = await admin.get(path)
+        assert page.status_code == 400 and "每页条数" in page.text, path
 
 
 @pytest.mark.parametrize("last", ["²", "9" * 30, "-1", "١٢"])

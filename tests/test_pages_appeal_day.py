@@ -69,6 +69,7 @@ async def test_the_timeline_names_organisations_and_keeps_codes_in_titles(sign_i
     assert '→ <span class="org" title="PS-LMC">劳动争议调解委员会</span>' in timeline
     assert "PS-LMC" not in visible_text(timeline)
     assert "PS-LMC" not in visible_text(english)
+    assert '→ <span class="org" title="PS-LMC">Labour Dispute Mediation Committee</span>' in english
 
 
 async def make_overdue(sessionmaker, number: str) -> None:
@@ -124,7 +125,7 @@ async def test_overdue_says_whose_deadline(sign_in_as, client_for, sessionmaker)
         page
     )
     assert "The appeal's deadline: overdue" in english
-    assert "劳动争议调解委员会's assignment:" in english
+    assert "Labour Dispute Mediation Committee's assignment:" in english  # i18n.named
 
 
 async def test_a_mediator_is_not_offered_escalation_of_its_own_case(

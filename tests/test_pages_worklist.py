@@ -126,7 +126,7 @@ async def test_a_page_of_fifty_costs_what_a_page_of_five_costs(server, sign_in_a
     counts = {}
     for size in (5, 50):
         server.statements.reset()
-        page = await hall.get(f"/petitions?q={marker}&size={size}")
+        page = await hall.get(f"/petitions?view=all&q={marker}&size={size}")
         counts[size] = server.statements.count
         assert len(numbers_in(page.text)) == size
 

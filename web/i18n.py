@@ -10,8 +10,10 @@ when the app starts, so no `.mo` file is kept in git.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -23,7 +25,10 @@ CATALOGUES = Path(__file__).parent / "translations"
 DEFAULT = "zh"
 LANGUAGES = {"zh": "中文", "en": "English"}
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
+# How a language joins the items of a list ("受理、交办" / "accept, assign").
+LIST_SEPARATORS = {"zh": "、", "en": ", "}
 _current: ContextVar[NullTranslations | None] = ContextVar("translations", default=None)
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT)
 _CHINESE = NullTranslations()
 
 
@@ -51,6 +56,24 @@ def choose_language(connection: HTTPConnection) -> str:
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
+def named(thing: Any) -> str:
+    """An organisation's or a region's name in the page's language (the `named` filter,
+    used by every template that shows one): in English its `name_en` (an organisation)
+    or `name_pinyin` (a region), where it has one; else the Chinese name."""
+    if thing is None:
+        return ""
+    if _language.get() != DEFAULT:
+        english = getattr(thing, "name_en", None) or getattr(thing, "name_pinyin", None)
+        if english:
+            return str(english)
+    return str(thing.name)
+
+
+def listed(items: Iterable[Any]) -> str:
+    """Items joined with the page language's list separator (the `listed` filter)."""
+    return LIST_SEPARATORS.get(_language.get(), ", ").join(str(i) for i in items)
+
+
 class Translator:
     """Installs gettext into a jinja2 environment; `activate` picks this request's catalogue."""
 
@@ -60,9 +83,13 @@ class Translator:
         env.install_gettext_callables(  # type: ignore[attr-defined]
             gettext=self.gettext, ngettext=self.ngettext, newstyle=True
         )
+        env.filters["named"] = named
+        env.filters["listed"] = listed
+        env.filters["translated"] = self.gettext  # a message id held in a variable
 
     def activate(self, language: str) -> None:
         _current.set(self.catalogues.get(language, self.catalogues[DEFAULT]))
+        _language.set(language if language in self.catalogues else DEFAULT)
 
     @staticmethod
     def gettext(message: str) -> str:

@@ -10,13 +10,15 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import AssignmentRole
+from db.models import AssignmentRole, AssignmentStatus
 from resolvers import loaders
 from resolvers.access.caller import Caller
 from resolvers.access.policy import ACTIVE_ASSIGNMENT
 from resolvers.appeals.repeats import RepeatView
 from resolvers.deadlines import standing
 from resolvers.services import Services
+
+LED = (*ACTIVE_ASSIGNMENT, AssignmentStatus.COMPLETED)
 
 
 @dataclass
@@ -42,10 +44,10 @@ async def rows_for(
     assignments = await loaders.assignments_by_petition(session, ids)
     leads: list[int | None] = []
     for listed in assignments:
-        active = [
-            a for a in listed if a.role is AssignmentRole.LEAD and a.status in ACTIVE_ASSIGNMENT
-        ]
-        leads.append(active[-1].organisation_id if active else None)
+        # The organisation leading it now, else the one that led it to its answer: an
+        # answered appeal still shows whose it was.
+        led = [a for a in listed if a.role is AssignmentRole.LEAD and a.status in LED]
+        leads.append(led[-1].organisation_id if led else None)
     org_ids = [p.received_by_id for p in petitions] + [i for i in leads if i is not None]
     organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}
     community_ids = [p.community_id for p in petitions if p.community_id is not None]

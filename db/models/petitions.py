@@ -177,7 +177,11 @@ class PetitionEvent(Base):
     """One immutable entry of an appeal's timeline; its id is the stream's cursor."""
 
     __tablename__ = "petition_events"
-    __table_args__ = (Index("ix_petition_events_petition_id_id", "petition_id", "id"),)
+    __table_args__ = (
+        Index("ix_petition_events_petition_id_id", "petition_id", "id"),
+        # 我经办的: the appeals one staff member wrote an event on (the worklist's view)
+        Index("ix_petition_events_actor_user_id_petition_id", "actor_user_id", "petition_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import Category, Level, Matter, PetitionStatus
+from db.models import AssignmentStatus, Category, Channel, Level, Matter, PetitionStatus
 from resolvers import validation
 from resolvers.access.caller import Caller
 from resolvers.access.policy import SEES_ALL, petition_scope
@@ -41,6 +41,12 @@ class PetitionFilter:
     repeat: bool | None = None
     text: str | None = None
     due_soon: bool | None = None
+    channels: list[Channel] | None = None
+    level_skipping: bool | None = None
+    # The worklist's own views (resolvers/appeals/worklist.py) narrow by these too:
+    awaiting_signature_by: int | None = None  # an organisation holds a pending assignment
+    acted_by: int | None = None  # a staff member wrote one of the appeal's events
+    within: PetitionFilter | None = None  # and this filter holds as well
 
 
 class PetitionOrder(enum.Enum):
@@ -82,6 +88,8 @@ def filter_conditions(
         conditions.append(p.matter.in_(f.matters))
     if f.levels:
         conditions.append(p.level.in_(f.levels))
+    if f.channels:
+        conditions.append(p.channel.in_(f.channels))
     if f.organisation:
         org_id = _org_id(f.organisation)
         conditions.append(
@@ -117,6 +125,22 @@ def filter_conditions(
         conditions.append(p.collective.is_(f.collective))
     if f.backlog is not None:
         conditions.append(p.backlog.is_(f.backlog))
+    if f.level_skipping is not None:
+        skipping = repeat_filter(caller, level_skipping=True)
+        conditions.append(skipping if f.level_skipping else ~skipping)
+    if f.awaiting_signature_by is not None:
+        pending = select(models.Assignment.petition_id).where(
+            models.Assignment.organisation_id == f.awaiting_signature_by,
+            models.Assignment.status == AssignmentStatus.PENDING,
+        )  # IN, not EXISTS: found once by the (organisation, petition) index
+        conditions.append(p.id.in_(pending))
+    if f.acted_by is not None:
+        acted = select(models.PetitionEvent.petition_id).where(
+            models.PetitionEvent.actor_user_id == f.acted_by
+        )
+        conditions.append(p.id.in_(acted))
+    if f.within is not None:
+        conditions.extend(filter_conditions(f.within, now, services, caller))
     if f.repeat is not None:
         repeat = repeat_filter(caller)
         conditions.append(repeat if f.repeat else ~repeat)

@@ -67,21 +67,28 @@ async def repeat_views(
     return views
 
 
-def repeat_filter(caller: Caller, *, whole_district: bool = False) -> ColumnElement[bool]:
+def repeat_filter(
+    caller: Caller, *, whole_district: bool = False, level_skipping: bool = False
+) -> ColumnElement[bool]:
     """Appeals that are repeats as `caller` may know it (an earlier appeal in its slice);
-    `whole_district` for figures computed over the whole district (the hall, leaders)."""
+    `whole_district` for figures computed over the whole district (the hall, leaders);
+    `level_skipping` for 越级访 alone (an earlier appeal it passed over, in the slice)."""
     if whole_district or sees_every_repeat(caller):
-        return models.Petition.repeat_of_id.is_not(None)
+        p = models.Petition
+        return p.level_skipping.is_(True) if level_skipping else p.repeat_of_id.is_not(None)
     earlier = aliased(models.Petition, name="earlier_petition")
     link = models.PetitionRepeat
     # IN (uncorrelated subquery), as in the policy: the links to visible earlier appeals
     # are found once, not probed again for every appeal (an EXISTS took 10× as long for
     # a street platform over the 25,000-appeal demo).
-    return models.Petition.id.in_(
+    links = (
         select(link.petition_id)
         .join(earlier, earlier.id == link.earlier_id)
         .where(petition_filter(caller, earlier))
     )
+    if level_skipping:
+        links = links.where(link.skipped_over.is_(True))
+    return models.Petition.id.in_(links)
 
 
 async def shown_repeat_data(

@@ -40,3 +40,20 @@ async def list_communities(
     """The district's communities (or streets), by code: what a form picks from."""
     statement = select(models.Region).where(models.Region.kind == kind)
     return list((await session.scalars(statement.order_by(models.Region.code))).all())
+
+
+async def communities_by_street(
+    *, session: AsyncSession
+) -> list[tuple[models.Region, list[models.Region]]]:
+    """The district's streets, each with its communities, by code: one statement."""
+    statement = select(models.Region).where(
+        models.Region.kind.in_([RegionKind.STREET, RegionKind.COMMUNITY])
+    )
+    regions = list((await session.scalars(statement.order_by(models.Region.code))).all())
+    streets: dict[int | None, tuple[models.Region, list[models.Region]]] = {
+        r.id: (r, []) for r in regions if r.kind is RegionKind.STREET
+    }
+    for region in regions:
+        if region.kind is RegionKind.COMMUNITY and region.parent_id in streets:
+            streets[region.parent_id][1].append(region)
+    return list(streets.values())

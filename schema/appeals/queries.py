@@ -15,7 +15,7 @@ from resolvers.errors import BadUserInput
 from resolvers.pagination import page_size
 from schema.appeals.types import Petition
 from schema.common import Info, PageInfo, parse_id
-from schema.enums import Category, Level, Matter, PetitionStatus
+from schema.enums import Category, Channel, Level, Matter, PetitionStatus
 
 
 @strawberry.input(description="Narrows a list of appeals; every given condition must hold.")
@@ -31,6 +31,13 @@ class PetitionFilter:
     )
     level: list[Level] | None = strawberry.field(
         default=None, description="Received at any of these levels."
+    )
+    channel: list[Channel] | None = strawberry.field(
+        default=None, description="Reached the hub by any of these channels."
+    )
+    level_skipping: bool | None = strawberry.field(
+        default=None,
+        description="Level-skipping appeals (越级访: an earlier one was still open at a lower level), or not.",
     )
     organisation: str | None = strawberry.field(
         default=None, description="Received by or ever assigned to the organisation with this code."
@@ -76,6 +83,8 @@ class PetitionFilter:
             categories=self.category,
             matters=self.matter,
             levels=self.level,
+            channels=self.channel,
+            level_skipping=self.level_skipping,
             organisation=self.organisation,
             community=self.community,
             street=self.street,

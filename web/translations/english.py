@@ -537,6 +537,18 @@ EN |= {
     "申请仲裁": "Go to arbitration",
     "请求金额（元，默认同调解）": "Amount claimed (yuan; the mediation's if empty)",
     "转入诉讼": "Go to court",
+    # the worklist's views of the day and its filters
+    "待分办": "To dispatch",
+    "待回访": "Awaiting feedback",
+    "我经办的": "Handled by me",
+    "视图": "Views",
+    "办理单位": "Handling organisation",
+    "登记日期自": "Received from",
+    "至": "to",
+    "是": "Yes",
+    "否": "No",
+    "：": ": ",
+    "信访超市": "Petition Hub",
 }
 
 # The enums' values (what the pages show for a status, a category…).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -18,10 +19,13 @@ from starlette.routing import Route
 
 from resolvers.access import disclosure
 from resolvers.access.audit import AuditPath
-from resolvers.appeals.reading import list_petitions
+from resolvers.appeals.reading import PetitionFilter, PetitionOrder, list_petitions
+from resolvers.appeals.worklist import View, view_filter
+from resolvers.errors import BadUserInput
 from web.pages import Staff, db, now, require_staff, services
 from web.rows import rows_for
-from web.views.appeals.worklist import worklist_from
+from web.views.appeals.filters import requested
+from web.views.appeals.worklist import bad_input
 
 BATCH = 500
 MAX_ROWS = 50_000
@@ -48,9 +52,10 @@ HEADERS = [
 ]
 
 
-async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[object]]:
+async def export_rows(
+    request: Request, staff: Staff, where: PetitionFilter, order: PetitionOrder
+) -> AsyncIterator[list[object]]:
     """The worklist's appeals as table rows, a batch at a time."""
-    worklist = worklist_from(request.query_params)
     tz, moment, after, sent = services(request).tz, now(), None, 0
     while sent < MAX_ROWS:
         async with db(request) as session:
@@ -58,8 +63,8 @@ async def export_rows(request: Request, staff: Staff) -> AsyncIterator[list[obje
                 session=session,
                 caller=staff.caller,
                 services=services(request),
-                where=worklist.where,
-                order=worklist.order,
+                where=where,
+                order=order,
                 first=BATCH,
                 after=after,
                 now=moment,
@@ -112,16 +117,34 @@ def _filename(extension: str) -> str:
     return f"attachment; filename=petitions-{now():%Y%m%d-%H%M}.{extension}"
 
 
-async def export_csv(request: Request) -> Response:
+async def asked_for(request: Request) -> tuple[Staff, PetitionFilter, PetitionOrder] | Response:
+    """Who asks, and the worklist's filter and order (its view; without one, all the
+    slice holds), or the 400 page naming a bad field."""
     async with db(request) as session:
         staff = await require_staff(request, session)
+        try:
+            asked = await requested(
+                session, staff.caller, request.query_params, services(request).tz
+            )
+        except BadUserInput as error:
+            return bad_input(request, staff, error)
+    worklist = asked.worklist
+    view = worklist.view or View.ALL
+    return staff, replace(worklist.where, within=view_filter(view, staff.caller)), worklist.order
+
+
+async def export_csv(request: Request) -> Response:
+    asked = await asked_for(request)
+    if isinstance(asked, Response):
+        return asked
+    staff, where, order = asked
 
     async def lines() -> AsyncIterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")  # so that Excel reads the file as UTF-8
         writer.writerow(HEADERS)
-        async for row in export_rows(request, staff):
+        async for row in export_rows(request, staff, where, order):
             writer.writerow(row)
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
@@ -137,12 +160,14 @@ async def export_csv(request: Request) -> Response:
 
 
 async def export_xlsx(request: Request) -> Response:
-    async with db(request) as session:
-        staff = await require_staff(request, session)
+    asked = await asked_for(request)
+    if isinstance(asked, Response):
+        return asked
+    staff, where, order = asked
     book = Workbook(write_only=True)
     sheet = book.create_sheet("诉求")
     sheet.append(HEADERS)
-    async for row in export_rows(request, staff):
+    async for row in export_rows(request, staff, where, order):
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)

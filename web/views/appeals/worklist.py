@@ -3,127 +3,99 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import timedelta
-from typing import Any, TypeVar
+from functools import partial
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from db.models import Category, Matter, PetitionStatus, Role
+from db import models
+from db.models import Category, Channel, Matter, OrganisationKind, PetitionStatus, Role
 from resolvers import metrics, validation
 from resolvers.access.caller import Caller
 from resolvers.access.signin import session_caller
-from resolvers.appeals.reading import (
-    PetitionFilter,
-    PetitionOrder,
-    count_petitions,
-    list_petitions,
-)
+from resolvers.appeals.reading import list_petitions
+from resolvers.appeals.worklist import View, count_views, opening_view, view_filter, views_for
 from resolvers.care.risk import risk_by_petition
-from resolvers.directory.organisations import list_communities
 from resolvers.errors import BadUserInput, Unauthenticated
 from resolvers.events.stream import follow_events, newest_event_id
 from web.auth import session_token
-from web.errors import error_text
+from web.errors import catalogue, error_text
 from web.i18n import choose_language
-from web.pages import db, now, render, require_staff, services
+from web.pages import Staff, db, now, render, require_staff, services
 from web.rows import rows_for
+from web.views.appeals.filters import requested
 
-PAGE_SIZE = 25
-FILTERS = ("status", "category", "matter", "community", "due", "backlog", "q", "sort", "size")
-MAX_PAGE_SIZE = 100
 STALE_CURSOR = "not a cursor this page gave out"
-E = TypeVar("E", PetitionStatus, Category, Matter)
 
 
-def _enum(kind: type[E], value: str | None) -> list[E] | None:
-    return [kind[value]] if value and value in kind.__members__ else None
-
-
-@dataclass
-class Worklist:
-    """What a worklist's query string asks for: a filter and an ordering."""
-
-    where: PetitionFilter
-    order: PetitionOrder
-
-
-def worklist_from(params: Any, *, backlog: bool = False) -> Worklist:
-    """The worklist a query string asks for; unknown values are ignored."""
-    due = params.get("due")
-    where = PetitionFilter(
-        statuses=_enum(PetitionStatus, params.get("status")),
-        categories=_enum(Category, params.get("category")),
-        matters=_enum(Matter, params.get("matter")),
-        community=params.get("community") or None,
-        overdue=True if due == "overdue" else None,
-        backlog=True if backlog or params.get("backlog") == "1" else None,
-        text=(params.get("q") or "").strip()[:100] or None,
-        due_soon=True if due == "soon" else None,
-    )
-    order = PetitionOrder.DUE_ASC if params.get("sort") == "due" else PetitionOrder.RECEIVED_DESC
-    return Worklist(where=where, order=order)
-
-
-def chosen_filters(params: Any) -> dict[str, str]:
-    return {k: params[k] for k in FILTERS if params.get(k)}
+def bad_input(request: Request, staff: Staff, error: BadUserInput) -> Response:
+    """The 400 page, naming the field the query string got wrong."""
+    language = choose_language(request)
+    field = str(error.extensions.get("field", ""))
+    label = field if language == "en" else catalogue(language).gettext(field)
+    context = {"staff": staff, "problem": error_text(error, language), "field": label}
+    return render(request, "errors/400.html", None, context, status_code=400)
 
 
 async def _worklist_page(request: Request, *, backlog: bool) -> Response:
     params = request.query_params
     template = "appeals/worklist/backlog.html" if backlog else "appeals/worklist/index.html"
-    size = validation.whole(params.get("size"))
-    first = min(size, MAX_PAGE_SIZE) if size else PAGE_SIZE
     async with db(request) as session:
         staff = await require_staff(request, session)
-        worklist = worklist_from(params, backlog=backlog)
-        error = None
+        caller = staff.caller
         try:
-            page = await list_petitions(
-                session=session,
-                caller=staff.caller,
-                services=services(request),
-                where=worklist.where,
-                order=worklist.order,
-                first=first,
-                after=params.get("after"),
-                now=now(),
-            )
-        except BadUserInput:  # a cursor from elsewhere: say so and start at the top
-            error = error_text(BadUserInput(STALE_CURSOR, field="after"), choose_language(request))
-            page = await list_petitions(
-                session=session,
-                caller=staff.caller,
-                services=services(request),
-                where=worklist.where,
-                order=worklist.order,
-                first=first,
-                after=None,
-                now=now(),
-            )
-        total = await count_petitions(
+            asked = await requested(session, caller, params, services(request).tz, backlog=backlog)
+        except BadUserInput as error:
+            return bad_input(request, staff, error)
+        worklist = asked.worklist
+        offered = views_for(caller)
+        if worklist.view and worklist.view not in offered:  # asked for by its URL: shown too
+            offered.append(worklist.view)
+        counts = await count_views(
             session=session,
-            caller=staff.caller,
+            caller=caller,
             services=services(request),
             where=worklist.where,
+            views=offered,
             now=now(),
         )
-        rows = await rows_for(session, staff.caller, page.rows, services(request), now())
+        view = worklist.view or (View.ALL if backlog else opening_view(caller, counts))
+        where = replace(worklist.where, within=view_filter(view, caller))
+        problem = None
+        read = partial(
+            list_petitions,
+            session=session,
+            caller=caller,
+            services=services(request),
+            where=where,
+            order=worklist.order,
+            first=worklist.size,
+            now=now(),
+        )
+        try:
+            page = await read(after=params.get("after"))
+        except BadUserInput:  # a cursor from elsewhere: say so and start at the top
+            problem = error_text(
+                BadUserInput(STALE_CURSOR, field="after"), choose_language(request)
+            )
+            page = await read(after=None)
+        rows = await rows_for(session, caller, page.rows, services(request), now())
         risks = dict(
             zip(
                 [p.id for p in page.rows],
-                await risk_by_petition(session, staff.caller, [p.id for p in page.rows]),
+                await risk_by_petition(session, caller, [p.id for p in page.rows]),
                 strict=True,
             )
         )
-        communities = await list_communities(session=session)
-    filters = chosen_filters(params)
+    filters = {k: v for k, v in worklist.chosen.items() if k != "view"}
     here = request.url_for("backlog" if backlog else "petitions").path
+    in_view = {"view": view.value} | filters
     next_url = (
-        here + "?" + urlencode(filters | {"after": page.cursors[-1]})
+        here + "?" + urlencode(in_view | {"after": page.cursors[-1]})
         if page.has_next_page and page.cursors
         else None
     )
@@ -135,22 +107,37 @@ async def _worklist_page(request: Request, *, backlog: bool) -> Response:
         {
             "staff": staff,
             "rows": rows,
-            "total": total,
+            "total": counts.get(view, 0),
+            "view": view,
+            "chosen_view": worklist.view,
+            "views": [
+                (v, counts[v], here + "?" + urlencode({"view": v.value} | filters)) for v in offered
+            ],
             "filters": filters,
             "next_url": next_url,
-            "first_url": here + ("?" + urlencode(filters) if filters else ""),
+            "first_url": here + "?" + urlencode(in_view),
             "paged": bool(params.get("after")),
             "current_url": current,
-            "error": error,
-            "communities": communities,
+            "error": problem,
+            "streets": asked.streets,
+            "organisation_groups": grouped(asked.organisations),
             "statuses": list(PetitionStatus),
             "categories": list(Category),
             "matters": list(Matter),
+            "channels": list(Channel),
             "backlog": backlog,
-            "export_query": urlencode(filters),
+            "export_query": urlencode(in_view),
             "risks": risks,
         },
     )
+
+
+def grouped(
+    organisations: list[models.Organisation],
+) -> list[tuple[OrganisationKind, list[models.Organisation]]]:
+    """Organisations under their kind, kinds in the enum's order."""
+    groups = [(kind, [o for o in organisations if o.kind is kind]) for kind in OrganisationKind]
+    return [(kind, members) for kind, members in groups if members]
 
 
 async def petitions(request: Request) -> Response:
