@@ -137,6 +137,11 @@ async def test_a_street_clerk_filters_by_its_communities_and_exports_them(
     await page.get_by_label("搜索").fill(marker)
     await page.wait_for_url("**q=*")
     await page.get_by_role("link", name=ours["number"]).wait_for()
+    # The search swaps the results in after the address changes: wait for the one row
+    for _ in range(100):
+        if await rows(page) == 1:
+            break
+        await page.wait_for_timeout(100)
     views = await tabs(page)
     assert await rows(page) == views["dispatch"][0] == 1
     assert elsewhere["number"] not in await page.locator("#worklist-results").inner_text()
