@@ -92,7 +92,7 @@ async def test_a_partner_proposes_from_an_appeal_it_handles(sign_in_as, client_f
     without = await lmc.post(url, {"kind": "WARNING", "public": "1", "summary": "拒不到场"})
     proposed = await lmc.post(
         url,
-        {"kind": "WARNING", "public": "1", "summary": "拒不到场调解",
+        {"kind": "WARNING", "public": "1", "summary": f"{employer.name}拒不到场调解",
          "petition": employer.appeal["number"]},
     )  # fmt: skip
     proposals = await officer.get("/credit/proposals")
@@ -101,8 +101,8 @@ async def test_a_partner_proposes_from_an_appeal_it_handles(sign_in_as, client_f
     assert without.status_code == 400 and said_beside(without.text, "petition")
     assert proposed.status_code == 303
     assert proposed.headers["location"] == f"/enterprises/{employer.uscc}"
-    assert "拒不到场调解" in proposals.text  # awaiting the centre's decision
-    (row,) = [r for r in re.findall(r'<tr id="record-\d+".*?</tr>', proposals.text, re.S) if "拒不到场调解" in r]  # fmt: skip
+    rows = re.findall(r'<tr id="record-\d+".*?</tr>', proposals.text, re.S)
+    (row,) = [r for r in rows if f"{employer.name}拒不到场调解" in r]  # awaiting a decision
     assert 'id="confirm-' in row
 
 
