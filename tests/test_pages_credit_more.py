@@ -159,6 +159,9 @@ async def test_the_decided_view_lists_decisions_newest_first_with_who_when_why(
     await officer.post(
         f"/credit/records/{second['id']}/act/reject", {"version": "1", "reason": "证据不足"}
     )
+    await officer.post(
+        f"/credit/records/{first['id']}/act/repair", {"version": "2", "reason": "欠款已付清"}
+    )
 
     decided = await officer.get("/credit/proposals?view=decided")
     awaiting = await officer.get("/credit/proposals")
@@ -170,7 +173,8 @@ async def test_the_decided_view_lists_decisions_newest_first_with_who_when_why(
     assert waiting["id"] not in shown and own["id"] not in shown  # only decided proposals
     rejected = text_of(row_of(decided.text, second["id"]))
     assert "已驳回" in rejected and "证据不足" in rejected and "信用专员" in rejected
-    assert "已确认" in text_of(row_of(decided.text, first["id"]))
+    repaired = text_of(row_of(decided.text, first["id"]))
+    assert "已修复" in repaired and "已修复：欠款已付清" in repaired and "信用专员" in repaired
     assert 'id="confirm-' not in decided.text
     assert first["id"] not in record_ids(awaiting.text)
     assert waiting["id"] in record_ids(awaiting.text)
