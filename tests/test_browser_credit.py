@@ -78,7 +78,19 @@ async def test_a_missed_instalment_is_confirmed_and_the_mediator_sees_it(
     await records.wait_for()
     text = await records.inner_text()
     assert "欠薪" in text and case["number"] in text and "已确认" in text
-    assert "警示" not in await mediator.locator("#enterprise").inner_text()
+    assert "警示" not in text  # (the record form below offers the kind, as to any partner)
+    assert "警示" not in await mediator.locator("#enterprise header").inner_text()
     await mediator.screenshot(path=str(SHOTS / "credit.png"), full_page=True)
+
+    # The mediator proposes a record from the appeal through the profile's form (htmx).
+    form = mediator.locator("#record-form")
+    await form.locator('select[name="kind"]').select_option("WARNING")
+    await form.locator('input[name="petition"]').fill(employer.appeal["number"])
+    await form.locator('textarea[name="summary"]').fill("拒不到场调解")
+    await form.locator('button[type="submit"]').click()
+    await mediator.locator("#done").wait_for()
+    assert "已提出提议" in await mediator.locator("#done").inner_text()
+    assert "拒不到场调解" in await mediator.locator("#credit-records").inner_text()
+    assert mediator.url.endswith(f"/enterprises/{employer.uscc}")
     await mediator.context.close()
     assert violations == []

@@ -62,6 +62,7 @@ from web.views import (
 )
 from web.views import dispatch as dispatch_views
 from web.views.appeals import exports, intake, petition, worklist
+from web.views.disputes.entry import disputes_entry
 
 HERE = Path(__file__).parent
 log = logging.getLogger("petition_hub")
@@ -98,6 +99,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     templates.env.globals["tz"] = services.tz
     templates.env.globals["url_for"] = path_for
     templates.env.globals["error_text"] = template_error_text
+    templates.env.globals["disputes_entry"] = disputes_entry
     translator = Translator(templates.env)
 
     async def healthz(request: Request) -> JSONResponse:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import CreditRecordKind, CreditStatus, DisputeStage
+from db.models import CreditEventKind, CreditRecordKind, CreditStatus, DisputeStage
 from resolvers.access.caller import Caller
 from resolvers.access.credit_policy import credit_scope, require_reading_credit
 from resolvers.pagination import Page, decode_time_id_cursor, encode_cursor
@@ -54,25 +55,60 @@ def _records(caller: Caller, where: CreditFilter) -> Select:  # type: ignore[typ
     return statement
 
 
+async def _keyset_page(
+    session: AsyncSession,
+    statement: Select,  # type: ignore[type-arg]
+    moment: Any,
+    first: int,
+    after: str | None,
+) -> Page[models.CreditRecord]:
+    """A keyset page of `statement`'s records, newest `moment` (a column) first."""
+    r = models.CreditRecord
+    if after:
+        at, last = decode_time_id_cursor(after)
+        statement = statement.where(tuple_(moment, r.id) < tuple_(at, last))
+    rows = list(
+        await session.scalars(statement.order_by(moment.desc(), r.id.desc()).limit(first + 1))
+    )
+    has_next = len(rows) > first
+    rows = rows[:first]
+    key = moment.key
+    return Page(rows, [encode_cursor(getattr(row, key), row.id) for row in rows], has_next)
+
+
 async def list_credit_records(
     *, session: AsyncSession, caller: Caller, where: CreditFilter, first: int, after: str | None
 ) -> Page[models.CreditRecord]:
     """The credit records in the caller's slice, newest recorded first."""
-    r = models.CreditRecord
     statement = _records(caller, where)
-    if after:
-        moment, last = decode_time_id_cursor(after)
-        statement = statement.where(tuple_(r.recorded_at, r.id) < tuple_(moment, last))
-    rows = list(
-        (
-            await session.scalars(
-                statement.order_by(r.recorded_at.desc(), r.id.desc()).limit(first + 1)
-            )
-        ).all()
+    return await _keyset_page(session, statement, models.CreditRecord.recorded_at, first, after)
+
+
+DECIDED = (CreditStatus.CONFIRMED, CreditStatus.REJECTED, CreditStatus.REPAIRED)
+
+
+def _decided_proposals(caller: Caller) -> Select:  # type: ignore[type-arg]
+    r, e = models.CreditRecord, models.CreditEvent
+    was_proposed = (
+        select(e.id).where(e.record_id == r.id, e.kind == CreditEventKind.CREDIT_PROPOSED).exists()
     )
-    has_next = len(rows) > first
-    rows = rows[:first]
-    return Page(rows, [encode_cursor(row.recorded_at, row.id) for row in rows], has_next)
+    return _records(caller, CreditFilter()).where(
+        r.status.in_(DECIDED), r.decided_at.is_not(None), was_proposed
+    )
+
+
+async def list_decided_proposals(
+    *, session: AsyncSession, caller: Caller, first: int, after: str | None
+) -> Page[models.CreditRecord]:
+    """The proposals the centre has decided (confirmed — and maybe since repaired — or
+    rejected) in the caller's slice, newest decision first."""
+    statement = _decided_proposals(caller)
+    return await _keyset_page(session, statement, models.CreditRecord.decided_at, first, after)
+
+
+async def count_decided_proposals(*, session: AsyncSession, caller: Caller) -> int:
+    statement = _decided_proposals(caller).with_only_columns(func.count()).order_by(None)
+    return int(await session.scalar(statement) or 0)
 
 
 async def count_credit_records(

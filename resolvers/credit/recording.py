@@ -43,7 +43,10 @@ class CreditInput:
     effective_until: date | None = None
 
 
-def _require_recorder(caller: Caller) -> None:
+def require_recorder(caller: Caller) -> None:
+    """Refuse `record_credit_record` to anyone but the centre's officers and the partners'
+    handlers, mediators and leaders (or tokens with `credit:write`); the pages ask it too,
+    to offer the form."""
     caller.require_scope(WRITE_CREDIT)
     if is_credit_centre(caller):
         require_credit_officer(caller)
@@ -86,7 +89,7 @@ async def record_credit_record(
     *, session: AsyncSession, caller: Caller, services: Services, now: datetime, data: CreditInput
 ) -> models.CreditRecord:
     """Record (the credit centre) or propose (another partner) a credit record."""
-    _require_recorder(caller)
+    require_recorder(caller)
     if data.kind is CreditRecordKind.REPAIR:
         raise BadUserInput("a repair is recorded against the record it repairs", field="kind")
     code = validation.credit_code(data.uscc, "uscc")

@@ -27,6 +27,7 @@ PLURALS = {
     "共%(num)d家企业": ("%(num)d enterprise", "%(num)d enterprises"),
     "共%(num)d条待确认": ("%(num)d awaiting confirmation", "%(num)d awaiting confirmation"),
     "记录%(num)d条": (" %(num)d record", " %(num)d records"),
+    "共%(num)d条已处理": ("%(num)d decided", "%(num)d decided"),
     "%(num)d名工人": ("%(num)d worker", "%(num)d workers"),
     "共%(num)d件": ("%(num)d case", "%(num)d cases"),
     "已超期%(num)d个工作日": ("%(num)d working day overdue", "%(num)d working days overdue"),
@@ -443,6 +444,30 @@ EN = {
     "辅导计划": "Counselling plan",
     "危机干预记录": "Crisis record",
     "、": ", ",
+    # credit-more: the record form, the decided proposals, the standing line's punctuation
+    "记录信用记录": "Record a credit record",
+    "提出信用记录提议": "Propose a credit record",
+    "记录后立即生效，列入企业信用档案。": "A record takes effect at once and joins the enterprise's profile.",
+    "提议由公共信用信息服务中心确认或驳回；须注明您办理的、涉及该企业的诉求。": (
+        "The public credit centre confirms or rejects a proposal; name the appeal you handle"
+        " that concerns this enterprise."
+    ),
+    "按来源诉求判断": "From the source appeal",
+    "生效日期": "Effective from",
+    "截止日期（留空为长期）": "Effective until (empty: no end)",
+    "来源诉求编号": "Source appeal number",
+    "记录生效": "Record it",
+    "提出提议": "Propose",
+    "已记录：记录已生效并加入企业信用档案。": "Recorded: in effect and on the enterprise's profile.",
+    "已提出提议，待公共信用信息服务中心确认。": "Proposed: the public credit centre will decide.",
+    "已处理的信用记录提议": "Decided credit proposals",
+    "已处理": "Decided",
+    "处理结果": "Decision",
+    "处理人": "Decided by",
+    "处理时间": "Decided at",
+    "还没有已处理的信用记录提议。": "No proposal has been decided yet.",
+    "；": "; ",
+    "（%(status)s）": " (%(status)s)",
 }
 
 # The 访调心裁 chain's pages (web/templates/disputes/).

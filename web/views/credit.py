@@ -11,7 +11,7 @@ slice is the same 404 as one that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from resolvers.access.credit_policy import require_credit_officer
 from resolvers.credit import reading, steps
 from resolvers.disputes.reading import enterprises_by_id
 from resolvers.errors import BadUserInput, Conflict, Forbidden
+from resolvers.pagination import Page
 from web import forms
 from web.auth import require_csrf
 from web.errors import error_text
@@ -55,13 +56,19 @@ def stale_cursor(request: Request) -> str:
     return error_text(BadUserInput(STALE_CURSOR, field="after"), choose_language(request))
 
 
-def may_decide(caller: Caller) -> bool:
-    """Whether the page offers the centre's decisions (confirm, reject, repair)."""
+def allows(rule: Callable[[Caller], None], caller: Caller) -> bool:
+    """Whether the resolver's `rule` (a `require_…` that raises Forbidden) lets `caller`
+    take its step: the pages offer a form only then, and the step asks again."""
     try:
-        require_credit_officer(caller)
+        rule(caller)
     except Forbidden:
         return False
     return True
+
+
+def may_decide(caller: Caller) -> bool:
+    """Whether the page offers the centre's decisions (confirm, reject, repair)."""
+    return allows(require_credit_officer, caller)
 
 
 @dataclass
@@ -74,6 +81,8 @@ class RecordView:
     recorded_by: models.StaffUser | None
     appeal: models.Petition | None
     events: list[models.CreditEvent] = field(default_factory=list)
+    decided_by: models.StaffUser | None = None
+    repair: models.CreditRecord | None = None  # its repair, when asked for (`with_repairs`)
 
 
 async def record_views(
@@ -82,15 +91,22 @@ async def record_views(
     records: Sequence[models.CreditRecord],
     *,
     with_events: bool = False,
+    with_repairs: bool = False,
     enterprise: models.Enterprise | None = None,
 ) -> tuple[list[RecordView], dict[int, models.Organisation]]:
     """The rows of a list of records, a batch per kind of thing whatever their number;
     and the organisations named (recording ones, and those in the histories).
     `enterprise`: the one all the records are about (a profile), already read."""
+    ids = [r.id for r in records]
     events = (
-        await reading.credit_events_by_record(session, caller, [r.id for r in records])
+        await reading.credit_events_by_record(session, caller, ids)
         if with_events
         else [[] for _ in records]
+    )
+    repairs = (
+        await reading.repairs_by_record(session, caller, ids)
+        if with_repairs
+        else [None for _ in records]
     )
     enterprises = (
         [enterprise for _ in records]
@@ -101,6 +117,8 @@ async def record_views(
     org_ids += [e.organisation_id for es in events for e in es if e.organisation_id]
     organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}
     user_ids = [r.recorded_by_id for r in records if r.recorded_by_id]
+    user_ids += [r.decided_by_id for r in records if r.decided_by_id]
+    user_ids += [r.decided_by_id for r in repairs if r is not None and r.decided_by_id]
     users = {u.id: u for u in await loaders.staff_users_by_id(session, user_ids) if u}
     appeal_ids = [r.petition_id for r in records if r.petition_id]
     appeals = {
@@ -114,38 +132,63 @@ async def record_views(
             recorded_by=users.get(r.recorded_by_id) if r.recorded_by_id else None,
             appeal=appeals.get(r.petition_id) if r.petition_id else None,
             events=list(history),
+            decided_by=users.get(r.decided_by_id) if r.decided_by_id else None,
+            repair=repair,
         )
-        for r, enterprise, history in zip(records, enterprises, events, strict=True)
+        for r, enterprise, history, repair in zip(
+            records, enterprises, events, repairs, strict=True
+        )
     ]
     return views, organisations
 
 
 PROPOSED = reading.CreditFilter(status=CreditStatus.PROPOSED)
+DECIDED_VIEW = "decided"
+
+
+async def _proposals_page(
+    session: AsyncSession, caller: Caller, decided: bool, after: str | None
+) -> Page[models.CreditRecord]:
+    if decided:
+        return await reading.list_decided_proposals(
+            session=session, caller=caller, first=PAGE_SIZE, after=after
+        )
+    return await reading.list_credit_records(
+        session=session, caller=caller, where=PROPOSED, first=PAGE_SIZE, after=after
+    )
 
 
 async def proposals_context(
-    session: AsyncSession, request: Request, staff: Staff, after: str | None
+    session: AsyncSession, request: Request, staff: Staff, after: str | None, view: str = ""
 ) -> dict[str, Any]:
-    """The proposals in the caller's slice, oldest-raised last (the list's order)."""
+    """The proposals awaiting a decision in the caller's slice, newest raised first; or
+    (`view` 'decided', 已处理) those decided, newest decision first, each with who
+    decided, when and why (a repair's with its own)."""
+    decided = view == DECIDED_VIEW
+    caller = staff.caller
     notice = None
     try:
-        page = await reading.list_credit_records(
-            session=session, caller=staff.caller, where=PROPOSED, first=PAGE_SIZE, after=after
-        )
+        page = await _proposals_page(session, caller, decided, after)
     except BadUserInput:  # a cursor from elsewhere: say so and start at the top
         notice = stale_cursor(request)
-        page = await reading.list_credit_records(
-            session=session, caller=staff.caller, where=PROPOSED, first=PAGE_SIZE, after=None
-        )
-    total = await reading.count_credit_records(session=session, caller=staff.caller, where=PROPOSED)
-    views, _ = await record_views(session, staff.caller, page.rows)
+        page = await _proposals_page(session, caller, decided, None)
+    total = (
+        await reading.count_decided_proposals(session=session, caller=caller)
+        if decided
+        else await reading.count_credit_records(session=session, caller=caller, where=PROPOSED)
+    )
+    views, _ = await record_views(session, caller, page.rows, with_repairs=decided)
     here = request.url_for("credit_proposals").path
+    first_url = f"{here}?view={DECIDED_VIEW}" if decided else here
+    joiner = "&" if decided else "?"
     return {
         "staff": staff,
         "rows": views,
         "total": total,
-        "may_decide": may_decide(staff.caller),
-        "next_url": f"{here}?after={page.cursors[-1]}" if page.has_next_page else None,
+        "decided": decided,
+        "may_decide": may_decide(caller) and not decided,
+        "first_url": first_url,
+        "next_url": f"{first_url}{joiner}after={page.cursors[-1]}" if page.has_next_page else None,
         "paged": bool(after),
         "notice": notice,
         "done": None,
@@ -159,7 +202,11 @@ async def proposals(request: Request) -> Response:
     async with db(request) as session:
         staff = await require_staff(request, session)
         context = await proposals_context(
-            session, request, staff, request.query_params.get("after")
+            session,
+            request,
+            staff,
+            request.query_params.get("after"),
+            request.query_params.get("view", ""),
         )
     return render(request, "credit/proposals.html", "credit/_proposals.html", context)
 

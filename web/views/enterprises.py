@@ -1,7 +1,8 @@
 """Enterprises' credit profiles: the search (`/enterprises?q=`, by name or credit code),
 one enterprise's profile (`/enterprises/{uscc}`: its credit records with their
 histories, its open appeals and mediations within the caller's slice, its projects; the
-centre's repair form), and the parties' public credit standing on the appeal and
+centre's repair form; the form that records a credit record — or, for another partner,
+proposes one — through `recording.record_credit_record`), and the parties' public credit standing on the appeal and
 mediation pages (`standings_context`).
 
 The records are those the credit policy lets the caller read (restricted ones only
@@ -22,18 +23,37 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db import models
+from db.models import CreditRecordKind, DisputeStage
 from resolvers import loaders
 from resolvers.access.caller import Caller
+from resolvers.access.credit_policy import is_credit_centre
+from resolvers.appeals.reading import get_petition
+from resolvers.credit import recording
 from resolvers.credit.reading import credit_records_by_enterprise
 from resolvers.credit.standing import public_standing_by_enterprise
 from resolvers.deadlines import standing
 from resolvers.directory import enterprises
 from resolvers.errors import BadUserInput
 from resolvers.pagination import Page
+from web import forms
+from web.auth import require_csrf
 from web.errors import error_text
 from web.i18n import choose_language
-from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
-from web.views.credit import may_decide, record_views, stale_cursor
+from web.pages import (
+    PageNotFound,
+    Staff,
+    Step,
+    db,
+    form_status,
+    is_htmx,
+    now,
+    redirect,
+    render,
+    require_staff,
+    services,
+    take_step,
+)
+from web.views.credit import allows, may_decide, record_views, stale_cursor
 
 PAGE_SIZE = 25
 
@@ -125,6 +145,12 @@ async def profile_context(
         "mediations": mediations,
         "projects": projects,
         "may_decide": may_decide(caller),
+        "may_record": allows(recording.require_recorder, caller),
+        "centre": is_credit_centre(caller),
+        "record_kinds": [k for k in CreditRecordKind if k is not CreditRecordKind.REPAIR],
+        "stages": list(DisputeStage),
+        "record_errors": {},
+        "record_values": {},
         "done": None,
         "general_error": None,
         "errors": {},
@@ -140,6 +166,68 @@ async def profile(request: Request) -> Response:
     return render(request, "credit/enterprise.html", "credit/_enterprise.html", context)
 
 
+# The record form's fields, named as the resolver names them in its refusals; a refusal
+# about the enterprise ("the appeal does not name it") is said beside the appeal.
+RECORD_FIELDS = frozenset(
+    {"kind", "stage", "public", "effectiveFrom", "effectiveUntil", "petition", "summary"}
+)
+SAID_BESIDE = {"uscc": "petition"}
+
+
+async def _appeal_id(session: AsyncSession, caller: Caller, number: str) -> int | None:
+    """The appeal a form names by number; -1 (none) when it is not in the caller's slice,
+    which the resolver refuses by its field."""
+    if not number:
+        return None
+    appeal = await get_petition(session=session, caller=caller, number=number)
+    return appeal.id if appeal is not None else -1
+
+
+async def record(request: Request) -> Response:
+    """记录 (the credit centre: in effect at once) or 提议 (another partner: a proposal
+    from an appeal in its slice) — whichever `record_credit_record` makes of it; then
+    the profile, or the form again with the refusal beside its field and what was typed."""
+    await require_csrf(request)
+    uscc = request.path_params["uscc"]
+    form = await request.form()
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        appeal_id = await _appeal_id(session, staff.caller, forms.text(form, "petition"))
+
+        def prepare() -> tuple[Step, dict[str, Any]]:
+            data = recording.CreditInput(
+                uscc=uscc,
+                kind=forms.choice(CreditRecordKind, form, "kind"),
+                summary=forms.text(form, "summary"),
+                public=forms.flag(form, "public"),
+                stage=forms.optional_choice(DisputeStage, form, "stage"),
+                petition_id=appeal_id,
+                effective_from=forms.optional_date(form, "effectiveFrom"),
+                effective_until=forms.optional_date(form, "effectiveUntil"),
+            )
+            return recording.record_credit_record, {"data": data}
+
+        error = await take_step(request, session, staff, prepare)
+    if error is None and not is_htmx(request):
+        return redirect(request, request.url_for("enterprise", uscc=uscc).path)
+    async with db(request) as session:
+        staff = await require_staff(request, session)
+        context = await profile_context(session, request, staff, uscc)
+    status = form_status(request, error)
+    if error is None:
+        context["done"] = "record" if context["centre"] else "propose"
+    else:
+        field = str(error.extensions.get("field"))
+        field = SAID_BESIDE.get(field, field)
+        context["record_errors"] = {field if field in RECORD_FIELDS else "general": error}
+        context["record_values"] = dict(form.items())
+        if error.code == "FORBIDDEN" and not is_htmx(request):
+            status = 403
+    return render(
+        request, "credit/enterprise.html", "credit/_enterprise.html", context, status_code=status
+    )
+
+
 async def standings_context(
     session: AsyncSession, caller: Caller, named: Sequence[models.Enterprise]
 ) -> dict[str, Any]:
@@ -152,4 +240,5 @@ async def standings_context(
 routes = [
     Route("/enterprises", search, name="enterprises"),
     Route("/enterprises/{uscc}", profile, name="enterprise"),
+    Route("/enterprises/{uscc}/records", record, methods=["POST"], name="enterprise_record"),
 ]
