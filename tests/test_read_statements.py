@@ -23,7 +23,7 @@ import httpx
 from bench.pgcount import StatementCounter
 from db.config import load_settings
 from tests import factories
-from tests.conftest import BACKEND, LiveServer, serve
+from tests.conftest import BACKEND, GraphQLClient, LiveServer, serve
 from tests.factories import submit
 from web.graphql import READ_PATH_HEADER
 
@@ -123,3 +123,28 @@ async def test_a_token_revoked_after_a_compiled_read_reads_nothing_more(client_f
         body = response.json()
         assert body["data"] is None, body
         assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_submission_costs_the_same_however_long_the_petitioner_s_history(
+    server, client_for
+):
+    # Given a petitioner who has come before, twice and then twelve times
+    token = (await client_for(factories.WINDOW)).http.headers["Authorization"]
+    person = {"idNumber": factories.resident_id()}
+    counts = {}
+    with counted_server(server) as (url, count):
+        async with httpx.AsyncClient(
+            base_url=url, headers={"Authorization": token}, timeout=30
+        ) as http:
+            window = GraphQLClient(http, factories.WINDOW)
+            for before in (2, 12):
+                while (await submit(window, petitioner=person))["repeatCount"] < before - 1:
+                    pass
+                # When they come once more, the links to every earlier appeal are written
+                started = count()
+                appeal = await submit(window, petitioner=person)
+                counts[before] = count() - started
+                assert appeal["repeatCount"] == before
+    # Then in as many statements either way, as the database counts them (one per
+    # thousand links, not one per link)
+    assert counts[2] == counts[12], counts
