@@ -36,7 +36,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,9 @@ PG_DETAIL = """query($id: BigInt!) { petitionByRowId(rowId: $id) { number title 
   petitionEventsByPetitionId(orderBy: [ROW_ID_ASC]) { nodes { kind occurredAt data } } } }"""
 
 
+PETITIONER_ID = "360502198503120011"
+
+
 def submission() -> dict[str, Any]:
     return {
         "input": {
@@ -86,7 +89,7 @@ def submission() -> dict[str, Any]:
             "communityCode": "PS-C-LIULIAN",
             "petitioner": {
                 "name": "李某",
-                "idNumber": "360502198503120011",
+                "idNumber": PETITIONER_ID,
                 "phone": "13800138000",
                 "address": "坪山区六联社区",
             },
@@ -102,6 +105,7 @@ class Request:
     method: str = "GET"
     body: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    vary_petitioner: bool = False  # a new person's ID number in each request
 
 
 def graphql(query: str, token: str, variables: dict[str, Any] | None = None) -> Request:
@@ -345,6 +349,31 @@ function done(summary, latency, requests)
   io.write(string.format("BENCH %d %d %d %d %d\\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(99), bad))
 end
+{vary}
+"""
+# A submission's petitioner: a different valid resident ID number for each request (a
+# person's birth date and sequence number from a counter, the check digit computed), so
+# that every submission is a new person's, as at a real counter (one person's thousands
+# of appeals would each link to all the earlier ones).
+VARY_PETITIONER = """
+local weights = {{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}}
+local checks = "10X98765432"
+local counter = (os.time() * 7919) % 1000000
+local template = wrk.body
+local function resident_id(n)
+  local born = os.time({{year = 1985, month = 1, day = 1, hour = 12}}) + (n % 7000) * 86400
+  local first = "{region}" .. os.date("%Y%m%d", born)
+    .. string.format("%03d", math.floor(n / 7000) % 1000)
+  local sum = 0
+  for i = 1, 17 do sum = sum + tonumber(first:sub(i, i)) * weights[i] end
+  local c = sum % 11 + 1
+  return first .. checks:sub(c, c)
+end
+function request()
+  counter = counter + 1
+  local body = template:gsub("{given}", resident_id(counter))
+  return wrk.format(nil, nil, nil, body)
+end
 """
 
 
@@ -352,8 +381,13 @@ def lua(request: Request) -> Path:
     body = f"wrk.body = [==[{request.body}]==]" if request.body else ""
     headers = "\n".join(f'wrk.headers["{k}"] = [==[{v}]==]' for k, v in request.headers.items())
     handle, name = tempfile.mkstemp(suffix=".lua", dir=OUT)
+    vary = (
+        VARY_PETITIONER.format(region=PETITIONER_ID[:6], given=PETITIONER_ID)
+        if request.vary_petitioner
+        else ""
+    )
     with os.fdopen(handle, "w") as script:
-        script.write(LUA.format(method=request.method, body=body, headers=headers))
+        script.write(LUA.format(method=request.method, body=body, headers=headers, vary=vary))
     return Path(name)
 
 
@@ -510,7 +544,9 @@ def workloads(
             f"/petitions/{picked['detail_number']}", headers={"Cookie": cookies["hall"]}
         ),
         # Last: it adds appeals.
-        "submitPetition": graphql(SUBMIT, tokens["PS-HALL"], submission()),
+        "submitPetition": replace(
+            graphql(SUBMIT, tokens["PS-HALL"], submission()), vary_petitioner=True
+        ),
     }
 
 
