@@ -44,6 +44,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench import profile
 from bench.pgcount import StatementCounter
 
 HERE = Path(__file__).parent
@@ -557,10 +558,22 @@ def drive(
     seconds: int,
     results: list[dict[str, Any]],
     concurrency: tuple[int, ...] = (1, 16),
+    profiles: dict[str, Any] | None = None,
 ) -> None:
+    """`wrk` each workload at each concurrency; with `profiles`, py-spy samples the
+    server during each figure at concurrency 16 (`bench/profile.py`)."""
     for workload, request in requests.items():
         for connections in concurrency:
+            sampling = None
+            if profiles is not None and connections == 16:
+                slug = re.sub(r"\W+", "-", workload)
+                out = OUT / f"profile-{server.name}-{slug}.txt"
+                sampling = profile.record(server.pid, seconds + 1, out)
             figures = wrk(server, request, connections, seconds)
+            if sampling is not None and profiles is not None:
+                sampling.wait()
+                with contextlib.suppress(OSError):
+                    profiles[workload] = profile.layers(out)
             row = {
                 "server": server.name,
                 "kind": kind,
@@ -655,6 +668,22 @@ def render(results: dict[str, Any]) -> str:
                 f"{f['max_ms']} | {f['mutation_alone_p50_ms']} | "
                 f"{f['mutation_p50_ms']} / {f['mutation_p99_ms']} |"
             )
+    if results.get("profiles"):
+        profiled = list(results["profiles"])
+        names = list(dict.fromkeys(k for v in results["profiles"].values() for k in v))
+        lines += [
+            "",
+            "## Where hub-pg-1's CPU went at concurrency 16 (`--profile`)",
+            "",
+            "py-spy samples of the server during each figure above, each charged to the "
+            "layer of its innermost Python frame (`bench/profile.py`), in % of the samples.",
+            "",
+            "| layer | " + " | ".join(profiled) + " |",
+            "|---|" + "---|" * len(profiled),
+        ]
+        for name in names:
+            shares = [str(results["profiles"][w].get(name, "—")) for w in profiled]
+            lines.append(f"| {name} | " + " | ".join(shares) + " |")
     if results.get("stats"):
         lines += [
             "",
@@ -723,6 +752,11 @@ def main() -> None:
         "--before", metavar="GIT_REF", help="also run the fan-out on this commit's hub (e.g. main)"
     )
     parser.add_argument("--only", choices=["wrk", "fanout"], help="run one part")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy the hub (1 worker, PostgreSQL) at concurrency 16 (the bench extra)",
+    )
     args = parser.parse_args()
     DATABASE = args.database
     OUT.mkdir(parents=True, exist_ok=True)
@@ -741,6 +775,7 @@ def main() -> None:
         "servers": [],
         "fanout": {},
         "loads": {},
+        "profiles": {},
     }
     saved = OUT / "results.json"
     if args.only and saved.exists():  # keep the other part's figures
@@ -760,6 +795,7 @@ def main() -> None:
 
     if args.only in (None, "wrk"):
         results["wrk"], results["statements"], results["servers"] = [], {}, []
+        results["profiles"] = {}
         hubs = [("hub-pg-1", database_url, 1), ("hub-pg-2", database_url, 2)]
         if not args.skip_sqlite:
             hubs.append(("hub-sqlite-1", f"sqlite+aiosqlite:///{sqlite_path}", 1))
@@ -775,7 +811,8 @@ def main() -> None:
                     picked if "sqlite" not in name else asyncio.run(pick_sqlite(sqlite_path)),
                     cookies,
                 )
-                drive(server, "hub", requests, args.seconds, results["wrk"])
+                profiles = results["profiles"] if args.profile and name == "hub-pg-1" else None
+                drive(server, "hub", requests, args.seconds, results["wrk"], profiles=profiles)
             results["servers"].append(name)
             if name == "hub-pg-1":
                 results["statements"][name] = statements(
