@@ -97,13 +97,15 @@ async def _deliver(
         key = result_key(location.source.body, raw.variable_values, caller)
     try:
         async for row in events:
-            if key is not None:
+            if key is not None and send is not None:
                 # Another subscriber of the slice asked the same of this event: its
                 # result was encoded once, and the same text goes to this socket too,
                 # without executing anything for this subscriber.
                 entry = row.rendered.get(key)
-                if entry is not None and await asyncio.shield(entry) is not None:
-                    if not await send(row.rendered[FRAME, key]):  # type: ignore[misc]
+                if entry is not None and not entry.done():
+                    await asyncio.shield(entry)  # the first subscriber is executing it
+                if entry is not None and entry.result() is not None:
+                    if not await send(row.rendered[FRAME, key]):
                         return
                     continue
             # The stream read the appeal (through the slice) and the acting organisation
