@@ -33,6 +33,13 @@ INSERT_TRIGGERS = {
     "petitions": "slice_counts_petition_insert",
     "assignments": "slice_counts_assignment_insert",
 }
+# PostgreSQL, in the load's transaction: before the rows, and after them.
+BEFORE_LOAD = [f"ALTER TABLE {t} DISABLE TRIGGER {n}" for t, n in INSERT_TRIGGERS.items()]
+AFTER_LOAD = [
+    "DELETE FROM slice_counts",
+    RECOUNT,
+    *(f"ALTER TABLE {t} ENABLE TRIGGER {n}" for t, n in INSERT_TRIGGERS.items()),
+]
 
 
 @contextlib.asynccontextmanager
@@ -41,12 +48,8 @@ async def bulk_load(session: AsyncSession) -> AsyncIterator[None]:
     block writes, then every count recomputed and the triggers on again (all or nothing
     with the load). SQLite updates a row in place: its triggers stay on."""
     postgresql = session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        for table, trigger in INSERT_TRIGGERS.items():
-            await session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+    for statement in BEFORE_LOAD if postgresql else []:
+        await session.execute(text(statement))
     yield
-    if postgresql:
-        await session.execute(text("DELETE FROM slice_counts"))
-        await session.execute(text(RECOUNT))
-        for table, trigger in INSERT_TRIGGERS.items():
-            await session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+    for statement in AFTER_LOAD if postgresql else []:
+        await session.execute(text(statement))
