@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HASH := $(shell sha1sum pyproject.toml | cut -c1-10)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
+BENCH_STAMP := $(VENV)/.bench-$(HASH)
 # The federation point's npm tooling (federation/package-lock.json), Node.js 20+.
 FED_STAMP := federation/node_modules/.installed-$(shell sha1sum federation/package-lock.json | cut -c1-10)
 
@@ -17,6 +18,10 @@ $(BIN)/python:
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	touch $@
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[bench]'
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
@@ -49,7 +54,7 @@ browser:
 	.ci/browser
 
 # The hub against PostGraphile v5 and the floor (bench/run.py; BENCH_FLAGS="--skip-big" etc.).
-bench: $(RUN_STAMP) services
+bench: $(RUN_STAMP) $(BENCH_STAMP) services
 	$(BIN)/python -m bench.run $(BENCH_FLAGS)
 
 bench-stats: $(RUN_STAMP) services

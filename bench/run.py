@@ -36,7 +36,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench import profile
 from bench.pgcount import StatementCounter
 
 HERE = Path(__file__).parent
@@ -75,6 +76,9 @@ PG_DETAIL = """query($id: BigInt!) { petitionByRowId(rowId: $id) { number title 
   petitionEventsByPetitionId(orderBy: [ROW_ID_ASC]) { nodes { kind occurredAt data } } } }"""
 
 
+PETITIONER_ID = "360502198503120011"
+
+
 def submission() -> dict[str, Any]:
     return {
         "input": {
@@ -86,7 +90,7 @@ def submission() -> dict[str, Any]:
             "communityCode": "PS-C-LIULIAN",
             "petitioner": {
                 "name": "李某",
-                "idNumber": "360502198503120011",
+                "idNumber": PETITIONER_ID,
                 "phone": "13800138000",
                 "address": "坪山区六联社区",
             },
@@ -102,6 +106,7 @@ class Request:
     method: str = "GET"
     body: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    vary_petitioner: bool = False  # a new person's ID number in each request
 
 
 def graphql(query: str, token: str, variables: dict[str, Any] | None = None) -> Request:
@@ -345,6 +350,31 @@ function done(summary, latency, requests)
   io.write(string.format("BENCH %d %d %d %d %d\\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(99), bad))
 end
+{vary}
+"""
+# A submission's petitioner: a different valid resident ID number for each request (a
+# person's birth date and sequence number from a counter, the check digit computed), so
+# that every submission is a new person's, as at a real counter (one person's thousands
+# of appeals would each link to all the earlier ones).
+VARY_PETITIONER = """
+local weights = {{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}}
+local checks = "10X98765432"
+local counter = (os.time() * 7919) % 1000000
+local template = wrk.body
+local function resident_id(n)
+  local born = os.time({{year = 1985, month = 1, day = 1, hour = 12}}) + (n % 7000) * 86400
+  local first = "{region}" .. os.date("%Y%m%d", born)
+    .. string.format("%03d", math.floor(n / 7000) % 1000)
+  local sum = 0
+  for i = 1, 17 do sum = sum + tonumber(first:sub(i, i)) * weights[i] end
+  local c = sum % 11 + 1
+  return first .. checks:sub(c, c)
+end
+function request()
+  counter = counter + 1
+  local body = template:gsub("{given}", resident_id(counter))
+  return wrk.format(nil, nil, nil, body)
+end
 """
 
 
@@ -352,8 +382,13 @@ def lua(request: Request) -> Path:
     body = f"wrk.body = [==[{request.body}]==]" if request.body else ""
     headers = "\n".join(f'wrk.headers["{k}"] = [==[{v}]==]' for k, v in request.headers.items())
     handle, name = tempfile.mkstemp(suffix=".lua", dir=OUT)
+    vary = (
+        VARY_PETITIONER.format(region=PETITIONER_ID[:6], given=PETITIONER_ID)
+        if request.vary_petitioner
+        else ""
+    )
     with os.fdopen(handle, "w") as script:
-        script.write(LUA.format(method=request.method, body=body, headers=headers))
+        script.write(LUA.format(method=request.method, body=body, headers=headers, vary=vary))
     return Path(name)
 
 
@@ -510,7 +545,9 @@ def workloads(
             f"/petitions/{picked['detail_number']}", headers={"Cookie": cookies["hall"]}
         ),
         # Last: it adds appeals.
-        "submitPetition": graphql(SUBMIT, tokens["PS-HALL"], submission()),
+        "submitPetition": replace(
+            graphql(SUBMIT, tokens["PS-HALL"], submission()), vary_petitioner=True
+        ),
     }
 
 
@@ -521,10 +558,22 @@ def drive(
     seconds: int,
     results: list[dict[str, Any]],
     concurrency: tuple[int, ...] = (1, 16),
+    profiles: dict[str, Any] | None = None,
 ) -> None:
+    """`wrk` each workload at each concurrency; with `profiles`, py-spy samples the
+    server during each figure at concurrency 16 (`bench/profile.py`)."""
     for workload, request in requests.items():
         for connections in concurrency:
+            sampling = None
+            if profiles is not None and connections == 16:
+                slug = re.sub(r"\W+", "-", workload)
+                out = OUT / f"profile-{server.name}-{slug}.txt"
+                sampling = profile.record(server.pid, seconds + 1, out)
             figures = wrk(server, request, connections, seconds)
+            if sampling is not None and profiles is not None:
+                sampling.wait()
+                with contextlib.suppress(OSError):
+                    profiles[workload] = profile.layers(out)
             row = {
                 "server": server.name,
                 "kind": kind,
@@ -619,6 +668,22 @@ def render(results: dict[str, Any]) -> str:
                 f"{f['max_ms']} | {f['mutation_alone_p50_ms']} | "
                 f"{f['mutation_p50_ms']} / {f['mutation_p99_ms']} |"
             )
+    if results.get("profiles"):
+        profiled = list(results["profiles"])
+        names = list(dict.fromkeys(k for v in results["profiles"].values() for k in v))
+        lines += [
+            "",
+            "## Where hub-pg-1's CPU went at concurrency 16 (`--profile`)",
+            "",
+            "py-spy samples of the server during each figure above, each charged to the "
+            "layer of its innermost Python frame (`bench/profile.py`), in % of the samples.",
+            "",
+            "| layer | " + " | ".join(profiled) + " |",
+            "|---|" + "---|" * len(profiled),
+        ]
+        for name in names:
+            shares = [str(results["profiles"][w].get(name, "—")) for w in profiled]
+            lines.append(f"| {name} | " + " | ".join(shares) + " |")
     if results.get("stats"):
         lines += [
             "",
@@ -687,6 +752,11 @@ def main() -> None:
         "--before", metavar="GIT_REF", help="also run the fan-out on this commit's hub (e.g. main)"
     )
     parser.add_argument("--only", choices=["wrk", "fanout"], help="run one part")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy the hub (1 worker, PostgreSQL) at concurrency 16 (the bench extra)",
+    )
     args = parser.parse_args()
     DATABASE = args.database
     OUT.mkdir(parents=True, exist_ok=True)
@@ -705,6 +775,7 @@ def main() -> None:
         "servers": [],
         "fanout": {},
         "loads": {},
+        "profiles": {},
     }
     saved = OUT / "results.json"
     if args.only and saved.exists():  # keep the other part's figures
@@ -724,6 +795,7 @@ def main() -> None:
 
     if args.only in (None, "wrk"):
         results["wrk"], results["statements"], results["servers"] = [], {}, []
+        results["profiles"] = {}
         hubs = [("hub-pg-1", database_url, 1), ("hub-pg-2", database_url, 2)]
         if not args.skip_sqlite:
             hubs.append(("hub-sqlite-1", f"sqlite+aiosqlite:///{sqlite_path}", 1))
@@ -739,7 +811,8 @@ def main() -> None:
                     picked if "sqlite" not in name else asyncio.run(pick_sqlite(sqlite_path)),
                     cookies,
                 )
-                drive(server, "hub", requests, args.seconds, results["wrk"])
+                profiles = results["profiles"] if args.profile and name == "hub-pg-1" else None
+                drive(server, "hub", requests, args.seconds, results["wrk"], profiles=profiles)
             results["servers"].append(name)
             if name == "hub-pg-1":
                 results["statements"][name] = statements(

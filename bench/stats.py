@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 import asyncpg
 from sqlalchemy import select
 
-from db import migrate, models
+from db import migrate, models, slice_counts
 from db.config import load_settings
 from db.engine import create_engine, create_sessionmaker
 from resolvers.access.caller import STAFF_SCOPES, Caller
@@ -115,7 +115,14 @@ async def load(appeals: int) -> str:
             if statement.strip():
                 args = [STREETS, COMMUNITIES_PER_STREET][: statement.count("$")]
                 await connection.execute(statement, *args)
-        await connection.execute(APPEALS, appeals)
+        # The slice counts' row triggers off while the million rows go in, then one
+        # recount (db/slice_counts.py): a trigger per row in one statement is quadratic.
+        async with connection.transaction():
+            for statement in slice_counts.BEFORE_LOAD:
+                await connection.execute(statement)
+            await connection.execute(APPEALS, appeals)
+            for statement in slice_counts.AFTER_LOAD:
+                await connection.execute(statement)
         await connection.execute("ANALYZE")
         print(f"loaded {appeals:,} appeals in {time.perf_counter() - started:.1f} s")
     finally:

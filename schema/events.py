@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Awaitable
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextvars import ContextVar
 from inspect import isawaitable
 from typing import Annotated, Any
 
+import orjson
 import strawberry
 from graphql import ExecutionResult
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -60,12 +62,52 @@ class Subscription:
         return _deliver(info, events)
 
 
+# The transport's way to send one operation's `next` message whose payload is already
+# encoded (web/websocket.py sets it for each operation's task); False once the socket
+# is gone. Unset (another transport, tracing on): every event goes through graphql-core.
+SEND_PAYLOAD: ContextVar[Callable[[str], Awaitable[bool]] | None] = ContextVar(
+    "send_payload", default=None
+)
+
+
+def result_key(body: str, variables: Any, caller: Any) -> tuple[Any, ...]:
+    """Which subscribers of a slice may share an event's result: the same document and
+    variables, asked by the same organisation with the same roles and scopes."""
+    # graphql-core 3.3 keeps the coerced values beside their sources
+    coerced: dict[str, Any] = getattr(variables, "coerced", variables) or {}
+    return (
+        body,
+        repr(sorted(coerced.items())),
+        caller.organisation_id,
+        caller.roles,
+        caller.scopes,
+    )
+
+
 async def _deliver(
     info: Info, events: AsyncGenerator[Delivery, None]
 ) -> AsyncGenerator[PetitionEvent, None]:
     metrics.OPEN_SUBSCRIPTIONS.inc()
+    send = SEND_PAYLOAD.get()
+    raw = info._raw_info
+    caller = info.context.maybe_caller
+    location = raw.operation.loc
+    key = None
+    if send is not None and location is not None and caller is not None:
+        key = result_key(location.source.body, raw.variable_values, caller)
     try:
         async for row in events:
+            if key is not None and send is not None:
+                # Another subscriber of the slice asked the same of this event: its
+                # result was encoded once, and the same text goes to this socket too,
+                # without executing anything for this subscriber.
+                entry = row.rendered.get(key)
+                if entry is not None and not entry.done():
+                    await asyncio.shield(entry)  # the first subscriber is executing it
+                if entry is not None and entry.result() is not None:
+                    if not await send(row.rendered[FRAME, key]):
+                        return
+                    continue
             # The stream read the appeal (through the slice) and the acting organisation
             # with the event, once for every subscriber of the slice: the usual fields
             # resolve from these, without a read per subscriber.
@@ -81,6 +123,9 @@ async def _deliver(
     finally:
         metrics.OPEN_SUBSCRIPTIONS.dec()
         await events.aclose()
+
+
+FRAME = "frame"  # beside a shared result: its `next` payload as JSON text
 
 
 class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
@@ -104,21 +149,11 @@ class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
             or context.maybe_caller is None
         ):
             return super().execute_operation(serially)
-        caller = context.maybe_caller
-        # graphql-core 3.3 keeps the coerced values beside their sources
-        raw: Any = self.variable_values
-        variables: dict[str, Any] = getattr(raw, "coerced", raw)
-        key = (
-            location.source.body,
-            repr(sorted(variables.items())),
-            caller.organisation_id,
-            caller.roles,
-            caller.scopes,
-        )
+        key = result_key(location.source.body, self.variable_values, context.maybe_caller)
         entry = shared.get(key)
         if entry is None:
             shared[key] = entry = asyncio.get_running_loop().create_future()
-            return self._lead(entry, context, serially)
+            return self._lead(entry, context, serially, shared, key)
         if entry.done() and entry.result() is not None:
             return entry.result()  # the usual case, without a coroutine
         return self._follow(entry, serially)
@@ -135,6 +170,8 @@ class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
         entry: asyncio.Future[ExecutionResult | None],
         context: Context,
         serially: bool | None,
+        shared: dict[Any, Any] | None = None,
+        key: tuple[Any, ...] = (),
     ) -> ExecutionResult:
         try:
             result = await self._own(serially)
@@ -142,6 +179,9 @@ class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
             entry.set_result(None)
             raise
         shareable = not result.errors and not context.showed_personal_data
+        if shareable and shared is not None:
+            # The `next` message's payload, encoded once for every subscriber of the slice.
+            shared[FRAME, key] = orjson.dumps({"data": result.data}).decode()
         entry.set_result(result if shareable else None)
         return result
 

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.cn import ric
 
@@ -160,6 +160,17 @@ async def token(session: AsyncSession, org: str, scopes: tuple[str, ...] | None 
         scopes=scopes if scopes is not None else tuple(s for s in SCOPES if s != "admin"),
     )
     return issued.token
+
+
+async def revoke(session: AsyncSession, client: Any) -> None:
+    """Revoke the token a test client sends, as an administrator would."""
+    token = client.http.headers["Authorization"].removeprefix("Bearer ")
+    await session.execute(
+        update(models.ApiClient)
+        .where(models.ApiClient.token_hash == tokens.hash_token(token))
+        .values(revoked_at=models.utcnow())
+    )
+    await session.commit()
 
 
 _serial = itertools.count(1)

@@ -6,7 +6,6 @@ import logging
 
 import pytest
 
-from resolvers.access.tokens import hash_token
 from resolvers.directory import organisations
 from tests import factories
 
@@ -30,19 +29,9 @@ async def test_an_unknown_token_is_unauthenticated(anonymous):
 
 
 async def test_a_revoked_token_is_unauthenticated(client_for, session):
-    from sqlalchemy import update
-
-    from db import models
-
     client = await client_for(factories.LMC)
     assert "errors" not in await client.post(ORGANISATIONS)
-    token = client.http.headers["Authorization"].removeprefix("Bearer ")
-    await session.execute(
-        update(models.ApiClient)
-        .where(models.ApiClient.token_hash == hash_token(token))
-        .values(revoked_at=models.utcnow())
-    )
-    await session.commit()
+    await factories.revoke(session, client)
 
     assert (await client.error(ORGANISATIONS))["extensions"]["code"] == "UNAUTHENTICATED"
 

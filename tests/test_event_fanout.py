@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import OperationType
 from sqlalchemy import select
 
 from db import models
@@ -255,14 +256,20 @@ async def test_a_slice_renders_an_event_once_but_audits_each_unmasked_read(
 ):
     # Given four of the hall's subscribers asking the usual, and two asking for the
     # petitioner's ID number (which the hall reads unmasked)
-    executed = []
-    own = SharedEventResults._own
+    executed, asked = [], []
+    own, execute = SharedEventResults._own, SharedEventResults.execute_operation
 
     async def counted(self, serially):
         executed.append(self.operation.loc.source.body)
         return await own(self, serially)
 
+    def counted_asking(self, serially=None):
+        if self.operation.operation is OperationType.SUBSCRIPTION:
+            asked.append(self.operation.loc.source.body)
+        return execute(self, serially)
+
     monkeypatch.setattr(SharedEventResults, "_own", counted)
+    monkeypatch.setattr(SharedEventResults, "execute_operation", counted_asking)
     async with contextlib.AsyncExitStack() as stack:
         plain = [
             await stack.enter_async_context(subscription(server.url, token_of(hall)))
@@ -297,6 +304,10 @@ async def test_a_slice_renders_an_event_once_but_audits_each_unmasked_read(
     )
     assert executed.count(PERSONAL) == 4
     assert len(executed) == 6
+    # And the usual document's other three subscribers were sent the first one's encoded
+    # answer without graphql-core executing anything for them (one execution per event)
+    assert asked.count(PERSONAL) == 4
+    assert len(asked) - asked.count(PERSONAL) == 2, asked
     # And each of the two unmasked reads has its own audit entry
     mine: list[models.AuditEntry] = []
     for _ in range(50):

@@ -6,13 +6,18 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
-from db import models
+from db import migrate, models
+from db.demo import load
+from db.engine import create_engine, create_sessionmaker
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
 from resolvers.appeals.reading import PetitionFilter, count_expression
+from resolvers.demo import DemoServicesAdapter
+from resolvers.services import Services
 from tests import factories
+from tests.conftest import fresh_database
 from tests.factories import submit
 from tests.steps import step
 
@@ -111,3 +116,34 @@ async def test_a_count_read_is_one_row_not_a_scan(server, client_for):
         event.remove(engine, "before_cursor_execute", record)
     answer = [s for s in statements if "slice_counts" in s]
     assert answer and "count(" not in answer[0].lower(), statements
+
+
+async def test_a_bulk_load_leaves_every_count_right(tmp_path):
+    # Given a fresh database of the suite's kind, when the demo is loaded into it (its
+    # insert triggers off while it writes on PostgreSQL, then every count recomputed)
+    async with fresh_database(tmp_path) as settings:
+        engine = create_engine(settings)
+        try:
+            await migrate.upgrade(engine, settings)
+            services = Services(settings)
+            async with create_sessionmaker(engine)() as session:
+                await load.load_demo(
+                    session,
+                    settings,
+                    appeals=400,
+                    seed=11,
+                    services=DemoServicesAdapter(services),
+                    show_progress=False,
+                )
+            # Then every slice's kept count is its count, and the triggers are back on
+            async with create_sessionmaker(engine)() as session:
+                await _every_slice_agrees(session, services)
+                if engine.dialect.name == "postgresql":
+                    states = await session.scalars(
+                        text(
+                            "SELECT tgenabled::text FROM pg_trigger WHERE tgname LIKE 'slice_counts_%'"
+                        )
+                    )
+                    assert set(states) == {"O"}  # O: fires (origin and local)
+        finally:
+            await engine.dispose()

@@ -90,6 +90,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
     graphql = HubGraphQL(
         schema,
         services=services,
+        engine=engine,
         sessionmaker=sessionmaker,
         idle_minutes=settings.session_idle_minutes,
         subscriptions_per_token=settings.max_subscriptions_per_token,
@@ -160,6 +161,9 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
 
     app = Starlette(
         routes=[
+            # First: the partners' door is the busiest, and routes are matched in order.
+            Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
+            WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Route("/healthz", healthz, name="healthz"),
             Route("/readyz", readyz, name="readyz"),
             Route(
@@ -189,8 +193,6 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             *credit.routes,
             *enterprises.routes,
             *backlog.routes,
-            Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
-            WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         lifespan=lifespan,

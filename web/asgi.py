@@ -35,6 +35,10 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
             loop="uvloop",
             log_level="info",
             access_log=False,  # the hub logs every request itself, as one JSON line
+            # No per-message compression of WebSocket frames: a stream event is a few
+            # hundred bytes, and deflating it for each of a thousand subscribers cost the
+            # fan-out more CPU than the bytes saved (bench/RESULTS.md).
+            ws_per_message_deflate=False,
             # On SIGTERM: stop accepting, let in-flight requests finish, close
             # subscriptions with 1012 (service restart: resume from your last cursor);
             # streams still open after the grace period are cut, and EventSource

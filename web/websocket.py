@@ -6,11 +6,14 @@ from collections import Counter
 from collections.abc import Hashable
 from typing import Any
 
+import orjson
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 
 from resolvers.access.caller import Caller
+from schema.events import SEND_PAYLOAD
 
 RATE_LIMITED = "RATE_LIMITED"
 
@@ -50,7 +53,23 @@ class SubscriptionSlots:
 class HubTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
     """strawberry's `graphql-transport-ws` handler, with the per-token cap: one
     operation more answers an `error` message coded `RATE_LIMITED`, and the others
-    go on."""
+    go on. Each operation's task may send a `next` message whose payload another
+    subscriber's execution encoded already (`schema.events.SEND_PAYLOAD`): the event
+    stream's fan-out writes one text to every socket of a slice."""
+
+    async def run_operation(self, operation: Operation[Any, Any]) -> None:
+        tracing = self.view.services.settings.otlp_endpoint  # type: ignore[attr-defined]
+        if not tracing:  # tracing wants every event's spans
+            SEND_PAYLOAD.set(lambda payload: self.send_payload(operation, payload))
+        await super().run_operation(operation)
+
+    async def send_payload(self, operation: Operation[Any, Any], payload: str) -> bool:
+        """Send `{"id", "type": "next", "payload"}` with the payload as given; False if the
+        operation is over or the socket gone."""
+        if operation.completed:
+            return False
+        frame = f'{{"id":{orjson.dumps(operation.id).decode()},"type":"next","payload":{payload}}}'
+        return await self.websocket.send_text(frame)  # type: ignore[attr-defined,no-any-return]
 
     async def handle_subscribe(self, message: Any) -> None:
         slots: SubscriptionSlots = self.view.subscription_slots  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import models
+from db import models, slice_counts
 from db.config import Settings
 from db.demo import care, chains, firms, people, places
 from db.demo.appeals import Generator
@@ -195,11 +195,12 @@ async def load_demo(
             *((models.Base.metadata.tables[name], chain.rows[name]) for name in chains.TABLES),
         ]
         writing = progress.add_task("Writing rows", total=sum(len(r) for _, r in tables))
-        for table, rows in tables:
-            for start in range(0, len(rows), CHUNK):
-                chunk = rows[start : start + CHUNK]
-                await session.execute(insert(table), chunk)
-                progress.advance(writing, len(chunk))
+        async with slice_counts.bulk_load(session):
+            for table, rows in tables:
+                for start in range(0, len(rows), CHUNK):
+                    chunk = rows[start : start + CHUNK]
+                    await session.execute(insert(table), chunk)
+                    progress.advance(writing, len(chunk))
     await _write_sequences(session, out.sequences)
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         for name in ID_TABLES:

@@ -7,11 +7,13 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db import models
 from db.engine import begin_write
@@ -72,48 +74,44 @@ async def create_token(
     return IssuedToken(client, token)
 
 
-# Every API request runs this: the columns it needs, built once (no ORM objects).
-_TOKEN_LOOKUP = (
-    select(
-        models.ApiClient.id.label("client_id"),
-        models.ApiClient.name,
-        models.ApiClient.scopes,
-        models.ApiClient.revoked_at,
-        models.ApiClient.expires_at,
-        models.ApiClient.last_used_at,
-        models.Organisation.id.label("organisation_id"),
-        models.Organisation.code,
-        models.Organisation.kind,
-        models.Organisation.region_id,
-        models.Organisation.active,
+def token_lookup(*columns: Any) -> Select:  # type: ignore[type-arg]
+    """The token's row: the columns a caller is made of (no ORM objects), and `columns`
+    read in the same statement (the compiled read path reads its answer here: one
+    statement checks the token and answers). Its tables are aliased, so nothing read
+    beside it can be correlated with them by accident."""
+    client = aliased(models.ApiClient, name="token_client")
+    organisation = aliased(models.Organisation, name="token_organisation")
+    return (
+        select(
+            client.id.label("client_id"),
+            client.name,
+            client.scopes,
+            client.revoked_at,
+            client.expires_at,
+            client.last_used_at,
+            organisation.id.label("organisation_id"),
+            organisation.code,
+            organisation.kind,
+            organisation.region_id,
+            organisation.active,
+            *columns,
+        )
+        .join(organisation, organisation.id == client.organisation_id)
+        .where(client.token_hash == bindparam("token_hash"))
     )
-    .join(models.Organisation, models.Organisation.id == models.ApiClient.organisation_id)
-    .where(models.ApiClient.token_hash == bindparam("token_hash"))
-)
 
 
-async def authenticate_token(*, session: AsyncSession, token: str, now: datetime) -> Caller | None:
-    """The caller a bearer token stands for, or None if unknown, revoked or expired."""
-    if not token.startswith(TOKEN_PREFIX):
-        return None
-    row = (await session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(token)})).one_or_none()
-    if row is None:
-        return None
+# Every API request runs this: built once.
+_TOKEN_LOOKUP = token_lookup()
+
+
+def caller_of(row: Any, now: datetime) -> Caller | None:
+    """The caller a row of `token_lookup` stands for; None if revoked, expired or its
+    organisation is inactive."""
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
     if not row.active:
         return None
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
-        # A write unit of its own: upgrading this read transaction to a writer
-        # would fail at once on SQLite ("database is locked") when parallel
-        # requests on one token all find it unused and write together.
-        await begin_write(session)
-        await session.execute(
-            update(models.ApiClient)
-            .where(models.ApiClient.id == row.client_id)
-            .values(last_used_at=now)
-        )
-        await session.commit()
     return Caller(
         organisation_id=row.organisation_id,
         organisation_code=row.code,
@@ -123,6 +121,43 @@ async def authenticate_token(*, session: AsyncSession, token: str, now: datetime
         client_id=row.client_id,
         name=row.name,
     )
+
+
+def needs_touch(row: Any, now: datetime) -> bool:
+    """Whether the token's last use is older than the resolution (one write a minute)."""
+    return row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION
+
+
+async def touch(session: AsyncSession, client_id: int, now: datetime) -> None:
+    """Record the token's use: a write unit of its own. (Upgrading a read transaction to
+    a writer would fail at once on SQLite, "database is locked", when parallel requests
+    on one token all find it unused and write together.)"""
+    await begin_write(session)
+    await session.execute(
+        update(models.ApiClient)
+        .where(
+            models.ApiClient.id == client_id,
+            or_(
+                models.ApiClient.last_used_at.is_(None),
+                models.ApiClient.last_used_at <= now - LAST_USED_RESOLUTION,
+            ),
+        )
+        .values(last_used_at=now)
+    )
+    await session.commit()
+
+
+async def authenticate_token(*, session: AsyncSession, token: str, now: datetime) -> Caller | None:
+    """The caller a bearer token stands for, or None if unknown, revoked or expired."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = (await session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(token)})).one_or_none()
+    if row is None:
+        return None
+    caller = caller_of(row, now)
+    if caller is not None and needs_touch(row, now):
+        await touch(session, row.client_id, now)
+    return caller
 
 
 def hash_password(password: str) -> str:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,7 @@ from resolvers.services import Services
 COLLECTIVE_THRESHOLD = 5  # 集体访: five or more people
 REPEAT_WINDOW = timedelta(days=365)
 MAX_PEOPLE = 10_000
+REPEAT_LINKS_PER_STATEMENT = 1_000
 
 LEVEL_OF_KIND = {
     OrganisationKind.COMMUNITY_WINDOW: Level.COMMUNITY,
@@ -316,12 +317,15 @@ async def _create(
     )
     session.add(petition)
     await session.flush()
-    session.add_all(
-        models.PetitionRepeat(
-            petition_id=petition.id, earlier_id=e.id, skipped_over=skips_over(level, e)
-        )
+    links = [
+        {"petition_id": petition.id, "earlier_id": e.id, "skipped_over": skips_over(level, e)}
         for e in earlier
-    )
+    ]
+    # One statement per thousand links, not one per link (a frequent petitioner's
+    # history is long).
+    for start in range(0, len(links), REPEAT_LINKS_PER_STATEMENT):
+        chunk = links[start : start + REPEAT_LINKS_PER_STATEMENT]
+        await session.execute(insert(models.PetitionRepeat).values(chunk))
     record_event(
         session,
         petition=petition,

@@ -10,7 +10,7 @@ import functools
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -31,7 +31,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from strawberry.extensions import AddValidationRules
 
 from db.config import Settings
+from db.models import utcnow
 from resolvers.access.caller import Caller
+from resolvers.access.tokens import token_lookup
+from resolvers.services import Services
 from resolvers.validation import unstorable
 from schema.compiler.compile import CannotCompile, Compiler
 from schema.compiler.dialect import Dialect, fixed_offset
@@ -43,6 +46,24 @@ from schema.limits import document_limits
 log = logging.getLogger("petition_hub.compiled")
 STATEMENTS_KEPT = 1024
 _UNCOMPILABLE = object()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A request the compiled path may answer, as far as it is known without the caller."""
+
+    query: str
+    operation_name: str | None
+    given: bytes  # the variables as sent, keys sorted (part of the statement's key)
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    variables: VariableValues
+    name: str | None  # the operation's own name
+
+
+def slice_of(caller: Caller) -> tuple[Any, ...]:
+    """What a compiled statement depends on of its caller: the slice and the scopes."""
+    return (caller.organisation_id, caller.organisation_kind, caller.region_id, caller.scopes)
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,10 @@ class CompiledReads:
         # is SQLAlchemy's, so its SQL text is also cached by the engine. `_UNCOMPILABLE`
         # remembers what goes to the resolvers.
         self._statements: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        # Checked requests by query, operation and variables (`plan`), and the statements
+        # with the token's lookup around them (`guarded`).
+        self._plans: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._guarded: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
     def _parse_and_validate(self, query: str) -> DocumentNode | None:
         try:
@@ -99,19 +124,41 @@ class CompiledReads:
             return None
         return document
 
-    async def answer(
-        self,
-        context: Context,
-        query: str | None,
-        variables: dict[str, Any] | None,
-        operation_name: str | None,
-    ) -> Answer | None:
-        """The answer's `data` as JSON, or None for the resolvers."""
-        caller = context.maybe_caller
-        if not self.enabled or caller is None or not query or unstorable(query) is not None:
+    def plan(
+        self, query: str | None, variables: dict[str, Any] | None, operation_name: str | None
+    ) -> Plan | None:
+        """What a request asks, checked as far as it can be without the caller: parsed and
+        validated (cached by text), the door's limits and cost within bounds, variables
+        coerced. None: the request goes to strawberry (which refuses what must be
+        refused). Plans are kept by query, operation and variables."""
+        if not self.enabled or not query or unstorable(query) is not None:
             return None  # the resolvers refuse text no database stores, naming the field
+        if variables is not None and not isinstance(variables, dict):
+            return None
         if variables and _in_value(variables, "variables") is not None:
             return None
+        try:
+            given = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+        except (orjson.JSONEncodeError, TypeError):
+            return None
+        key = (query, operation_name, given)
+        found = self._plans.get(key)
+        if found is not None:
+            self._plans.move_to_end(key)
+            return None if found is _UNCOMPILABLE else found
+        plan = self._plan(query, variables, operation_name, given)
+        self._plans[key] = _UNCOMPILABLE if plan is None else plan
+        if len(self._plans) > STATEMENTS_KEPT:
+            self._plans.popitem(last=False)
+        return plan
+
+    def _plan(
+        self,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        given: bytes,
+    ) -> Plan | None:
         document = self._document(query)
         if document is None:
             return None
@@ -132,34 +179,63 @@ class CompiledReads:
         )
         if cost > min(self.settings.max_query_cost, self.settings.max_answer_values):
             return None
-        try:
-            given = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONEncodeError:
+        name = operation.name.value if operation.name else None
+        return Plan(query, operation_name, given, document, operation, coerced, name)
+
+    def statement(
+        self, plan: Plan, caller: Caller, services: Services, dialect_name: str, now: datetime
+    ) -> Any | None:
+        """The statement answering `plan` for `caller`'s slice (kept per query, variables
+        and slice), or None when the resolvers must answer."""
+        key = (plan.query, plan.operation_name, plan.given, *slice_of(caller))
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = self._build(services, now, caller, plan, dialect_name, key)
+        else:
+            self._statements.move_to_end(key)
+        return None if statement is _UNCOMPILABLE else statement
+
+    def guarded(self, plan: Plan, caller: Caller, services: Services, dialect_name: str) -> Any:
+        """The statement for `plan` as a column of the token's own lookup (`tokens.
+        token_lookup`): ONE statement checks the token and reads the answer, for a
+        caller already known from that token. None when the resolvers must answer
+        (or the statement holds the time, and so is not kept)."""
+        statement = self.statement(plan, caller, services, dialect_name, utcnow())
+        if statement is None or not self._kept(plan, caller):
             return None
-        key = (
-            query,
-            operation_name,
-            given,
-            caller.organisation_id,
-            caller.organisation_kind,
-            caller.region_id,
-            caller.scopes,
-        )
+        key = (plan.query, plan.operation_name, plan.given, *slice_of(caller))
+        found = self._guarded.get(key)
+        if found is None:
+            found = self._guarded[key] = token_lookup(statement.scalar_subquery().label("answer"))
+            if len(self._guarded) > STATEMENTS_KEPT:
+                self._guarded.popitem(last=False)
+        else:
+            self._guarded.move_to_end(key)
+        return found
+
+    def _kept(self, plan: Plan, caller: Caller) -> bool:
+        key = (plan.query, plan.operation_name, plan.given, *slice_of(caller))
+        return key in self._statements
+
+    async def answer(
+        self,
+        context: Context,
+        query: str | None,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> Answer | None:
+        """The answer's `data` as JSON, or None for the resolvers."""
+        caller = context.maybe_caller
+        if caller is None:
+            return None
+        plan = self.plan(query, variables, operation_name)
+        if plan is None:
+            return None
         async with context.database() as session:
-            statement = self._statements.get(key)
+            statement = self.statement(
+                plan, caller, context.services, session.get_bind().dialect.name, context.now
+            )
             if statement is None:
-                statement = self._build(
-                    context,
-                    caller,
-                    document,
-                    operation,
-                    coerced,
-                    session.get_bind().dialect.name,
-                    key,
-                )
-            else:
-                self._statements.move_to_end(key)
-            if statement is _UNCOMPILABLE:
                 return None
             try:
                 text = (await session.execute(statement)).scalar_one()
@@ -168,31 +244,30 @@ class CompiledReads:
                 await session.rollback()
                 return None
         self.answered += 1
-        name = operation.name.value if operation.name else None
-        return Answer(text.encode(), name)
+        return Answer(text.encode(), plan.name)
 
     def _build(
         self,
-        context: Context,
+        services: Services,
+        now: datetime,
         caller: Caller,
-        document: DocumentNode,
-        operation: OperationDefinitionNode,
-        variables: VariableValues,
+        plan: Plan,
         dialect_name: str,
         key: tuple[Any, ...],
     ) -> Any:
-        offset = fixed_offset(context.services.tz)
+        offset = fixed_offset(services.tz)
+        document, operation = plan.document, plan.operation
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         compiler = Compiler(
             schema=self.schema,
             fragments=fragments,
-            variables=variables,
+            variables=plan.variables,
             caller=caller,
-            services=context.services,
+            services=services,
             dialect=Dialect(dialect_name, offset or timedelta()),
-            now=context.now,
+            now=now,
         )
         try:
             if offset is None:

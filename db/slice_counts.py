@@ -1,0 +1,55 @@
+"""`slice_counts` (migration `0007_slice_counts`): how many appeals each organisation's
+slice holds, kept by triggers. `RECOUNT` counts them all afresh; a bulk load switches
+the row triggers off while it writes and recounts once (`bulk_load`): a trigger per row
+would update the same few rows a hundred thousand times in one transaction, and
+PostgreSQL's work per update grows with the versions of the row that transaction left.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+RECOUNT = """
+INSERT INTO slice_counts (organisation_id, appeals)
+SELECT 0, count(*) FROM petitions
+UNION ALL
+SELECT organisation_id, count(*) FROM (
+  SELECT received_by_id AS organisation_id, id AS petition_id FROM petitions
+  UNION
+  SELECT organisation_id, petition_id FROM assignments
+  UNION
+  SELECT o.id, p.id FROM organisations o
+    JOIN regions c ON c.parent_id = o.region_id
+    JOIN petitions p ON p.community_id = c.id
+   WHERE o.kind = 'STREET_PLATFORM'
+) AS seen GROUP BY organisation_id
+"""
+# The row triggers a load of new appeals and assignments fires.
+INSERT_TRIGGERS = {
+    "petitions": "slice_counts_petition_insert",
+    "assignments": "slice_counts_assignment_insert",
+}
+# PostgreSQL, in the load's transaction: before the rows, and after them.
+BEFORE_LOAD = [f"ALTER TABLE {t} DISABLE TRIGGER {n}" for t, n in INSERT_TRIGGERS.items()]
+AFTER_LOAD = [
+    "DELETE FROM slice_counts",
+    RECOUNT,
+    *(f"ALTER TABLE {t} ENABLE TRIGGER {n}" for t, n in INSERT_TRIGGERS.items()),
+]
+
+
+@contextlib.asynccontextmanager
+async def bulk_load(session: AsyncSession) -> AsyncIterator[None]:
+    """Inside the session's transaction: on PostgreSQL, the insert triggers off while the
+    block writes, then every count recomputed and the triggers on again (all or nothing
+    with the load). SQLite updates a row in place: its triggers stay on."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    for statement in BEFORE_LOAD if postgresql else []:
+        await session.execute(text(statement))
+    yield
+    for statement in AFTER_LOAD if postgresql else []:
+        await session.execute(text(statement))
