@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# The same query as migration 0007_slice_counts' backfill (a migration keeps its own copy:
+# its text must not change when this module does).
 RECOUNT = """
 INSERT INTO slice_counts (organisation_id, appeals)
 SELECT 0, count(*) FROM petitions

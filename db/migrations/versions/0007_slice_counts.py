@@ -17,8 +17,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db.slice_counts import RECOUNT
-
 revision: str = "0007_slice_counts"
 down_revision: str | None = "0006_governance"
 branch_labels: str | Sequence[str] | None = None
@@ -74,8 +72,21 @@ TRIGGERS = {
         "assignments", "DELETE", assignment_statements("OLD", -1)),
 }
 
-# The counts as they stand (the same query recounts after a bulk load).
-BACKFILL = RECOUNT
+BACKFILL = """
+INSERT INTO slice_counts (organisation_id, appeals)
+SELECT 0, count(*) FROM petitions
+UNION ALL
+SELECT organisation_id, count(*) FROM (
+  SELECT received_by_id AS organisation_id, id AS petition_id FROM petitions
+  UNION
+  SELECT organisation_id, petition_id FROM assignments
+  UNION
+  SELECT o.id, p.id FROM organisations o
+    JOIN regions c ON c.parent_id = o.region_id
+    JOIN petitions p ON p.community_id = c.id
+   WHERE o.kind = 'STREET_PLATFORM'
+) AS seen GROUP BY organisation_id
+"""
 
 
 def upgrade() -> None:
