@@ -418,7 +418,9 @@ class WorkflowMutation:
         reopen_petition, "重启: reopen the appeal, with a reason; it needs a new answer."
     )
     mark_backlog: Petition = _mutation(
-        mark_backlog, "列为积案: flag a backlog case with its owner."
+        mark_backlog,
+        "列为积案: flag a backlog case with its owner (an appeal that is one already is "
+        "refused: BAD_USER_INPUT).",
     )
     clear_backlog: Petition = _mutation(clear_backlog, "积案销号: the backlog case is settled.")
     escalate_petition: Petition = _mutation(

@@ -25,7 +25,8 @@ from resolvers.deadlines.calendars import load_calendar
 from resolvers.disputes import adjudication, mediation
 from resolvers.errors import HubError
 from resolvers.services import Services
-from resolvers.workflow import assignments, outcome, readiness, suspension, triage
+from resolvers.workflow import assignments, dispatch, outcome, readiness, suspension, triage
+from resolvers.workflow.readiness import Combined
 from resolvers.workflow.steps import PetitionRef
 from resolvers.workflow.transitions import Action
 from tests import factories
@@ -48,8 +49,11 @@ class DryRun(Exception):
 Attempt = Callable[..., Awaitable[Any]]
 ASSIGNABLE = (factories.PSY, factories.COURT, factories.LMC)
 # The actions the page has a form for, each with the step that takes it.
-ATTEMPTS: dict[Action, list[tuple[Attempt, dict[str, Any]]]] = {
+ATTEMPTS: dict[Action | Combined, list[tuple[Attempt, dict[str, Any]]]] = {
     Action.ACCEPT: [(triage.accept_petition, {})],
+    Combined.ACCEPT_AND_ASSIGN: [
+        (dispatch.accept_and_assign, {"organisation_code": code}) for code in ASSIGNABLE
+    ],
     Action.CLASSIFY: [(triage.classify_petition, {"matter": models.Matter.OTHER})],
     Action.ASSIGN_LEAD: [
         (assignments.assign_petition, {"organisation_code": code, "role": AssignmentRole.LEAD})
@@ -135,6 +139,12 @@ async def _states(client_for, sessionmaker) -> dict[str, dict[str, Any]]:
     await step(lmc, "answerPetition", id=closed["id"], answer="已答复")
     await step(hall, "recordFeedback", id=closed["id"], satisfaction="SATISFIED")
     await step(lmc, "closePetition", id=closed["id"], resolved=True)
+    # reopened while its lead still holds it: 受理 may be taken, 受理并交办 may not
+    reopened = await dispatched("reopened, its lead still active")
+    await step(lmc, "acceptAssignment", id=reopened["id"])
+    await step(lmc, "answerPetition", id=reopened["id"], answer="已答复")
+    await step(hall, "recordFeedback", id=reopened["id"], satisfaction="DISSATISFIED")
+    await step(hall, "reopenPetition", id=reopened["id"], reason="不满意")
     states["backlog"] = backlog = await submit(window, title="可办理性 backlog")
     await step(hall, "markBacklog", id=backlog["id"], owner="张主任")
     states["mediated by the committee"] = mediated = await submit(window, title="可办理性 mediated")
@@ -229,7 +239,7 @@ async def test_the_page_offers_a_step_exactly_when_taking_it_succeeds(
     async with sessionmaker() as session:
         services = Services(settings, calendar=await load_calendar(session))
     seen_escalation = 0
-    offers: dict[tuple[str, str], set[Action]] = {}
+    offers: dict[tuple[str, str], set[Action | Combined]] = {}
     for name, appeal in states.items():
         for caller in callers:
             async with sessionmaker() as session:
@@ -307,3 +317,10 @@ async def test_the_page_offers_a_step_exactly_when_taking_it_succeeds(
     assert Action.OPEN_ARBITRATION not in offers[("signed by the lead", factories.HALL)]
     assert Action.OPEN_LITIGATION in offers[("a family dispute in progress", factories.HALL)]
     assert Action.OPEN_LITIGATION not in offers[("signed by the lead", factories.HALL)]
+    # 受理并交办 is offered where both would pass, not where only 受理 would
+    assert Combined.ACCEPT_AND_ASSIGN in offers[("received", factories.HALL)]
+    reopened = offers[("reopened, its lead still active", factories.HALL)]
+    assert Action.ACCEPT in reopened and Combined.ACCEPT_AND_ASSIGN not in reopened
+    # an appeal that is a backlog case is not offered 列为积案 again, only 积案销号
+    backlog = offers[("backlog", factories.HALL)]
+    assert Action.MARK_BACKLOG not in backlog and Action.CLEAR_BACKLOG in backlog

@@ -295,10 +295,13 @@ async def test_backlog_cases_carry_a_named_owner(window, hall, street_platform):
     appeal = await submit(window)
 
     marked = await step(street_platform, "markBacklog", id=appeal["id"], owner="张主任")
+    again = await refused(hall, "markBacklog", id=appeal["id"], owner="李主任")
     by_window = await refused(window, "clearBacklog", id=appeal["id"])
     cleared = await step(hall, "clearBacklog", id=appeal["id"])
 
     assert (marked["backlog"], marked["backlogOwner"]) == (True, "张主任")
+    assert again["extensions"]["code"] == "BAD_USER_INPUT"  # already one: not re-marked
+    assert again["message"] == "the appeal is already a backlog case"
     assert by_window["extensions"]["code"] == "FORBIDDEN"
     assert (cleared["backlog"], cleared["backlogOwner"]) == (False, None)
 

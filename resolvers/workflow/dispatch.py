@@ -30,7 +30,7 @@ from resolvers.access.caller import Caller
 from resolvers.access.policy import ACTIVE_ASSIGNMENT as ACTIVE
 from resolvers.access.policy import petition_filter
 from resolvers.services import Services
-from resolvers.workflow import assignments, triage
+from resolvers.workflow import assignments, readiness, triage
 from resolvers.workflow.steps import PetitionRef, Step, standing_of, take_step
 from resolvers.workflow.transitions import Action
 
@@ -327,7 +327,9 @@ async def petitions_suggestions(
 async def route(
     step: Step, organisation_code: str, due_at: datetime | None = None, instructions: str = ""
 ) -> None:
-    """受理 and 交办 (as lead) inside one step (`accept_and_assign`, intake): both events."""
+    """受理 and 交办 (as lead) inside one step (`accept_and_assign`, intake): both events.
+    Refused, before either, unless both would pass (`readiness.Combined`: the page's rule)."""
+    await readiness.combined_ready(step, readiness.Combined.ACCEPT_AND_ASSIGN)
     triage.accept(step, None)
     await assignments.assign(step, organisation_code, AssignmentRole.LEAD, due_at, instructions)
 

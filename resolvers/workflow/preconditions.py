@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from db import models
-from db.models import AssignmentRole, AssignmentStatus
+from db.models import AssignmentRole, AssignmentStatus, PetitionStatus
 from resolvers.access.authority import Standing
 from resolvers.access.authority import refusal as authority_refusal
 from resolvers.errors import BadUserInput, Forbidden, HubError
@@ -90,6 +90,12 @@ def _backlog(step: Step) -> HubError | None:
     return None
 
 
+def _not_backlog(step: Step) -> HubError | None:
+    if step.petition.backlog:
+        return BadUserInput("the appeal is already a backlog case")
+    return None
+
+
 def _referable(step: Step) -> HubError | None:
     """The receiver refers to mediation only while no one handles the appeal."""
     if not step.standing & {Standing.DISPATCHER, Standing.LEAD} and step.active():
@@ -106,19 +112,21 @@ PRECONDITIONS: dict[Action, Check] = {
     Action.APPROVE_EXTENSION: _request_waiting,
     Action.REJECT_EXTENSION: _request_waiting,
     Action.CLOSE: _answered_and_heard,
+    Action.MARK_BACKLOG: _not_backlog,
     Action.CLEAR_BACKLOG: _backlog,
     Action.OPEN_MEDIATION: _referable,
 }
 
 
-def refusal(step: Step, action: Action) -> HubError | None:
+def refusal(step: Step, action: Action, status: PetitionStatus | None = None) -> HubError | None:
     """Why `action` would be refused now (who, what the appeal lacks, its status), or None
     when it would be taken — short of what `readiness` asks of the database, and of the
-    step's own input (a text, a chosen organisation)."""
+    step's own input (a text, a chosen organisation). `status`: as if the appeal were in
+    it (a combined step's later action, after the earlier ones moved it)."""
     refused: HubError | None = authority_refusal(step.caller, action, step.standing)
     if refused is None and action in PRECONDITIONS:
         refused = PRECONDITIONS[action](step)
     if refused is None:
         p = step.petition
-        refused = transition_refusal(p.status, action, previous=p.suspended_from)
+        refused = transition_refusal(status or p.status, action, previous=p.suspended_from)
     return refused

@@ -12,6 +12,7 @@ organisation — and for escalation the page lists exactly the organisations
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -19,7 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.models import AssignmentRole, Escalation, LitigationStatus, MediationStatus, TimeUnit
+from db.models import (
+    AssignmentRole,
+    Escalation,
+    LitigationStatus,
+    MediationStatus,
+    PetitionStatus,
+    TimeUnit,
+)
 from resolvers.access.caller import Caller
 from resolvers.deadlines.limits import Limit
 from resolvers.deadlines.policies import extension_limit
@@ -29,7 +37,7 @@ from resolvers.errors import BadUserInput, Forbidden, HubError
 from resolvers.services import Services
 from resolvers.workflow.preconditions import refusal
 from resolvers.workflow.steps import LATER_CHECKED, Step, caller_standing
-from resolvers.workflow.transitions import Action
+from resolvers.workflow.transitions import Action, next_status
 
 WORKING_DAYS_CAP = (
     "extensions may add at most {most} working days in all ({granted} granted so far)"
@@ -200,12 +208,37 @@ LATER: dict[Action, Callable[[Step], Awaitable[HubError | None]]] = {
 assert set(LATER) == LATER_CHECKED
 
 
-async def step_refusal(step: Step, action: Action) -> HubError | None:
-    """Why `action` would be refused now, or None (see the module doc)."""
-    refused = refusal(step, action)
+class Combined(enum.Enum):
+    """A step that takes several actions in turn, in one transaction."""
+
+    ACCEPT_AND_ASSIGN = (Action.ACCEPT, Action.ASSIGN_LEAD)  # 受理并交办
+
+
+async def step_refusal(
+    step: Step, action: Action | Combined, status: PetitionStatus | None = None
+) -> HubError | None:
+    """Why `action` would be refused now, or None (see the module doc). A combined step:
+    its first action's refusal, then the next one's in the status the first leads to."""
+    if isinstance(action, Combined):
+        p = step.petition
+        status = p.status
+        for each in action.value:
+            refused = await step_refusal(step, each, status)
+            if refused is not None:
+                return refused
+            status = next_status(status, each, previous=p.suspended_from)
+        return None
+    refused = refusal(step, action, status)
     if refused is None and action in LATER:
         refused = await LATER[action](step)
     return refused
+
+
+async def combined_ready(step: Step, combined: Combined) -> None:
+    """Refuse a combined step (before any of its actions) unless all of it would pass."""
+    refused = await step_refusal(step, combined)
+    if refused is not None:
+        raise refused
 
 
 async def take(step: Step, action: Action) -> None:
@@ -224,11 +257,13 @@ async def offered(
     now: datetime,
     petition: models.Petition,
     assignments: list[models.Assignment],
-) -> tuple[list[Action], Step]:
+) -> tuple[list[Action | Combined], Step]:
     """The steps `caller` could take now on the appeal (what a page offers), and the
-    step's facts (for the escalation targets the page lists)."""
+    step's facts (for the escalation targets the page lists). Combined steps (受理并交办)
+    are listed as they are refused: all their actions in turn."""
     standing = await caller_standing(session, caller, petition, assignments)
     step = Step(session, caller, services, now, petition, list(assignments), standing)
     if "petitions:write" not in caller.scopes:
         return [], step
-    return [action for action in Action if await step_refusal(step, action) is None], step
+    steps: list[Action | Combined] = [*Action, *Combined]
+    return [action for action in steps if await step_refusal(step, action) is None], step

@@ -20,6 +20,7 @@ from resolvers.directory.organisations import list_organisations
 from resolvers.disputes import reading
 from resolvers.disputes.reading import list_projects
 from resolvers.workflow import dispatch
+from resolvers.workflow.readiness import Combined
 from resolvers.workflow.transitions import Action
 from web import forms
 from web.auth import require_csrf
@@ -46,11 +47,11 @@ async def dispatch_context(
     staff: Staff,
     petition: models.Petition,
     assignments: list[models.Assignment],
-    actions: Sequence[Action],
+    actions: Sequence[Action | Combined],
 ) -> dict[str, Any]:
     """What the appeal page's 交办 and 受理并交办 forms offer."""
     names = {a.name for a in actions}
-    if not names & {"ACCEPT", "ASSIGN_LEAD", "ASSIGN_ASSISTING"}:
+    if not names & {"ACCEPT_AND_ASSIGN", "ASSIGN_LEAD", "ASSIGN_ASSISTING"}:
         return {"dispatch": None}
     suggested = await dispatch.petition_suggestions(
         session=session, caller=staff.caller, now=now(), petition=petition, assignments=assignments
