@@ -6,11 +6,16 @@ from __future__ import annotations
 import re
 import uuid
 
+from sqlalchemy import event
+
 from tests import factories
 from tests.factories import submit
 from tests.steps import step
 from tests.test_pages_petition import version_of
 from tests.test_pages_worklist import numbers_in
+
+# The text search's condition on the title, as SQLite and PostgreSQL are sent it.
+SEARCH = re.compile(r"petitions\.title\)? I?LIKE", re.IGNORECASE)
 
 
 def current_view(html: str) -> str:
@@ -99,6 +104,33 @@ async def test_each_role_opens_on_its_own_view_and_counts_match_the_rows(sign_in
         listed = (await hall.get(f"/petitions?q={marker}&view={view}")).text
         assert len(numbers_in(listed)) == count, view
         assert f"共 {count} 件" in listed
+
+
+async def test_a_text_search_is_evaluated_once_for_all_the_tabs_counts(
+    sign_in_as, client_for, server
+):
+    marker = f"一次{uuid.uuid4().hex[:6]}"
+    window = await client_for(factories.WINDOW)
+    for i in range(2):
+        await submit(window, title=f"{marker} {i}")
+    hall = await sign_in_as("hall_dispatcher")
+    said: list[str] = []
+
+    def heard(_conn, _cursor, statement, *_):
+        said.append(statement)
+
+    engine = server.app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", heard)
+    try:
+        page = (await hall.get(f"/petitions?q={marker}&view=all")).text
+    finally:
+        event.remove(engine, "before_cursor_execute", heard)
+
+    tabs = counts(page)
+    assert len(tabs) == 8 and tabs["all"] == tabs["dispatch"] == 2
+    searched = [s for s in said if SEARCH.search(s)]
+    # one statement counts every tab, one lists the rows: the search once in each
+    assert [len(SEARCH.findall(s)) for s in searched] == [1, 1], searched
 
 
 async def test_the_filters_the_api_had_narrow_the_page_and_stay_in_the_url(sign_in_as, client_for):

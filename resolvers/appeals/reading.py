@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -242,6 +242,32 @@ def count_expression(
         return func.coalesce(kept.scalar_subquery(), 0)
     matching = scoped_petitions(caller, where, now, services).with_only_columns(models.Petition.id)
     return select(func.count()).select_from(matching.subquery()).scalar_subquery()
+
+
+def counts_within(
+    caller: Caller,
+    where: PetitionFilter,
+    withins: list[PetitionFilter],
+    now: datetime,
+    services: Services,
+) -> Select:  # type: ignore[type-arg]
+    """How many appeals match `where` and each of `withins` (a worklist's tabs): one
+    statement of one row. With a text search, the slice, `where` and the search are
+    evaluated once, in one pass over the appeals, and each count is its own conditions
+    over the rows that passed (`count(CASE WHEN …)`); else each is a `count_expression`
+    of its own, so each may use its index (and an unfiltered one is the kept count)."""
+    if not where.text:
+        return select(
+            *(
+                count_expression(caller, replace(where, within=within), now, services)
+                for within in withins
+            )
+        )
+    counted: list[ColumnElement[int]] = []
+    for within in withins:
+        conditions = filter_conditions(within, now, services, caller)
+        counted.append(func.count(case((and_(*conditions), 1))) if conditions else func.count())
+    return scoped_petitions(caller, where, now, services).with_only_columns(*counted)
 
 
 async def count_petitions(

@@ -6,7 +6,6 @@ earlier appeals at intake. (The steps a caller may take on one appeal:
 from __future__ import annotations
 
 import enum
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,7 +15,7 @@ from db import models
 from db.models import PetitionStatus, Role
 from resolvers.access.caller import Caller
 from resolvers.access.policy import petition_scope
-from resolvers.appeals.reading import PetitionFilter, count_expression
+from resolvers.appeals.reading import PetitionFilter, counts_within
 from resolvers.services import Services
 
 
@@ -108,11 +107,8 @@ async def count_views(
     now: datetime,
 ) -> dict[View, int]:
     """How many appeals of the slice match `where` in each view: one statement of one
-    count per view (`count_expression`, so each may use its index, and 全部 unfiltered
-    is the slice's kept count)."""
-    counted = [
-        count_expression(caller, replace(where, within=view_filter(view, caller)), now, services)
-        for view in views
-    ]
-    row = (await session.execute(select(*counted))).one()
+    count per view (`counts_within`: each may use its index, and 全部 unfiltered is the
+    slice's kept count; a text search is evaluated once for all of them)."""
+    withins = [view_filter(view, caller) for view in views]
+    row = (await session.execute(counts_within(caller, where, withins, now, services))).one()
     return {view: int(n) for view, n in zip(views, row, strict=True)}
