@@ -104,7 +104,7 @@ async def test_the_committees_handler_opens_on_what_waits_signs_and_answers(
     await page.goto(f"{server.url}/petitions?view=feedback&q={marker}&lang=en")
     assert await page.locator("td.lead").inner_text() == "Labour Dispute Mediation Committee"
     assert "Liulian Community Window" in await page.locator("#worklist-results").inner_text()
-    assert await page.locator("nav.views a[aria-current]").inner_text() == "Awaiting feedback 1"
+    assert await page.locator("nav.views a[aria-current]").inner_text() == "Awaiting return visit 1"
     await assert_header_on_one_row(page)
     await assert_dates_do_not_wrap(page)
     await page.screenshot(path=SHOTS / "day-handler-feedback-en.png")

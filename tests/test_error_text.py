@@ -12,6 +12,7 @@ import ast
 import inspect
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from babel.messages.pofile import read_po
 from db.models import PetitionStatus, Role
 from resolvers import errors, validation
 from resolvers.access.authority import Standing, refusal
+from resolvers.care import records
 from resolvers.errors import BadUserInput, Conflict, HubError, RateLimited
 from resolvers.workflow.transitions import Action, next_status
 from tests import factories
@@ -192,6 +194,14 @@ def test_real_errors_in_chinese_and_in_english():
         == "登录失败次数过多，请15分钟后再试"
     )
     assert error_text(errors.not_found("petition")) == "未找到该诉求"
+
+
+def test_a_sessions_time_reads_right_for_a_care_session_and_a_mediation():
+    # heldAt names a care session's time (心理疏导) and a mediation session's alike
+    now = datetime.now(UTC)
+    future = _raised(records._when, now + timedelta(days=1), now, "heldAt")
+    assert error_text(future, "zh") == "开展时间不能晚于当前时间"
+    assert error_text(future, "en") == "heldAt cannot be in the future"
 
 
 def test_an_untranslated_message_falls_back_to_its_code_and_never_crashes():

@@ -26,6 +26,10 @@ def counts(html: str) -> dict[str, int]:
     return {v: int(n) for v, n in re.findall(r'class="view-([a-z]+)" data-count="(\d+)"', html)}
 
 
+def tab_names(html: str) -> dict[str, str]:
+    return dict(re.findall(r'class="view-([a-z]+)" data-count="\d+"[^>]*>(.*?) <span', html))
+
+
 def lead_cells(html: str) -> list[str]:
     return [
         re.sub(r"\s+", " ", c).strip() for c in re.findall(r'<td class="lead">(.*?)</td>', html)
@@ -208,6 +212,18 @@ async def test_english_pages_name_places_in_english_and_list_roles_with_commas(s
     assert 'href="?view=all&amp;lang=zh" hreflang="zh"' in english
     assert "Labour Dispute Mediation Committee" in english
     assert "劳动争议调解委员会" in chinese
+    # the tabs have names of their own in English (待签收 is not an assignment's "Pending")
+    assert tab_names(english) == {
+        "dispatch": "To dispatch",
+        "sign": "To sign for",
+        "handling": "In progress",
+        "soon": "Due soon",
+        "overdue": "Overdue",
+        "feedback": "Awaiting return visit",
+        "mine": "Mine",
+        "all": "All",
+    }
+    assert tab_names(chinese)["sign"] == "待签收" and tab_names(chinese)["mine"] == "我经办的"
     clerk = await sign_in_as("street_clerk")
     page = (await clerk.get("/petitions?lang=en")).text
     assert re.search(r'<span class="roles">(.*?)</span>', page).group(1) == "Dispatcher, Handler"

@@ -81,7 +81,7 @@ class Translator:
         self.catalogues = compile_catalogues()
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_callables(  # type: ignore[attr-defined]
-            gettext=self.gettext, ngettext=self.ngettext, newstyle=True
+            gettext=self.gettext, ngettext=self.ngettext, pgettext=self.pgettext, newstyle=True
         )
         env.filters["named"] = named
         env.filters["listed"] = listed
@@ -98,3 +98,8 @@ class Translator:
     @staticmethod
     def ngettext(singular: str, plural: str, n: int) -> str:
         return (_current.get() or _CHINESE).ngettext(singular, plural, n)
+
+    @staticmethod
+    def pgettext(context: str, message: str) -> str:
+        """A message whose English depends on where it stands (`CONTEXTUAL`)."""
+        return (_current.get() or _CHINESE).pgettext(context, message)

@@ -563,9 +563,6 @@ EN |= {
     "请求金额（元，默认同调解）": "Amount claimed (yuan; the mediation's if empty)",
     "转入诉讼": "Go to court",
     # the worklist's views of the day and its filters
-    "待分办": "To dispatch",
-    "待回访": "Awaiting feedback",
-    "我经办的": "Handled by me",
     "视图": "Views",
     "办理单位": "Handling organisation",
     "登记日期自": "Received from",
@@ -766,16 +763,40 @@ ENUMS = {
 }
 
 
-def template_messages() -> list[str]:
-    """Every message id the templates use (singular form for plurals)."""
-    found: dict[str, None] = {}
-    for _, _, message, _, _ in extract_from_dir(
+# Messages whose English depends on where they stand: (context, message id) → English.
+CONTEXTUAL = {
+    # the worklist's tabs (视图), not the statuses that share their Chinese
+    ("视图", "待分办"): "To dispatch",
+    ("视图", "待签收"): "To sign for",
+    ("视图", "办理中"): "In progress",
+    ("视图", "即将到期"): "Due soon",
+    ("视图", "已超期"): "Overdue",
+    ("视图", "待回访"): "Awaiting return visit",
+    ("视图", "我经办的"): "Mine",
+    ("视图", "全部"): "All",
+}
+
+
+def _extracted() -> list[tuple[str | None, str]]:
+    """(context, message id) of every message the templates use (singular for plurals)."""
+    found: dict[tuple[str | None, str], None] = {}
+    for _, _, message, _, context in extract_from_dir(
         str(TEMPLATES),
         method_map=[("**.html", "jinja2")],
         options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
     ):
-        found[message if isinstance(message, str) else message[0]] = None
+        found[(context, message if isinstance(message, str) else message[0])] = None
     return list(found)
+
+
+def template_messages() -> list[str]:
+    """Every message id the templates use without a context."""
+    return [message for context, message in _extracted() if context is None]
+
+
+def contextual_messages() -> list[tuple[str, str]]:
+    """The (context, message id) pairs the templates use through `pgettext`."""
+    return [(context, message) for context, message in _extracted() if context is not None]
 
 
 def enum_values() -> list[str]:
@@ -826,6 +847,8 @@ def build() -> Catalog:
             catalog.add(message, everything[message])
         else:
             catalog.add(message, "")
+    for context, message in contextual_messages():
+        catalog.add(message, CONTEXTUAL.get((context, message), ""), context=context)
     return catalog
 
 
