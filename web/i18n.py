@@ -102,4 +102,4 @@ class Translator:
     @staticmethod
     def pgettext(context: str, message: str) -> str:
         """A message whose English depends on where it stands (`CONTEXTUAL`)."""
-        return (_current.get() or _CHINESE).pgettext(context, message)
+        return str((_current.get() or _CHINESE).pgettext(context, message))
