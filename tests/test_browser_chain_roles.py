@@ -108,8 +108,10 @@ async def test_each_partner_takes_its_steps_on_the_pages(
 
     # Then the institute's clerk finds the case and records the hearing, award, payment
     clerk = await signed_in_page(chromium, server, "t.arb.clerk")
-    await clerk.goto(f"{server.url}/disputes")
-    await clerk.get_by_role("link", name="仲裁案件").click()
+    await clerk.goto(f"{server.url}/petitions")  # the top bar leads the institute to its list
+    await (
+        clerk.get_by_role("navigation", name="主导航").get_by_role("link", name="仲裁案件").click()
+    )
     await clerk.locator(f"a[href='{arbitration_url.removeprefix(server.url)}']").click()
     hearing = (models.utcnow() + timedelta(days=3)).astimezone(SHANGHAI)
     await _take(
