@@ -410,15 +410,15 @@ def peak_memory(pid: int) -> Iterator[list[int]]:
         thread.join()
 
 
-def settle(server: Server, within: float = 20.0) -> None:
+def settle(server: Server, within: float = 15.0) -> None:
     """Wait until the server has worked off what wrk left in flight (a slow page at
-    concurrency 16 leaves a queue behind): until its health check answers in 50 ms."""
+    concurrency 16 leaves a queue behind): until its health check answers in 250 ms."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         started = time.perf_counter()
         with contextlib.suppress(httpx.HTTPError):
             httpx.get(server.url + server.ready, timeout=within)
-            if time.perf_counter() - started < 0.05:
+            if time.perf_counter() - started < 0.25:
                 return
         time.sleep(0.2)
 
