@@ -37,7 +37,7 @@ from schema.enums import (
 
 if TYPE_CHECKING:
     from schema.backlog import BacklogCase
-    from schema.care import RiskFlag
+    from schema.care.types import RiskFlag
     from schema.dispatch import DispatchSuggestion
 
 # The GraphQL names of the personal fields, and the domain's.
@@ -375,8 +375,8 @@ class Petition:
     @strawberry.field(description="Risks handlers recorded on it, oldest first.")
     async def risk_flags(
         self, info: Info
-    ) -> list[Annotated[RiskFlag, strawberry.lazy("schema.care")]]:
-        from schema.care import RiskFlag as RiskFlagType
+    ) -> list[Annotated[RiskFlag, strawberry.lazy("schema.care.types")]]:
+        from schema.care.types import RiskFlag as RiskFlagType
 
         rows = await info.context.call(flags.risk_flags, petition_id=self.row.id)
         return [
