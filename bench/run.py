@@ -507,20 +507,32 @@ async def sign_in_cookie(base: str, username: str) -> str:
         return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
+# Which appeals the workloads read. The detail reads a usual appeal: the one at the
+# median of the timelines' lengths (the issue's PostGraphile figure, 2,320 req/s, is a
+# usual appeal's); "detail (longest timeline)" reads the appeal with the most events, as
+# does the appeal page (the staff's worst case). The fan-out's notes go to the newest.
+TIMELINES = """WITH t AS (SELECT p.id, p.number, count(*) AS n FROM petitions p
+  JOIN petition_events e ON e.petition_id = p.id GROUP BY p.id)
+SELECT (SELECT id FROM t ORDER BY n DESC, id LIMIT 1),
+       (SELECT number FROM t ORDER BY n DESC, id LIMIT 1),
+       (SELECT max(n) FROM t),
+       (SELECT id FROM t ORDER BY n, id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM t)),
+       (SELECT n FROM t ORDER BY n, id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM t)),
+       (SELECT max(id) FROM petitions)"""
+
+
+def picked_from(row: Any) -> dict[str, Any]:
+    keys = ("busiest_id", "busiest_number", "busiest_events", "detail_id", "detail_events")
+    return dict(zip((*keys, "note_id"), row, strict=True))
+
+
 async def pick(database_url: str) -> dict[str, Any]:
-    """The appeals the workloads read: the one with the longest timeline (detail) and
-    the newest (the fan-out's notes)."""
     dsn = database_url.replace("postgresql+asyncpg", "postgresql")
     connection = await asyncpg.connect(dsn)
     try:
-        busiest = await connection.fetchrow(
-            "SELECT p.id, p.number FROM petitions p JOIN petition_events e"
-            " ON e.petition_id = p.id GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1"
-        )
-        newest = await connection.fetchval("SELECT max(id) FROM petitions")
+        return picked_from(await connection.fetchrow(TIMELINES))
     finally:
         await connection.close()
-    return {"detail_id": busiest["id"], "detail_number": busiest["number"], "note_id": newest}
 
 
 def workloads(
@@ -535,34 +547,47 @@ def workloads(
                 json.dumps({"query": PG_LIST}),
                 {"Content-Type": "application/json"},
             ),
-            "detail": Request(
-                "/graphql",
-                "POST",
-                json.dumps({"query": PG_DETAIL, "variables": {"id": str(picked["detail_id"])}}),
-                {"Content-Type": "application/json"},
-            ),
+            **{
+                workload: Request(
+                    "/graphql",
+                    "POST",
+                    json.dumps({"query": PG_DETAIL, "variables": {"id": str(picked[key])}}),
+                    {"Content-Type": "application/json"},
+                )
+                for workload, key in DETAILS
+            },
         }
     if kind == "floor":
         return {
             "list (hall)": Request("/list"),
             "list (PS-LMC)": Request("/list?org=PS-LMC"),
-            "detail": Request(f"/detail?id={picked['detail_id']}"),
+            **{w: Request(f"/detail?id={picked[key]}") for w, key in DETAILS},
         }
     return {
         "list (hall)": graphql(LIST, tokens["PS-HALL"]),
         "list (PS-LMC)": graphql(LIST, tokens["PS-LMC"]),
-        "detail": graphql(DETAIL, tokens["PS-HALL"], {"id": str(picked["detail_id"])}),
+        **{w: graphql(DETAIL, tokens["PS-HALL"], {"id": str(picked[key])}) for w, key in DETAILS},
         "worklist page (hall.dispatcher)": Request(
             "/petitions", headers={"Cookie": cookies["hall"]}
         ),
         "appeal page (hall.dispatcher)": Request(
-            f"/petitions/{picked['detail_number']}", headers={"Cookie": cookies["hall"]}
+            f"/petitions/{picked['busiest_number']}", headers={"Cookie": cookies["hall"]}
         ),
         # Last: it adds appeals.
         "submitPetition": replace(
             graphql(SUBMIT, tokens["PS-HALL"], submission()), vary_petitioner=True
         ),
     }
+
+
+DETAILS = (("detail", "detail_id"), ("detail (longest timeline)", "busiest_id"))
+
+
+def chosen(requests: dict[str, Request], pattern: str | None) -> dict[str, Request]:
+    """The workloads whose names match `--workloads` (a regular expression)."""
+    if not pattern:
+        return requests
+    return {w: r for w, r in requests.items() if re.search(pattern, w)}
 
 
 def drive(
@@ -640,7 +665,14 @@ def render(results: dict[str, Any]) -> str:
         "statement per request through asyncpg behind a bare Starlette route "
         "(`bench/floor.py`). Statements per request are counted on the wire "
         "(`bench/pgcount.py`: every `Query` and `Execute`, `BEGIN`/`COMMIT` included). "
-        "Peak memory is the resident size of the server's processes during that figure.",
+        "Peak memory is the resident size of the server's processes during that figure."
+        + (
+            f" The detail reads a usual appeal ({p['detail_events']} events, the median "
+            f"timeline); the longest timeline ({p['busiest_events']} events) is read by "
+            '"detail (longest timeline)" and by the appeal page.'
+            if (p := results.get("picked"))
+            else ""
+        ),
         "",
         "| workload | c | server | req/s | p50 ms | p99 ms | statements/req | peak MB "
         "| errors | ÷ PostGraphile | ÷ floor |",
@@ -767,6 +799,12 @@ def main() -> None:
     )
     parser.add_argument("--only", choices=["wrk", "fanout"], help="run one part")
     parser.add_argument(
+        "--workloads", metavar="REGEX", help="drive only the workloads whose names match"
+    )
+    parser.add_argument(
+        "--servers", metavar="REGEX", help="start only the servers whose names match"
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="py-spy the hub (1 worker, PostgreSQL) at concurrency 16 (the bench extra)",
@@ -805,6 +843,7 @@ def main() -> None:
     if not args.skip_sqlite:
         results["loads"]["SQLite 100k"] = load_sqlite(sqlite_path, args.appeals, args.reuse)
     picked = asyncio.run(pick(database_url))
+    results["picked"] = picked
     tokens = {org: token(database_url, org) for org in ("PS-HALL", "PS-LMC")}
 
     if args.only in (None, "wrk"):
@@ -813,17 +852,23 @@ def main() -> None:
         hubs = [("hub-pg-1", database_url, 1), ("hub-pg-2", database_url, 2)]
         if not args.skip_sqlite:
             hubs.append(("hub-sqlite-1", f"sqlite+aiosqlite:///{sqlite_path}", 1))
+        wanted = re.compile(args.servers or "")
         for name, url, workers in hubs:
+            if not wanted.search(name):
+                continue
             sqlite_tokens = (
                 tokens if "sqlite" not in name else {org: token(url, org) for org in tokens}
             )
             with hub(name, url, workers) as server:
                 cookies = {"hall": asyncio.run(sign_in_cookie(server.url, "hall.dispatcher"))}
-                requests = workloads(
-                    "hub",
-                    sqlite_tokens,
-                    picked if "sqlite" not in name else asyncio.run(pick_sqlite(sqlite_path)),
-                    cookies,
+                requests = chosen(
+                    workloads(
+                        "hub",
+                        sqlite_tokens,
+                        picked if "sqlite" not in name else asyncio.run(pick_sqlite(sqlite_path)),
+                        cookies,
+                    ),
+                    args.workloads,
                 )
                 profiles = results["profiles"] if args.profile and name == "hub-pg-1" else None
                 drive(server, "hub", requests, args.seconds, results["wrk"], profiles=profiles)
@@ -834,7 +879,9 @@ def main() -> None:
                 )
                 results["statements"]["hub-pg-2"] = results["statements"][name]
         for kind, make in (("postgraphile", postgraphile), ("floor", floor)):
-            requests = workloads(kind, tokens, picked, {})
+            requests = chosen(workloads(kind, tokens, picked, {}), args.workloads)
+            if not wanted.search(kind) or not requests:
+                continue
             with make(DATABASE) as server:
                 drive(server, kind, requests, args.seconds, results["wrk"])
             results["servers"].append(kind)
@@ -902,15 +949,10 @@ async def pick_sqlite(path: Path) -> dict[str, Any]:
     import aiosqlite
 
     async with aiosqlite.connect(path) as connection:
-        cursor = await connection.execute(
-            "SELECT p.id, p.number FROM petitions p JOIN petition_events e"
-            " ON e.petition_id = p.id GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1"
-        )
+        cursor = await connection.execute(TIMELINES)
         row = await cursor.fetchone()
-        cursor = await connection.execute("SELECT max(id) FROM petitions")
-        newest = await cursor.fetchone()
-    assert row is not None and newest is not None
-    return {"detail_id": row[0], "detail_number": row[1], "note_id": newest[0]}
+    assert row is not None
+    return picked_from(row)
 
 
 if __name__ == "__main__":
