@@ -82,6 +82,9 @@ async def test_the_chain_at_a_glance_on_the_appeal_page(
     text = await chain.inner_text()
     assert case["number"] in text and opened["number"] in text
     assert "逾期未付" in text and "已履行" in text and "维持仲裁裁决" in text
+    # the judgment ends the chain: no form opens another stage
+    for form in ("#open-mediation", "#open-arbitration", "#open-litigation"):
+        assert await chain.locator(form).count() == 0, form
     await chain.scroll_into_view_if_needed()
     await page.screenshot(path=str(SHOTS / "chain-page.png"), full_page=True)
     await chain.screenshot(path=str(SHOTS / "chain.png"))

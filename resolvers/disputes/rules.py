@@ -99,20 +99,25 @@ def arbitration_basis(matter: Matter, cases: list[MediationFacts]) -> int:
 @dataclass(frozen=True)
 class ChainFacts:
     """Where an appeal stands in its chain: its matter, mediations and arbitrations (all
-    of them, oldest first), and whether a lawsuit is pending."""
+    of them, oldest first), whether a lawsuit is pending and whether one was judged."""
 
     matter: Matter
     mediations: list[MediationFacts]
     arbitrations: list[ArbitrationStatus]
     lawsuit_pending: bool = False
+    judged: bool = False
 
 
 def stage_refusal(to: Escalation, facts: ChainFacts) -> BadUserInput | None:
     """Whether the chain's order lets the appeal's next stage be `to` now: a mediation
     unless one is under way; arbitration for a labour dispute after a mediation failed
     (or its agreement was broken), none yet; the court after the award for a labour
-    dispute, directly for others, no lawsuit pending."""
+    dispute, directly for others, no lawsuit pending. A judgment ends the chain: the
+    dispute is not mediated, arbitrated or brought to this court again (一事不再理); what
+    follows it (an appeal to the higher court, enforcement) is outside the hub."""
     try:
+        if facts.judged:
+            raise BadUserInput("the dispute has been judged: its chain has ended")
         if to is Escalation.MEDIATION:
             check_may_open_mediation(facts.mediations)
         elif to is Escalation.ARBITRATION:

@@ -79,19 +79,19 @@ async def _chain(step: Step) -> tuple[rules.ChainFacts, list[models.MediationCas
             .where(models.ArbitrationCase.petition_id == pid)
             .order_by(models.ArbitrationCase.id)
         )
-        pending = await step.session.scalar(
-            select(models.LitigationCase.id)
-            .where(
-                models.LitigationCase.petition_id == pid,
-                models.LitigationCase.status == LitigationStatus.FILED,
+        lawsuits = set(
+            await step.session.scalars(
+                select(models.LitigationCase.status)
+                .where(models.LitigationCase.petition_id == pid)
+                .distinct()
             )
-            .limit(1)
         )
         facts = rules.ChainFacts(
             step.petition.matter,
             [f for _, f in mediations],
             list(arbitrations),
-            lawsuit_pending=pending is not None,
+            lawsuit_pending=LitigationStatus.FILED in lawsuits,
+            judged=LitigationStatus.JUDGED in lawsuits,
         )
         step.facts["chain"] = (facts, [c for c, _ in mediations])
     chain: tuple[rules.ChainFacts, list[models.MediationCase]] = step.facts["chain"]
