@@ -16,7 +16,8 @@ from schema.enums import OrganisationKind, RegionKind, SiteKind
 if TYPE_CHECKING:
     from schema.appeals.types import Petition
     from schema.credit.types import CreditRecord
-    from schema.disputes.types import MediationCase, Project
+    from schema.disputes.mediation import MediationCase
+    from schema.disputes.parties import Project
 
 
 # A value type partners may return too (a case's community).
@@ -148,8 +149,8 @@ class Enterprise:
     @strawberry.field(description="The construction projects it works on.")
     async def projects(
         self, info: Info
-    ) -> list[Annotated[Project, strawberry.lazy("schema.disputes.types")]]:
-        from schema.disputes.types import Project
+    ) -> list[Annotated[Project, strawberry.lazy("schema.disputes.parties")]]:
+        from schema.disputes.parties import Project
 
         rows = await loader(info, enterprise_resolvers.projects_by_enterprise).load(self.row.id)
         return [Project.from_row(r) for r in rows]
@@ -173,8 +174,8 @@ class Enterprise:
     )
     async def open_mediations(
         self, info: Info
-    ) -> list[Annotated[MediationCase, strawberry.lazy("schema.disputes.types")]]:
-        from schema.disputes.types import MediationCase
+    ) -> list[Annotated[MediationCase, strawberry.lazy("schema.disputes.mediation")]]:
+        from schema.disputes.mediation import MediationCase
 
         require_reading_appeals(info.context.caller)
         batch = loader(info, enterprise_resolvers.open_mediations_by_enterprise, scoped=True)

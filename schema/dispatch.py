@@ -14,7 +14,14 @@ from schema.appeals.types import Petition
 from schema.common import Info
 from schema.directory import Organisation
 from schema.enums import Matter
-from schema.workflow import ExpectedVersion, PetitionId, PetitionNumber, _mutation, _ref, _step
+from schema.workflow.steps import (
+    ExpectedVersion,
+    PetitionId,
+    PetitionNumber,
+    petition_ref,
+    run_step,
+    step_mutation,
+)
 
 strawberry.enum(
     dispatch.Basis,
@@ -71,10 +78,10 @@ async def accept_and_assign_petition(
         str | None, strawberry.argument(description="What the lead is asked to do.")
     ] = None,
 ) -> Petition:
-    return await _step(
+    return await run_step(
         info,
         dispatch.accept_and_assign,
-        _ref(id, number, expected_version),
+        petition_ref(id, number, expected_version),
         organisation_code=organisation_code,
         due_at=due_at,
         instructions=instructions,
@@ -83,7 +90,7 @@ async def accept_and_assign_petition(
 
 @strawberry.type(description="Dispatch in one step.")
 class DispatchMutation:
-    accept_and_assign_petition: Petition = _mutation(
+    accept_and_assign_petition: Petition = step_mutation(
         accept_and_assign_petition,
         "受理并交办: accept the appeal and assign it to a lead in one transaction (both "
         "events; `expectedVersion` checked once).",

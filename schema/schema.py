@@ -33,19 +33,16 @@ from schema.credit.types import CreditRecord
 from schema.directory import Enterprise, Organisation
 from schema.dispatch import DispatchMutation
 from schema.disputes import queries as dispute_fields
+from schema.disputes.adjudication import ArbitrationCase, LitigationCase
+from schema.disputes.mediation import MediationCase
 from schema.disputes.mutations import DisputeMutation
-from schema.disputes.types import (
-    ArbitrationCase,
-    LitigationCase,
-    MediationCase,
-    Project,
-)
+from schema.disputes.parties import Project
 from schema.enums import OrganisationKind
 from schema.errors import CloseSession, classify
 from schema.events import SharedEventResults, Subscription
 from schema.hygiene import RefuseUnstorableText
 from schema.limits import document_limits
-from schema.workflow import WorkflowMutation
+from schema.workflow.mutation import WorkflowMutation
 
 # Federation hygiene (README, "Joining the district's graph"): what partners use is tagged
 # `partner` for contracts; the scopes the hub demands are declared with @requiresScopes so

@@ -15,10 +15,11 @@ from resolvers.care import flags
 from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.disputes import reading as dispute_reading
 from resolvers.pagination import encode_cursor
-from schema.common import Info, local, parse_id, selected
+from schema.common import Info, loader, local, parse_id, selected
 from schema.deadlines import PolicyStage
 from schema.directory import Organisation, Region, load_organisation
-from schema.disputes import types as disputes
+from schema.disputes import parties as dispute_parties
+from schema.disputes.chain import DisputeChain
 from schema.enums import (
     AssignmentRole,
     AssignmentStatus,
@@ -325,25 +326,25 @@ class Petition:
         return [PetitionEvent.from_row(r, info) for r in rows if not wanted or r.kind in wanted]
 
     @strawberry.field(description="The enterprises it is about (employer, contractors).")
-    async def parties(self, info: Info) -> list[disputes.Party]:
-        rows = await disputes.loader(info, dispute_reading.parties_by_petition).load(self.row.id)
-        return disputes.parties(rows)
+    async def parties(self, info: Info) -> list[dispute_parties.Party]:
+        rows = await loader(info, dispute_reading.parties_by_petition).load(self.row.id)
+        return dispute_parties.parties(rows)
 
     @strawberry.field(description="The construction project it concerns, if named.")
-    async def project(self, info: Info) -> disputes.Project | None:
-        return await disputes.load_project(info, self.row.project_id)
+    async def project(self, info: Info) -> dispute_parties.Project | None:
+        return await dispute_parties.load_project(info, self.row.project_id)
 
     @strawberry.field(
         description="访调心裁: the dispute's mediations, arbitration and lawsuit, oldest first, "
         "as far as the caller's slice reaches (a mediation: its mediator, the referring "
         "organisation, the court station once confirmation is asked)."
     )
-    async def dispute_chain(self, info: Info) -> disputes.DisputeChain:
+    async def dispute_chain(self, info: Info) -> DisputeChain:
         info.context.caller.require_scope("petitions:read")
-        chain = await disputes.loader(info, dispute_reading.chains_by_petition, scoped=True).load(
+        chain = await loader(info, dispute_reading.chains_by_petition, scoped=True).load(
             self.row.id
         )
-        return disputes.DisputeChain.from_chain(chain, info)
+        return DisputeChain.from_chain(chain, info)
 
     @strawberry.field(
         description="The newest earlier appeal this one repeats, among those in the caller's slice."

@@ -10,7 +10,7 @@ import strawberry
 
 from resolvers.disputes import figures
 from schema.common import Info
-from schema.disputes.types import MediationStatus
+from schema.disputes.mediation import MediationStatus
 
 
 @strawberry.type(description="How many mediations opened in the period now stand in a status.")

@@ -20,16 +20,16 @@ from resolvers.disputes.cases import CaseRef
 from resolvers.errors import NotFound
 from schema.appeals.types import Petition
 from schema.common import Info, parse_id
-from schema.disputes.types import (
-    ArbitrationCase,
-    LitigationCase,
-    MediationCase,
-    MediationKind,
-    MediationStatus,
-    PartyRole,
-    SessionPlace,
+from schema.disputes.adjudication import ArbitrationCase, LitigationCase
+from schema.disputes.mediation import MediationCase, MediationKind, MediationStatus, SessionPlace
+from schema.disputes.parties import PartyRole
+from schema.workflow.steps import (
+    ExpectedVersion,
+    PetitionId,
+    PetitionNumber,
+    petition_ref,
+    step_mutation,
 )
-from schema.workflow import ExpectedVersion, PetitionId, PetitionNumber, _ref
 
 CaseId = Annotated[strawberry.ID, strawberry.argument(description="The case's id.")]
 CaseVersion = Annotated[
@@ -82,7 +82,7 @@ async def name_parties(
     expected_version: ExpectedVersion = None,
 ) -> Petition:
     row = await _call(
-        info, parties.name_parties, ref=_ref(id, number, expected_version),
+        info, parties.name_parties, ref=petition_ref(id, number, expected_version),
         parties=[parties.PartyInput(uscc=p.uscc, role=p.role, name=p.name) for p in parties_],
         project_code=project_code,
     )  # fmt: skip
@@ -116,7 +116,7 @@ async def open_mediation(
     expected_version: ExpectedVersion = None,
 ) -> MediationCase:
     row = await _call(
-        info, mediation.open_mediation, ref=_ref(id, number, expected_version), kind=kind,
+        info, mediation.open_mediation, ref=petition_ref(id, number, expected_version), kind=kind,
         mediator_code=mediator_code, mediator_name=mediator_name, worker_count=worker_count,
         amount_claimed=amount_claimed, tiered=tiered,
     )  # fmt: skip
@@ -231,7 +231,7 @@ async def open_arbitration(
     expected_version: ExpectedVersion = None,
 ) -> ArbitrationCase:
     row = await _call(
-        info, adjudication.open_arbitration, ref=_ref(id, number, expected_version),
+        info, adjudication.open_arbitration, ref=petition_ref(id, number, expected_version),
         arbitration_code=arbitration_code, claim=claim,
     )  # fmt: skip
     return ArbitrationCase.from_row(row, info)
@@ -282,7 +282,7 @@ async def open_litigation(
     expected_version: ExpectedVersion = None,
 ) -> LitigationCase:
     row = await _call(
-        info, adjudication.open_litigation, ref=_ref(id, number, expected_version),
+        info, adjudication.open_litigation, ref=petition_ref(id, number, expected_version),
         court_code=court_code,
     )  # fmt: skip
     return LitigationCase.from_row(row, info)
@@ -316,57 +316,53 @@ async def record_judgment_paid(
     return LitigationCase.from_row(row, info)
 
 
-def _mutation(resolver: Any, description: str) -> Any:
-    return strawberry.federation.mutation(
-        resolver=resolver, description=description, requires_scopes=[["petitions:write"]]
-    )
-
-
 @strawberry.type(description="The 访调心裁 chain's steps.")
 class DisputeMutation:
-    name_parties: Petition = _mutation(
+    name_parties: Petition = step_mutation(
         name_parties, "Name the enterprises an appeal is about and the project it concerns."
     )
-    open_mediation: MediationCase = _mutation(
+    open_mediation: MediationCase = step_mutation(
         open_mediation,
         "调解立案: open a mediation of the appeal; the mediator becomes its lead (a dispatcher, "
         "the lead, or the receiver while no one leads).",
     )
-    record_mediation_session: MediationCase = _mutation(
+    record_mediation_session: MediationCase = step_mutation(
         record_mediation_session, "调解会: record a session (the mediator)."
     )
-    conclude_mediation: MediationCase = _mutation(
+    conclude_mediation: MediationCase = step_mutation(
         conclude_mediation,
         "调解结案: agreement (amount, terms, instalments), no agreement, withdrawn or refused.",
     )
-    record_payment: MediationCase = _mutation(
+    record_payment: MediationCase = step_mutation(
         record_payment, "履行: record a payment against an instalment (the mediator)."
     )
-    request_judicial_confirmation: MediationCase = _mutation(
+    request_judicial_confirmation: MediationCase = step_mutation(
         request_judicial_confirmation,
         "申请司法确认: ask the court station to confirm the agreement; it then sees the case.",
     )
-    decide_judicial_confirmation: MediationCase = _mutation(
+    decide_judicial_confirmation: MediationCase = step_mutation(
         decide_judicial_confirmation, "司法确认: the court station confirms or refuses."
     )
-    open_arbitration: ArbitrationCase = _mutation(
+    open_arbitration: ArbitrationCase = step_mutation(
         open_arbitration,
         "仲裁立案: after a mediation without (kept) agreement (调解前置); the institute leads.",
     )
-    schedule_hearing: ArbitrationCase = _mutation(
+    schedule_hearing: ArbitrationCase = step_mutation(
         schedule_hearing, "开庭排期: set the hearing (the institute)."
     )
-    record_award: ArbitrationCase = _mutation(record_award, "仲裁裁决: the award (the institute).")
-    record_award_paid: ArbitrationCase = _mutation(
+    record_award: ArbitrationCase = step_mutation(
+        record_award, "仲裁裁决: the award (the institute)."
+    )
+    record_award_paid: ArbitrationCase = step_mutation(
         record_award_paid, "裁决履行: the award was paid (the institute)."
     )
-    open_litigation: LitigationCase = _mutation(
+    open_litigation: LitigationCase = step_mutation(
         open_litigation,
         "诉讼立案: to court (a labour dispute after the award); the court station leads.",
     )
-    record_judgment: LitigationCase = _mutation(
+    record_judgment: LitigationCase = step_mutation(
         record_judgment, "判决: the court's case number and judgment (the court station)."
     )
-    record_judgment_paid: LitigationCase = _mutation(
+    record_judgment_paid: LitigationCase = step_mutation(
         record_judgment_paid, "判决履行: the judgment was paid (the court station)."
     )

@@ -9,16 +9,15 @@ import strawberry
 from resolvers.disputes import reading
 from resolvers.pagination import page_size
 from schema.common import Info, PageInfo, parse_id
-from schema.disputes.types import (
-    ArbitrationCase,
+from schema.disputes.adjudication import ArbitrationCase, LitigationCase
+from schema.disputes.mediation import (
     ConfirmationStatus,
-    LitigationCase,
     MediationCase,
     MediationKind,
     MediationStatus,
     MetroTier,
-    Project,
 )
+from schema.disputes.parties import Project
 
 
 @strawberry.input(description="Narrows a list of mediation cases; every condition must hold.")

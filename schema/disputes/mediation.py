@@ -1,10 +1,11 @@
-"""`MediationCase`, `ArbitrationCase`, `LitigationCase`, `Project` and their parts."""
+"""`MediationCase` and its parts: sessions, instalments and payments, metro tiers and the
+court's judicial confirmation."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
@@ -12,7 +13,8 @@ from db import models
 from resolvers.disputes import reading
 from resolvers.disputes.money import to_yuan
 from schema.common import Info, loader, local, parse_id
-from schema.directory import Enterprise, Organisation, load_organisation
+from schema.directory import Organisation, load_organisation
+from schema.disputes.parties import Party, Project, load_project, parties
 from schema.enums import _expose
 
 if TYPE_CHECKING:
@@ -28,74 +30,6 @@ _expose(models.SessionPlace, "Where a mediation session was held.")
 SessionPlace = models.SessionPlace
 _expose(models.ConfirmationStatus, "司法确认 of a mediation agreement.")
 ConfirmationStatus = models.ConfirmationStatus
-_expose(models.ArbitrationStatus, "Where an arbitration case stands.")
-ArbitrationStatus = models.ArbitrationStatus
-_expose(models.LitigationStatus, "Where a lawsuit stands.")
-LitigationStatus = models.LitigationStatus
-_expose(models.PartyRole, "An enterprise's part in a dispute or a project.")
-PartyRole = models.PartyRole
-
-
-async def load_enterprise(info: Info, ident: int) -> Enterprise:
-    row = await loader(info, reading.enterprises_by_id).load(ident)
-    return Enterprise.from_row(row)
-
-
-@strawberry.type(description="An enterprise's part in a dispute or project.")
-class Party:
-    role: PartyRole = strawberry.field(description="Employer, main contractor or subcontractor.")  # type: ignore[valid-type]
-    enterprise_id: strawberry.Private[int]
-
-    @strawberry.field(description="The enterprise.")
-    async def enterprise(self, info: Info) -> Enterprise:
-        return await load_enterprise(info, self.enterprise_id)
-
-
-def parties(rows: list[Any]) -> list[Party]:
-    return [Party(role=r.role, enterprise_id=r.enterprise_id) for r in rows]
-
-
-@strawberry.federation.type(
-    keys=["code"],
-    tags=["partner"],
-    description="工程项目: a construction project, its site's station and mediation room.",
-)
-class Project:
-    code: str = strawberry.field(description="The project's code, e.g. `PRJ-METRO16`.")
-    name: str = strawberry.field(description="Its name.")
-    kind: str = strawberry.field(description="What it builds, e.g. METRO, INTERCITY_RAIL.")
-    row: strawberry.Private[models.Project]
-
-    @classmethod
-    def from_row(cls, row: models.Project) -> Self:
-        return cls(code=row.code, name=row.name, kind=row.kind, row=row)
-
-    @classmethod
-    async def resolve_reference(cls, info: Info, code: str) -> Project | None:
-        row = await info.context.call(reading.get_project, code=str(code))
-        return cls.from_row(row) if row else None
-
-    @strawberry.field(description="The site's appeals station (群众诉求服务站).")
-    async def station(self, info: Info) -> Organisation | None:
-        ident = self.row.station_id
-        return await load_organisation(info, ident) if ident else None
-
-    @strawberry.field(description="The site's mediation room (工地调解室).")
-    async def mediation_room(self, info: Info) -> Organisation | None:
-        ident = self.row.mediation_room_id
-        return await load_organisation(info, ident) if ident else None
-
-    @strawberry.field(description="The main contractor and the subcontractors.")
-    async def enterprises(self, info: Info) -> list[Party]:
-        rows = await loader(info, reading.project_enterprises).load(self.row.id)
-        return [Party(role=models.PartyRole[r.role], enterprise_id=r.enterprise_id) for r in rows]
-
-
-async def load_project(info: Info, ident: int | None) -> Project | None:
-    if ident is None:
-        return None
-    row = await loader(info, reading.projects_by_id).load(ident)
-    return Project.from_row(row) if row else None
 
 
 @strawberry.type(description="调解会: one session of a mediation.")
@@ -226,7 +160,7 @@ class MediationCase:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> MediationCase | None:
-        return await load_mediation(info, _case_id(info, id))
+        return await load_mediation(info, case_id(info, id))
 
     @strawberry.field(description="The mediating organisation (today's tier, if tiered).")
     async def mediator(self, info: Info) -> Organisation:
@@ -288,123 +222,7 @@ class MediationCase:
         )
 
 
-@strawberry.federation.type(
-    keys=["id"],
-    tags=["partner"],
-    description="劳动人事争议仲裁: an arbitration case, after mediation.",
-)
-class ArbitrationCase:
-    id: strawberry.ID = strawberry.field(description="Stable identifier.")
-    number: str = strawberry.field(
-        description="The institute's number, e.g. 坪劳人仲案〔2026〕12号."
-    )
-    status: ArbitrationStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
-    claim: Decimal | None = strawberry.field(description="Yuan claimed.")
-    filed_at: datetime = strawberry.field(description="When it was filed.")
-    due_at: datetime = strawberry.field(description="Its time limit (working days, by policy).")
-    hearing_at: datetime | None = strawberry.field(description="The hearing (开庭).")
-    hearing_place: str | None = strawberry.field(description="Where the hearing is held.")
-    awarded_at: datetime | None = strawberry.field(description="When the award was made.")
-    award_amount: Decimal | None = strawberry.field(description="Yuan awarded.")
-    award_summary: str | None = strawberry.field(description="The award, in words.")
-    award_paid: bool = strawberry.field(description="Whether the award has been paid.")
-    award_paid_at: datetime | None = strawberry.field(description="When it was paid.")
-    version: int = strawberry.field(description="Grows with every step (expectedVersion).")
-    row: strawberry.Private[models.ArbitrationCase]
-
-    @classmethod
-    def from_row(cls, row: models.ArbitrationCase, info: Info) -> Self:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            number=row.number,
-            status=row.status,
-            claim=to_yuan(row.claim_fen),
-            filed_at=local(info, row.filed_at),  # type: ignore[arg-type]
-            due_at=local(info, row.due_at),  # type: ignore[arg-type]
-            hearing_at=local(info, row.hearing_at),
-            hearing_place=row.hearing_place,
-            awarded_at=local(info, row.awarded_at),
-            award_amount=to_yuan(row.award_fen),
-            award_summary=row.award_summary,
-            award_paid=row.award_paid_at is not None,
-            award_paid_at=local(info, row.award_paid_at),
-            version=row.version,
-            row=row,
-        )
-
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> ArbitrationCase | None:
-        ident = _case_id(info, id)
-        row = await info.context.call(reading.get_arbitration_case, id=ident) if ident else None
-        return cls.from_row(row, info) if row else None
-
-    @strawberry.field(description="The arbitration institute.")
-    async def institute(self, info: Info) -> Organisation:
-        return await load_organisation(info, self.row.arbitration_org_id)
-
-    @strawberry.field(
-        description="The mediation it follows (调解前置); null outside the caller's slice."
-    )
-    async def mediation(self, info: Info) -> MediationCase | None:
-        return await load_mediation(info, self.row.mediation_case_id)
-
-
-@strawberry.federation.type(
-    keys=["id"],
-    tags=["partner"],
-    description="诉讼: a lawsuit at the court, after arbitration or mediation.",
-)
-class LitigationCase:
-    id: strawberry.ID = strawberry.field(description="Stable identifier.")
-    case_number: str | None = strawberry.field(
-        description="The court's case number, e.g. `(2026)粤0310民初1234号`, once given."
-    )
-    status: LitigationStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
-    filed_at: datetime = strawberry.field(description="When it was filed.")
-    judged_at: datetime | None = strawberry.field(description="When judgment was given.")
-    judgment_summary: str | None = strawberry.field(description="The judgment, in words.")
-    judgment_amount: Decimal | None = strawberry.field(description="Yuan the judgment orders.")
-    judgment_paid_at: datetime | None = strawberry.field(
-        description="When the judgment was recorded as paid."
-    )
-    version: int = strawberry.field(description="Grows with every step (expectedVersion).")
-    row: strawberry.Private[models.LitigationCase]
-
-    @classmethod
-    def from_row(cls, row: models.LitigationCase, info: Info) -> Self:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            case_number=row.case_number,
-            status=row.status,
-            filed_at=local(info, row.filed_at),  # type: ignore[arg-type]
-            judged_at=local(info, row.judged_at),
-            judgment_summary=row.judgment_summary,
-            judgment_amount=to_yuan(row.judgment_fen),
-            judgment_paid_at=local(info, row.judgment_paid_at),
-            version=row.version,
-            row=row,
-        )
-
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> LitigationCase | None:
-        ident = _case_id(info, id)
-        row = await info.context.call(reading.get_litigation_case, id=ident) if ident else None
-        return cls.from_row(row, info) if row else None
-
-    @strawberry.field(description="The court station.")
-    async def court(self, info: Info) -> Organisation:
-        return await load_organisation(info, self.row.court_org_id)
-
-    @strawberry.field(description="The arbitration it follows, if any.")
-    async def arbitration(self, info: Info) -> ArbitrationCase | None:
-        ident = self.row.arbitration_case_id
-        if ident is None:
-            return None
-        row = await info.context.call(reading.get_arbitration_case, id=ident)
-        return ArbitrationCase.from_row(row, info) if row else None
-
-
-def _case_id(info: Info, id: object) -> int | None:
+def case_id(info: Info, id: object) -> int | None:
     """A case's id from a reference; None (not found) for anything else — after the
     caller is known, as every lookup."""
     info.context.caller  # noqa: B018 - no caller, no case
@@ -416,21 +234,3 @@ async def load_mediation(info: Info, ident: int | None) -> MediationCase | None:
         return None
     row = await info.context.call(reading.get_mediation_case, id=ident)
     return MediationCase.from_row(row, info) if row else None
-
-
-@strawberry.type(
-    description="One dispute's chain (访调心裁): its mediations, arbitration and lawsuit, "
-    "oldest first, each as far as the caller's slice reaches."
-)
-class DisputeChain:
-    mediations: list[MediationCase] = strawberry.field(description="Mediation cases.")
-    arbitrations: list[ArbitrationCase] = strawberry.field(description="Arbitration cases.")
-    litigations: list[LitigationCase] = strawberry.field(description="Lawsuits.")
-
-    @classmethod
-    def from_chain(cls, chain: reading.Chain, info: Info) -> Self:
-        return cls(
-            mediations=[MediationCase.from_row(m, info) for m in chain.mediations],
-            arbitrations=[ArbitrationCase.from_row(a, info) for a in chain.arbitrations],
-            litigations=[LitigationCase.from_row(c, info) for c in chain.litigations],
-        )
