@@ -172,7 +172,7 @@ async def test_the_governance_import_refuses_a_bad_file_and_keeps_the_data(
 
 
 def test_the_demo_csv_is_valid_for_the_demo_communities():
-    from db.demo.places import STREETS
+    from db.demo.places.regions import STREETS
     from resolvers.governance.profiles import parse_profiles
 
     rows, problems = parse_profiles(DEMO_FILE.read_text(encoding="utf-8"))

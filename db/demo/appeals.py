@@ -1,6 +1,6 @@
 """A year of appeals: who brings what, where, through which channel, and what then happens.
 
-Pure generation: rows as dicts with explicit ids, ready for bulk inserts. Appeals are
+Pure generation (`records` makes the rows, with explicit ids). Appeals are
 generated in order of receipt, so repeats (same petitioner, same matter within twelve
 months) and level-skipping are found exactly as intake finds them.
 """
@@ -10,13 +10,11 @@ from __future__ import annotations
 import random
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from itertools import accumulate
-from typing import Any
 
-from db.demo import people, texts
-from db.demo.lifecycle import Life
+from db.demo import people
+from db.demo.handling import plan_life
 from db.demo.mix import (
     AT_SITE,
     BACKLOG_MATTERS,
@@ -37,28 +35,22 @@ from db.demo.mix import (
     receipt_times,
     weighted,
 )
-from db.demo.places import HALL_CODE, ROADS
-from db.demo.routing import Plan, plan_life
-from db.demo.world import Community, Output, World
+from db.demo.places.organisations import HALL_CODE
+from db.demo.places.regions import ROADS
+from db.demo.records import Records
+from db.demo.routing import Plan
+from db.demo.texts.wording import fill
+from db.demo.world import Output, Person, World
 from db.models import (
-    AssignmentStatus,
     Category,
     Channel,
-    DeadlineStart,
     Level,
     Matter,
     SiteKind,
 )
 
 
-@dataclass
-class Person:
-    id: int
-    community: Community
-    contact: dict[str, Any] = field(default_factory=dict)  # name, phone, address
-
-
-class Generator:
+class Generator(Records):
     def __init__(
         self,
         world: World,
@@ -68,14 +60,11 @@ class Generator:
         first_ids: dict[str, int],
         sequences: dict[str, int],
     ) -> None:
-        self.w, self.rng, self.count = world, rng, count
-        self.ids = dict(first_ids)
-        self.out = Output(sequences=dict(sequences))
+        super().__init__(world, first_ids=first_ids, sequences=sequences)
+        self.rng, self.count = rng, count
         self.times = receipt_times(rng, count, world.tz)
         self.person_of: list[Person] = []
         self.matter_of: list[Matter] = []
-        self.level_of: list[Level] = []
-        self.closed_of: list[datetime | None] = []
         self.number_of: list[str] = []
         self.by_person_matter: dict[tuple[int, Matter], list[int]] = {}
         self.community_cum = list(accumulate(c.population for c in world.communities))
@@ -121,11 +110,6 @@ class Generator:
             "petitioner_address": record["address"],
         }
         return person
-
-    def _next(self, table: str) -> int:
-        value = self.ids[table]
-        self.ids[table] = value + 1
-        return value
 
     def run(self, tick: Callable[[int], None] | None = None) -> Output:
         for index, at in enumerate(self.times):
@@ -213,7 +197,7 @@ class Generator:
             and rng.random() < 0.35
         ):
             project_site = rng.choice([s for s in w.sites if s.project_name])
-        wording = texts.fill(rng, w, matter, category, community.name, project_site, people_count)
+        wording = fill(rng, w, matter, category, community.name, project_site, people_count)
 
         # repeats, exactly as intake finds them
         key = (person.id, matter)
@@ -282,130 +266,3 @@ class Generator:
         self.closed_of.append(life.closed_at)
         self.number_of.append(number)
         self.by_person_matter.setdefault(key, []).append(index)
-
-    def _emit(
-        self,
-        petition_id: int,
-        number: str,
-        plan: Plan,
-        life: Life,
-        due_at: datetime,
-        provisional: bool,
-        person: Person,
-        channel: Channel,
-        people_count: int,
-        skipping: bool,
-        earlier: list[int],
-    ) -> None:
-        w, end = self.w, self.w.end
-        kept = [s for s in life.steps if s.at <= end]
-        status = None
-        row: dict[str, Any] = {
-            "id": petition_id,
-            "number": number,
-            "title": plan.wording["title"][:200],
-            "description": plan.wording["description"]
-            + (f"（本次{people_count}人集体反映）" if plan.collective else ""),
-            "category": plan.category,
-            "matter": plan.matter,
-            "channel": channel,
-            "level": plan.level,
-            "received_at": plan.at,
-            "received_by_id": w.org_ids[plan.receiver],
-            "community_id": plan.community.region_id,
-            "petitioner_id": person.id,
-            **person.contact,
-            "people_count": people_count,
-            "collective": plan.collective,
-            "repeat_of_id": self._petition_id_of(earlier[0]) if earlier else None,
-            "repeat_count": len(earlier),
-            "level_skipping": skipping,
-            "backlog": False,
-            "backlog_owner": None,
-            "due_at": due_at,
-            "deadline_provisional": provisional,
-            **w.limits(plan.category),
-            "acceptance_due_at": due_at if w.acceptance_due(plan.at, plan.category) else None,
-            "accepted_at": None,
-            "extension_unit": None,
-            "handling_starts_at": plan.at
-            if w.limits(plan.category)["time_limit_from"] is DeadlineStart.RECEIPT
-            else None,
-            "suspended_at": None,
-            "suspended_from": None,
-            "suspended_days_left": None,
-            "extension_days": 0,
-            "answered_at": None,
-            "answer": None,
-            "closed_at": None,
-            "resolved": None,
-            "satisfaction": None,
-            "client_request_id": None,
-            "version": len(kept),
-            "created_at": plan.at,
-            "updated_at": kept[-1].at,
-        }
-        self.out.repeats.extend(
-            {
-                "petition_id": petition_id,
-                "earlier_id": self._petition_id_of(j),
-                "skipped_over": LEVEL_RANK[plan.level] > LEVEL_RANK[self.level_of[j]]
-                and open_at(self.closed_of[j], plan.at),
-            }
-            for j in earlier
-        )
-        assignment_ids: dict[int, int] = {}
-        assignment_rows: dict[int, dict[str, Any]] = {}
-        for step in kept:
-            if step.status is not None:
-                status = step.status
-            if step.petition:
-                row.update(step.petition)
-            if step.assignment is not None and step.assignment not in assignment_ids:
-                planned = life.assignments[step.assignment]
-                aid = self._next("assignments")
-                assignment_ids[step.assignment] = aid
-                assignment_rows[step.assignment] = {
-                    "id": aid,
-                    "petition_id": petition_id,
-                    "organisation_id": w.org_ids[planned.org],
-                    "role": planned.role,
-                    "status": AssignmentStatus.PENDING,
-                    "assigned_at": planned.assigned_at,
-                    "assigned_by_id": w.org_ids[planned.assigned_by],
-                    "due_at": planned.due_at,
-                    "deadline_provisional": planned.provisional,
-                    "accepted_at": None,
-                    "returned_at": None,
-                    "return_reason": None,
-                    "completed_at": None,
-                    "instructions": planned.instructions,
-                }
-            if step.assignment_fields and step.assignment is not None:
-                assignment_rows[step.assignment].update(step.assignment_fields)
-            self.out.events.append(
-                (
-                    step.at,
-                    petition_id,
-                    len(self.out.events),
-                    {
-                        "petition_id": petition_id,
-                        "assignment_id": assignment_ids.get(step.assignment)
-                        if step.assignment is not None
-                        else None,
-                        "kind": step.kind,
-                        "occurred_at": step.at,
-                        "actor_user_id": w.actors.get(step.org),
-                        "actor_client_id": None,
-                        "organisation_id": w.org_ids[step.org],
-                        "data": step.data,
-                    },
-                )
-            )
-        assert status is not None
-        row["status"] = status
-        self.out.petitions.append(row)
-        self.out.assignments.extend(assignment_rows.values())
-
-    def _petition_id_of(self, index: int) -> int:
-        return int(self.out.petitions[index]["id"])

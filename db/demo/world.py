@@ -1,5 +1,5 @@
-"""The demo's world as the generators see it: communities, sites, the loaded places and
-services (World), and the rows they produce (Output)."""
+"""The demo's world as the generators see it: communities, sites, petitioners, the loaded
+places and services (World), and the rows they produce (Output)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from db.demo.mix import LAST_DAY
-from db.demo.places import SiteSpec
+from db.demo.places.sites import SiteSpec
 from db.models import Category
 
 
@@ -31,6 +31,15 @@ class Site:
     metro: bool
     room: str | None  # mediation room code
     companies: tuple[str, ...]  # the project's firms, main contractor first
+
+
+@dataclass
+class Person:
+    """A petitioner as the generator remembers them."""
+
+    id: int
+    community: Community
+    contact: dict[str, Any] = field(default_factory=dict)  # name, phone, address
 
 
 @dataclass

@@ -1,31 +1,17 @@
-"""Pingshan district's regions and the organisations of its petition supermarket.
-
-Static data: the six streets and 23 communities by their real names, the hall and its
-partners with the codes of CONTRACT.md, one platform per street, one window per
-community, the seed's site stations and mediation rooms, and the functional bureaus.
-Populations are plausible round figures, not census data.
-"""
+"""The organisations of the petition supermarket and their users: the hall and its
+partners with the codes of CONTRACT.md, the functional bureaus, one platform per street,
+one window per community, and a station (and mediation room) per site."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from db.demo.places.regions import DISTRICT_CODE, STREETS, community_code, street_code, street_of
+from db.demo.places.sites import SITES
 from db.models import OrganisationKind as K
-from db.models import RegionKind, Role, SiteKind
+from db.models import Role, SiteKind
 
-DISTRICT_CODE = "PS"
 HALL_CODE = "PS-HALL"
-
-
-@dataclass(frozen=True)
-class RegionSpec:
-    code: str
-    name: str
-    pinyin: str
-    kind: RegionKind
-    parent: str | None
-    population: int | None = None
-    households: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,142 +28,12 @@ class OrgSpec:
     users: tuple[tuple[str, tuple[Role, ...]], ...] = field(default_factory=tuple)
 
 
-# street name, pinyin, [(community name, pinyin, population, households)]
-STREETS: list[tuple[str, str, list[tuple[str, str, int, int]]]] = [
-    (
-        "坪山",
-        "Pingshan",
-        [
-            ("坪山", "Pingshan", 46_000, 16_800),
-            ("和平", "Heping", 31_000, 11_200),
-            ("六和", "Liuhe", 38_000, 13_900),
-            ("六联", "Liulian", 42_000, 15_100),
-        ],
-    ),
-    (
-        "马峦",
-        "Maluan",
-        [
-            ("马峦", "Maluan", 12_000, 4_100),
-            ("江岭", "Jiangling", 26_000, 9_300),
-            ("坪环", "Pinghuan", 33_000, 11_800),
-            ("沙坣", "Shatang", 24_000, 8_600),
-        ],
-    ),
-    (
-        "碧岭",
-        "Biling",
-        [
-            ("碧岭", "Biling", 17_000, 6_000),
-            ("汤坑", "Tangkeng", 21_000, 7_400),
-            ("沙湖", "Shahu", 20_000, 7_100),
-        ],
-    ),
-    (
-        "石井",
-        "Shijing",
-        [
-            ("石井", "Shijing", 16_000, 5_700),
-            ("田头", "Tiantou", 22_000, 7_900),
-            ("田心", "Tianxin", 25_000, 8_800),
-            ("金龟", "Jingui", 5_000, 1_800),
-        ],
-    ),
-    (
-        "坑梓",
-        "Kengzi",
-        [
-            ("坑梓", "Kengzi", 30_000, 10_600),
-            ("秀新", "Xiuxin", 27_000, 9_500),
-            ("金沙", "Jinsha", 29_000, 10_300),
-            ("沙田", "Shatian", 23_000, 8_100),
-        ],
-    ),
-    (
-        "龙田",
-        "Longtian",
-        [
-            ("龙田", "Longtian", 28_000, 9_900),
-            ("老坑", "Laokeng", 30_000, 10_700),
-            ("南布", "Nanbu", 24_000, 8_500),
-            ("竹坑", "Zhukeng", 36_000, 12_900),
-        ],
-    ),
-]
-
-ROADS = [
-    "深汕路",
-    "坪山大道",
-    "东纵路",
-    "金牛路",
-    "龙兴南路",
-    "丹梓大道",
-    "锦龙大道",
-    "宝梓南路",
-    "兰景路",
-    "聚龙山路",
-    "比亚迪路",
-    "坑梓人民西路",
-    "翠景路",
-    "汤坑路",
-]
-
-
-def street_code(pinyin: str) -> str:
-    return f"PS-S-{pinyin.upper()}"
-
-
-def community_code(pinyin: str) -> str:
-    return f"PS-C-{pinyin.upper()}"
-
-
 def street_platform_code(pinyin: str) -> str:
     return f"PS-ST-{pinyin.upper()}"
 
 
 def community_window_code(pinyin: str) -> str:
     return f"PS-CW-{pinyin.upper()}"
-
-
-def regions() -> list[RegionSpec]:
-    """District, streets, communities: parents before children."""
-    result = [
-        RegionSpec(
-            DISTRICT_CODE,
-            "坪山区",
-            "Pingshan Qu",
-            RegionKind.DISTRICT,
-            None,
-            sum(c[2] for _, _, cs in STREETS for c in cs),
-            sum(c[3] for _, _, cs in STREETS for c in cs),
-        )
-    ]
-    for name, pinyin, communities in STREETS:
-        result.append(
-            RegionSpec(
-                street_code(pinyin),
-                f"{name}街道",
-                f"{pinyin} Jiedao",
-                RegionKind.STREET,
-                DISTRICT_CODE,
-                sum(c[2] for c in communities),
-                sum(c[3] for c in communities),
-            )
-        )
-    for _, street_pinyin, communities in STREETS:
-        for name, pinyin, population, households in communities:
-            result.append(
-                RegionSpec(
-                    community_code(pinyin),
-                    f"{name}社区",
-                    f"{pinyin} Shequ",
-                    RegionKind.COMMUNITY,
-                    street_code(street_pinyin),
-                    population,
-                    households,
-                )
-            )
-    return result
 
 
 def _district(
@@ -360,111 +216,6 @@ DEPARTMENTS: list[OrgSpec] = [
         H,
     ),
 ]
-
-
-@dataclass(frozen=True)
-class SiteSpec:
-    """A site station, optionally with its mediation room, and what it serves."""
-
-    code: str
-    name: str
-    name_en: str
-    site_kind: SiteKind
-    community: str  # community pinyin
-    short: str  # how appeals name the place
-    room: tuple[str, str, str] | None = None  # (code, name, name_en)
-
-
-SITES: list[SiteSpec] = [
-    SiteSpec(
-        "PS-SITE-DAPENG-LINE",
-        "深惠城际大鹏支线项目群众诉求服务站",
-        "Shenzhen-Huizhou Intercity Dapeng Branch Line Appeals Station",
-        SiteKind.CONSTRUCTION_SITE,
-        "Pinghuan",
-        "深惠城际大鹏支线工地",
-        (
-            "PS-SITE-DAPENG-LINE-MR",
-            "深惠城际大鹏支线工地调解室",
-            "Dapeng Branch Line Site Mediation Room",
-        ),
-    ),
-    SiteSpec(
-        "PS-SITE-SZTU",
-        "深圳技术大学项目群众诉求服务站",
-        "Shenzhen Technology University Project Appeals Station (one station, two rooms)",
-        SiteKind.CONSTRUCTION_SITE,
-        "Tiantou",
-        "深圳技术大学项目工地",
-        (
-            "PS-SITE-SZTU-MR",
-            "深圳技术大学项目劳资纠纷调解室",
-            "Shenzhen Technology University Project Labour Dispute Mediation Room",
-        ),
-    ),
-    SiteSpec(
-        "PS-SITE-METRO14",
-        "地铁14号线坪山段工地群众诉求服务站",
-        "Metro Line 14 Pingshan Section Site Appeals Station",
-        SiteKind.CONSTRUCTION_SITE,
-        "Shatian",
-        "地铁14号线坪山段工地",
-        (
-            "PS-SITE-METRO14-MR",
-            "地铁14号线坪山段工地调解室",
-            "Metro Line 14 Pingshan Section Site Mediation Room",
-        ),
-    ),
-    SiteSpec(
-        "PS-SITE-METRO16",
-        "地铁16号线坪山段工地群众诉求服务站",
-        "Metro Line 16 Pingshan Section Site Appeals Station",
-        SiteKind.CONSTRUCTION_SITE,
-        "Longtian",
-        "地铁16号线坪山段工地",
-    ),
-    SiteSpec(
-        "PS-SITE-JINBI-ESTATE",
-        "金碧花园小区群众诉求服务站",
-        "Jinbi Garden Residential Estate Appeals Station",
-        SiteKind.RESIDENTIAL_ESTATE,
-        "Liuhe",
-        "金碧花园小区",
-    ),
-    SiteSpec(
-        "PS-SITE-BIOPARK",
-        "坪山生物医药产业园群众诉求服务站",
-        "Pingshan Biomedicine Industrial Park Appeals Station",
-        SiteKind.ENTERPRISE_PARK,
-        "Jinsha",
-        "坪山生物医药产业园",
-    ),
-    SiteSpec(
-        "PS-SITE-LONGTIAN-SCHOOL",
-        "龙田实验学校群众诉求服务站",
-        "Longtian Experimental School Appeals Station",
-        SiteKind.SCHOOL,
-        "Longtian",
-        "龙田实验学校",
-    ),
-    SiteSpec(
-        "PS-SITE-HOSPITAL",
-        "坪山区人民医院群众诉求服务站",
-        "Pingshan District People's Hospital Appeals Station",
-        SiteKind.HOSPITAL,
-        "Heping",
-        "坪山区人民医院",
-    ),
-]
-
-CONSTRUCTION_SITES = [s for s in SITES if s.site_kind is SiteKind.CONSTRUCTION_SITE]
-
-
-def street_of(community_pinyin: str) -> str:
-    for _, street_pinyin, communities in STREETS:
-        if any(c[1] == community_pinyin for c in communities):
-            return street_pinyin
-    raise KeyError(community_pinyin)
 
 
 def organisations() -> list[OrgSpec]:
