@@ -1,4 +1,5 @@
-"""The appeal as GraphQL: `Petition`, its petitioner, assignments and timeline."""
+"""The appeal as GraphQL: `Petition`, its assignments and timeline (its petitioner is in
+`petitioner`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db import models
-from resolvers.access import disclosure, policy
+from resolvers.access import policy
 from resolvers.backlog import cases as backlog_cases
 from resolvers.care import flags
 from resolvers.deadlines.standing import on_acceptance_clock
 from resolvers.disputes import reading as dispute_reading
 from resolvers.pagination import encode_cursor
+from schema.appeals.petitioner import PERSONAL_FIELDS, Petitioner
 from schema.common import Info, loader, local, parse_id, selected
 from schema.deadlines import PolicyStage
 from schema.directory import Organisation, Region, load_organisation
@@ -40,36 +42,6 @@ if TYPE_CHECKING:
     from schema.backlog import BacklogCase
     from schema.care.types import RiskFlag
     from schema.dispatch import DispatchSuggestion
-
-# The GraphQL names of the personal fields, and the domain's.
-PERSONAL_FIELDS = {"idNumber": "id_number", "phone": "phone"}
-
-
-@strawberry.type(
-    description="信访人, with the contact details given with this appeal. ID number and phone "
-    "are masked outside the handling slice."
-)
-class Petitioner:
-    name: str = strawberry.field(description="Name, as given with this appeal.")
-    id_number: str | None = strawberry.field(
-        description="Resident ID number; masked (e.g. `4403**********123X`) unless the caller "
-        "is the hall or handles the appeal now."
-    )
-    phone: str | None = strawberry.field(
-        description="Phone number, as given with this appeal; masked likewise."
-    )
-    address: str = strawberry.field(description="Address, as given with this appeal.")
-    masked: bool = strawberry.field(description="Whether ID number and phone are masked.")
-
-    @classmethod
-    def from_disclosed(cls, person: disclosure.DisclosedPetitioner) -> Self:
-        return cls(
-            name=person.name,
-            id_number=person.id_number,
-            phone=person.phone,
-            address=person.address or "",
-            masked=person.masked,
-        )
 
 
 @strawberry.type(description="交办/转办: an appeal given to an organisation as lead or assisting.")
