@@ -1,12 +1,14 @@
 """Benchmark: a year's `stats` grouped by street over 1,000,000 appeals in PostgreSQL.
 
     make bench-stats            # or: .venv/bin/python -m bench.stats [--appeals N]
+    .venv/bin/python -m bench.stats --reuse --cpu --database hub_bench_NAME
 
 Creates (or reuses) the database `hub_bench` on PETITION_HUB_BENCH_PG
 (default postgresql://postgres@127.0.0.1:5432/postgres), migrates it, loads the
 appeals with one INSERT … SELECT over generate_series (deterministic: no random()),
 VACUUM ANALYZEs, then times `resolvers.stats.petition_stats` — the same function
-`Query.stats` calls — for the hall (everything) and for a street platform (its slice).
+`Query.stats` calls — for the hall (everything) and for a street platform (its slice);
+with `--cpu`, also the database's CPU per call without parallel workers.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import os
 import statistics
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import asyncpg
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import migrate, models, slice_counts
 from db.config import load_settings
@@ -132,7 +136,16 @@ async def load(appeals: int, name: str) -> str:
     return settings.database_url
 
 
-async def measure(database_url: str, runs: int) -> None:
+def _backend_cpu_ms(pid: int) -> float | None:
+    """A local PostgreSQL backend's CPU time so far (user + system), or None if not local."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(database_url: str, runs: int, cpu: bool = False) -> None:
     settings = load_settings(database_url=database_url, secret_key="bench")
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
@@ -174,8 +187,29 @@ async def measure(database_url: str, runs: int) -> None:
                     f"median {statistics.median(timings):.0f} ms, "
                     f"best {min(timings):.0f} ms, worst {max(timings):.0f} ms over {runs} runs"
                 )
+                if cpu:
+                    await _cpu(session, caller, services, now, runs, label)
     finally:
         await engine.dispose()
+
+
+async def _cpu(
+    session: AsyncSession, caller: Caller, services: Services, now: datetime, runs: int, label: str
+) -> None:
+    """The database's CPU time per call, in one process (no parallel workers, whose time
+    the leader's counters miss): the figure the machine's other load moves least."""
+    pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    await session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    before = _backend_cpu_ms(pid)
+    for _ in range(runs):
+        await petition_stats(
+            session=session, caller=caller, services=services,
+            start=date(2026, 1, 1), end=date(2026, 12, 31), group_by=GroupBy.STREET, now=now,
+        )  # fmt: skip
+    after = _backend_cpu_ms(pid)
+    await session.commit()
+    if before is not None and after is not None:
+        print(f"{label}: the database's CPU {(after - before) / runs:.0f} ms per call, serial")
 
 
 def main() -> None:
@@ -184,6 +218,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="measure without reloading")
     parser.add_argument("--database", default=NAME, help="the database to (re)load and use")
+    parser.add_argument(
+        "--cpu", action="store_true", help="also the database's CPU per call (local server)"
+    )
     args = parser.parse_args()
     if args.reuse:
         url = (ADMIN_URL.rsplit("/", 1)[0] + "/" + args.database).replace(
@@ -191,7 +228,7 @@ def main() -> None:
         )
     else:
         url = asyncio.run(load(args.appeals, args.database))
-    asyncio.run(measure(url, args.runs))
+    asyncio.run(measure(url, args.runs, args.cpu))
 
 
 if __name__ == "__main__":

@@ -278,8 +278,8 @@ async def petition_stats(
     statement = statement.group_by(key, label)
     if postgresql:
         # Compiling this statement's expressions (JIT) costs more than it saves, and a
-        # parallel plan compiles them once per worker: 0.2–0.6 s of CPU on 1,000,000
-        # appeals, more than the scan itself (bench/RESULTS.md, "stats").
+        # parallel plan compiles them in every process: 0.5–0.9 s of CPU over 1,000,000
+        # appeals by EXPLAIN ANALYZE, more than the whole scan (bench/RESULTS.md, "stats").
         await session.execute(text("SET LOCAL jit = off"))
     rows = [
         StatsRow(key=_key(r.key), label=_label(r.label), **{n: int(getattr(r, n)) for n in COUNTS})
