@@ -23,7 +23,8 @@ from pathlib import Path
 
 import asyncpg
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from db import migrate, models, slice_counts
 from db.config import load_settings
@@ -188,26 +189,35 @@ async def measure(database_url: str, runs: int, cpu: bool = False) -> None:
                     f"best {min(timings):.0f} ms, worst {max(timings):.0f} ms over {runs} runs"
                 )
                 if cpu:
-                    await _cpu(session, caller, services, now, runs, label)
+                    await _cpu(database_url, caller, services, now, runs, label)
     finally:
         await engine.dispose()
 
 
 async def _cpu(
-    session: AsyncSession, caller: Caller, services: Services, now: datetime, runs: int, label: str
+    database_url: str, caller: Caller, services: Services, now: datetime, runs: int, label: str
 ) -> None:
-    """The database's CPU time per call, in one process (no parallel workers, whose time
-    the leader's counters miss): the figure the machine's other load moves least."""
-    pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-    await session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    before = _backend_cpu_ms(pid)
-    for _ in range(runs):
-        await petition_stats(
-            session=session, caller=caller, services=services,
-            start=date(2026, 1, 1), end=date(2026, 12, 31), group_by=GroupBy.STREET, now=now,
-        )  # fmt: skip
-    after = _backend_cpu_ms(pid)
-    await session.commit()
+    """The database's CPU time per call, in one process: a connection of its own without
+    parallel workers (whose time the leader's counters miss; a setting changed on a
+    connection would not reach the plans it has cached): the figure load moves least."""
+    engine = create_async_engine(
+        database_url,
+        poolclass=NullPool,
+        connect_args={"server_settings": {"max_parallel_workers_per_gather": "0"}},
+    )
+    try:
+        async with create_sessionmaker(engine)() as session:
+            pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            before = _backend_cpu_ms(pid)
+            for _ in range(runs):
+                await petition_stats(
+                    session=session, caller=caller, services=services,
+                    start=date(2026, 1, 1), end=date(2026, 12, 31), group_by=GroupBy.STREET,
+                    now=now,
+                )  # fmt: skip
+            after = _backend_cpu_ms(pid)
+    finally:
+        await engine.dispose()
     if before is not None and after is not None:
         print(f"{label}: the database's CPU {(after - before) / runs:.0f} ms per call, serial")
 
