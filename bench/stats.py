@@ -28,7 +28,7 @@ from sqlalchemy.pool import NullPool
 
 from db import migrate, models, slice_counts
 from db.config import load_settings
-from db.engine import create_engine, create_sessionmaker
+from db.engine import PG_SETTINGS, create_engine, create_sessionmaker
 from resolvers.access.caller import STAFF_SCOPES, Caller
 from resolvers.services import Services
 from resolvers.stats.figures import GroupBy, petition_stats
@@ -203,7 +203,7 @@ async def _cpu(
     engine = create_async_engine(
         database_url,
         poolclass=NullPool,
-        connect_args={"server_settings": {"max_parallel_workers_per_gather": "0"}},
+        connect_args={"server_settings": PG_SETTINGS | {"max_parallel_workers_per_gather": "0"}},
     )
     try:
         async with create_sessionmaker(engine)() as session:

@@ -20,6 +20,7 @@ from db.config import Settings
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "hub_write"
 WRITER_LOCK = 0x50485542  # "PHUB": the one advisory lock writers take on PostgreSQL
+PG_SETTINGS = {"jit": "off"}
 
 
 def b64url(text: str | None) -> str | None:
@@ -66,6 +67,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
         # Twenty kept: with ten, sixteen concurrent requests opened (and closed) a new
         # connection for every request past the tenth, a third of a read's time.
         kwargs.update(pool_size=20, max_overflow=10, pool_recycle=3600)
+        # No JIT: compiling a statement's expressions costs more than it saves for every
+        # statement the hub runs, and a parallel plan compiles them in every process
+        # (0.5–0.9 s of CPU for a year's `stats` over 1,000,000 appeals, more than the
+        # scan itself: bench/RESULTS.md). Sent with the connection, no extra round trip.
+        kwargs["connect_args"] = {"server_settings": PG_SETTINGS}
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)

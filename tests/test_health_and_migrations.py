@@ -84,3 +84,12 @@ async def test_graphiql_is_served_without_the_internet(anonymous):
         body = (await anonymous.get(path)).content
         algorithm, expected = integrity.split("-", 1)
         assert base64.b64encode(hashlib.new(algorithm, body).digest()).decode() == expected
+
+
+async def test_postgresql_connections_run_without_jit(engine):
+    # JIT costs the hub's statements more than it saves (db/engine.py); the setting goes
+    # with every connection of the app's engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SHOW jit"))).scalar_one() == "off"

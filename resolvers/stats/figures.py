@@ -22,7 +22,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -276,11 +275,6 @@ async def petition_stats(
     for target, on in joins:
         statement = statement.outerjoin(target, on)
     statement = statement.group_by(key, label)
-    if postgresql:
-        # Compiling this statement's expressions (JIT) costs more than it saves, and a
-        # parallel plan compiles them in every process: 0.5–0.9 s of CPU over 1,000,000
-        # appeals by EXPLAIN ANALYZE, more than the whole scan (bench/RESULTS.md, "stats").
-        await session.execute(text("SET LOCAL jit = off"))
     rows = [
         StatsRow(key=_key(r.key), label=_label(r.label), **{n: int(getattr(r, n)) for n in COUNTS})
         for r in (await session.execute(statement)).all()
