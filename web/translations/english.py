@@ -343,6 +343,8 @@ EN = {
     "交办时间": "Assigned",
     "尚未交办。": "Not assigned yet.",
     "办理过程": "Timeline",
+    "更早的记录": "Earlier",
+    "最新的记录": "Newest",
     "系统": "System",
     "搜索": "Search",
     "标题或内容，如：欠薪": "Title or text, e.g. 欠薪",

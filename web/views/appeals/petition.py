@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,20 +13,22 @@ from starlette.routing import Route
 
 from db import models
 from db.models import AssignmentRole, Escalation, OrganisationKind, Satisfaction
-from resolvers import loaders
+from resolvers import loaders, validation
 from resolvers.access import disclosure
 from resolvers.access.audit import AuditPath
 from resolvers.appeals.reading import get_petition
+from resolvers.appeals.timeline import timeline_page
 from resolvers.backlog import cases as backlog_cases
 from resolvers.care import flags
 from resolvers.care.risk import risk_by_petition
 from resolvers.deadlines import standing
 from resolvers.directory.organisations import list_organisations
+from resolvers.errors import BadUserInput
 from resolvers.events.stream import newest_event_id
 from resolvers.workflow import readiness
 from resolvers.workflow.transitions import Action
-from web.pages import PageNotFound, Staff, db, now, render, require_staff, services
-from web.views.appeals.worklist import follow
+from web.pages import PageNotFound, Staff, db, is_htmx, now, render, require_staff, services
+from web.views.appeals.worklist import bad_input, follow
 from web.views.dispatch import dispatch_context, parties_context
 from web.views.disputes import chain_context
 from web.views.enterprises import standings_context
@@ -41,27 +44,68 @@ async def visible_petition(session: AsyncSession, staff: Staff, number: str) -> 
     return petition
 
 
-async def petition_context(
-    session: AsyncSession, request: Request, staff: Staff, petition: models.Petition
+async def timeline_context(
+    session: AsyncSession,
+    staff: Staff,
+    petition: models.Petition,
+    assignments: list[models.Assignment],
+    before: int | None = None,
 ) -> dict[str, Any]:
-    """Everything the appeal page shows, loaded a batch per kind of thing."""
-    (assignments,) = await loaders.assignments_by_petition(session, [petition.id])
-    (events,) = await loaders.shown_events_by_petition(session, staff.caller, [petition.id])
-    (repeat,) = await loaders.repeats_by_petition(session, staff.caller, [petition])
-    org_ids = [
+    """One page of the timeline (the newest events, or those below the event id
+    `before`) and the organisations and people it names, with the appeal's own
+    organisations (where it was received, its assignments, where it was escalated):
+    a statement per kind of thing, whatever the timeline's length."""
+    page = await timeline_page(session, staff.caller, petition.id, before=before)
+    events = page.events
+    org_ids = {
         petition.received_by_id,
         *(a.organisation_id for a in assignments),
         *(e.organisation_id for e in events if e.organisation_id),
-    ]
+    }
     if petition.escalated_to_id:
-        org_ids.append(petition.escalated_to_id)
-    organisations = {o.id: o for o in await loaders.organisations_by_id(session, org_ids) if o}
+        org_ids.add(petition.escalated_to_id)
     # The organisations events name by code (交办 → …, 转入 …, 调解组织, 法院): shown by name.
     named = {e.data.get(k) for e in events if e.data for k in EVENT_ORGANISATIONS}
-    codes = sorted(c for c in named if isinstance(c, str))
-    by_code = {o.code: o for o in await loaders.organisations_by_code(session, codes) if o}
+    codes = {c for c in named if isinstance(c, str)}
+    found = await organisations_by_id_or_code(session, org_ids, codes)
+    organisations = {o.id: o for o in found}
     user_ids = [e.actor_user_id for e in events if e.actor_user_id]
     users = {u.id: u for u in await loaders.staff_users_by_id(session, user_ids) if u}
+    return {
+        "staff": staff,
+        "p": petition,
+        "events": events,
+        "earlier": page.earlier,
+        "timeline_paged": before is not None,
+        "organisations": organisations,
+        "by_code": {o.code: o for o in found if o.code in codes},
+        "users": users,
+        "assignment_orgs": {a.id: organisations.get(a.organisation_id) for a in assignments},
+    }
+
+
+async def organisations_by_id_or_code(
+    session: AsyncSession, ids: set[int], codes: set[str]
+) -> list[models.Organisation]:
+    """The organisations with these ids or codes, in one statement (the directory is
+    public to every caller)."""
+    o = models.Organisation
+    wanted = [o.id.in_(ids)] + ([o.code.in_(codes)] if codes else [])
+    return list((await session.scalars(select(o).where(or_(*wanted)))).all())
+
+
+async def petition_context(
+    session: AsyncSession,
+    request: Request,
+    staff: Staff,
+    petition: models.Petition,
+    before: int | None = None,
+) -> dict[str, Any]:
+    """Everything the appeal page shows, loaded a batch per kind of thing; the timeline
+    a page at a time (its newest events, or those below the event id `before`)."""
+    (assignments,) = await loaders.assignments_by_petition(session, [petition.id])
+    (repeat,) = await loaders.repeats_by_petition(session, staff.caller, [petition])
+    shown = await timeline_context(session, staff, petition, assignments, before)
     community = None
     if petition.community_id:
         (community,) = await loaders.regions_by_id(session, [petition.community_id])
@@ -95,6 +139,7 @@ async def petition_context(
         chain
         | dispatching
         | standings
+        | shown
         | {
             "risk": risk,
             "risk_flags": await flags.risk_flags(
@@ -104,12 +149,7 @@ async def petition_context(
                 session=session, caller=staff.caller, petition_id=petition.id
             ),
             "flag_kinds": list(models.RiskFlagKind),
-            "staff": staff,
-            "p": petition,
             "assignments": assignments,
-            "events": events,
-            "organisations": organisations,
-            "users": users,
             "community": community,
             "petitioner": petitioner,
             "repeat": repeat,
@@ -119,8 +159,6 @@ async def petition_context(
                 a.id: standing.assignment_badge(a, petition, services(request), now())
                 for a in assignments
             },
-            "assignment_orgs": {a.id: organisations.get(a.organisation_id) for a in assignments},
-            "by_code": by_code,
             "pickers": pickers,
             "roles": list(AssignmentRole),
             "escalation_targets": [
@@ -129,7 +167,7 @@ async def petition_context(
             "satisfactions": list(Satisfaction),
             "categories": list(models.Category),
             "matters": list(models.Matter),
-            "last_event": events[-1].id if events else 0,
+            "last_event": shown["events"][0].id if shown["events"] else 0,
             "errors": {},
             "values": {},
             "conflict": False,
@@ -149,12 +187,26 @@ async def petition(request: Request) -> Response:
 
 
 async def timeline(request: Request) -> Response:
-    """Just the timeline (what the live feed reloads), or the page without htmx."""
+    """The timeline: for htmx, just its section (its newest events), or with `before`
+    (the id of the oldest event shown) just the page of events below it, to add to the
+    list; without htmx, the appeal page showing that page of its timeline."""
     async with db(request) as session:
         staff = await require_staff(request, session)
+        raw = request.query_params.get("before")
+        try:
+            before = None if raw is None else validation.digits(raw, "before")
+        except BadUserInput as error:
+            return bad_input(request, staff, error)
         row = await visible_petition(session, staff, request.path_params["number"])
-        context = await petition_context(session, request, staff, row)
-    return render(request, "appeals/petition/show.html", "appeals/petition/_timeline.html", context)
+        if not is_htmx(request):
+            context = await petition_context(session, request, staff, row, before)
+            if before is not None or not context["last_event"]:  # live from now on
+                context["last_event"] = await newest_event_id(session)
+            return render(request, "appeals/petition/show.html", None, context)
+        (assignments,) = await loaders.assignments_by_petition(session, [row.id])
+        context = await timeline_context(session, staff, row, assignments, before)
+    partial = "_timeline.html" if before is None else "_timeline_events.html"
+    return render(request, "appeals/petition/show.html", f"appeals/petition/{partial}", context)
 
 
 async def petition_events(request: Request) -> Response:
