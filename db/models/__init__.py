@@ -74,6 +74,8 @@ from db.models.petitions import (
     PetitionEvent,
     PetitionRepeat,
     SliceCount,
+    StaffAppeal,
+    StaffAppealCount,
 )
 from db.models.places import Organisation, Region
 
@@ -150,6 +152,8 @@ __all__ = [
     "SignInFailure",
     "SiteKind",
     "SliceCount",
+    "StaffAppeal",
+    "StaffAppealCount",
     "StaffSession",
     "StaffUser",
     "TimeLimitPolicy",

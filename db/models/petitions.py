@@ -212,3 +212,23 @@ class SliceCount(Base):
 
     organisation_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     appeals: Mapped[int] = mapped_column(BigInteger)
+
+
+class StaffAppeal(Base):
+    """An appeal a staff member wrote an event on (the worklist's 我经办的), once per
+    pair, kept by a database trigger on `petition_events` (migration `0014_pages_mine`)."""
+
+    __tablename__ = "staff_appeals"
+
+    user_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    petition_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+
+
+class StaffAppealCount(Base):
+    """How many appeals a staff member wrote an event on, kept by a database trigger on
+    `staff_appeals` in the same transaction: the hall's 我经办的 count reads one row."""
+
+    __tablename__ = "staff_appeal_counts"
+
+    user_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    appeals: Mapped[int] = mapped_column(BigInteger)
