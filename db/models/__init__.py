@@ -68,6 +68,7 @@ from db.models.governance import CommunityProfile, FigureTarget
 from db.models.people import ApiClient, StaffUser
 from db.models.petitions import (
     Assignment,
+    LeadAssignment,
     NumberSequence,
     Petition,
     Petitioner,
@@ -115,6 +116,7 @@ __all__ = [
     "EventKind",
     "FigureTarget",
     "Instalment",
+    "LeadAssignment",
     "Level",
     "LitigationCase",
     "LitigationStatus",

@@ -134,7 +134,7 @@ def filter_conditions(
             models.Assignment.status == AssignmentStatus.PENDING,
         )  # IN, not EXISTS: found once by the (organisation, petition) index
         conditions.append(p.id.in_(pending))
-    if f.acted_by is not None:  # the pairs kept from the events (migration 0014_pages_mine)
+    if f.acted_by is not None:  # the pairs kept from the events (migration 0014_pages_kept)
         acted = select(models.StaffAppeal.petition_id).where(
             models.StaffAppeal.user_id == f.acted_by
         )

@@ -28,7 +28,7 @@ from resolvers import validation
 from resolvers.access.authority import Standing, may
 from resolvers.access.caller import Caller
 from resolvers.access.policy import ACTIVE_ASSIGNMENT as ACTIVE
-from resolvers.access.policy import petition_filter
+from resolvers.access.policy import SEES_ALL, petition_filter
 from resolvers.services import Services
 from resolvers.workflow import assignments, readiness, triage
 from resolvers.workflow.steps import PetitionRef, Step, standing_of, take_step
@@ -234,24 +234,26 @@ async def _usual_leads(
 ) -> dict[Matter, list[tuple[int, int]]]:
     """For each of `matters`: (organisation id, count) of those that led appeals of it
     assigned in the last year, within the caller's slice, most first; one grouped
-    statement."""
-    a, p = models.Assignment, models.Petition
-    count = func.count(a.id)
+    statement over `lead_assignments` (the LEAD assignments with their appeal's matter,
+    kept by triggers: one index range per matter), joined to the appeals only where the
+    slice is not the whole district."""
+    lead = models.LeadAssignment
+    count = func.count()
     statement = (
-        select(p.matter, a.organisation_id, count)
-        .join(p, p.id == a.petition_id)
+        select(lead.matter, lead.organisation_id, count)
         .where(
-            a.role == AssignmentRole.LEAD,
-            a.assigned_at >= now - USUAL_WINDOW,
-            p.matter.in_(matters),
-            petition_filter(caller),
+            lead.matter.in_([m.name for m in matters]),
+            lead.assigned_at >= now - USUAL_WINDOW,
         )
-        .group_by(p.matter, a.organisation_id)
-        .order_by(p.matter, count.desc(), a.organisation_id)
+        .group_by(lead.matter, lead.organisation_id)
+        .order_by(lead.matter, count.desc(), lead.organisation_id)
     )
+    if caller.organisation_kind not in SEES_ALL:
+        p = models.Petition
+        statement = statement.join(p, p.id == lead.petition_id).where(petition_filter(caller))
     leads: dict[Matter, list[tuple[int, int]]] = {}
     for matter, organisation_id, n in await session.execute(statement):
-        found = leads.setdefault(matter, [])
+        found = leads.setdefault(Matter[matter], [])
         if len(found) < USUAL_LIMIT:
             found.append((organisation_id, n))
     return leads

@@ -1,4 +1,4 @@
-"""我经办的 kept by triggers (migration 0014_pages_mine): the hall's count is one row of
+"""我经办的 kept by triggers (migration 0014_pages_kept): the hall's count is one row of
 `staff_appeal_counts`, and it stays equal to the appeals the person wrote an event on,
 concurrent notes on the same appeal included."""
 
@@ -12,6 +12,7 @@ from sqlalchemy import event, func, select
 from db import models
 from tests import factories
 from tests.factories import submit
+from tests.steps import step
 from tests.test_pages_worklist import numbers_in
 from tests.test_pages_worklist_views import counts
 
@@ -91,3 +92,39 @@ async def test_every_kept_count_is_the_count_of_the_events(sessionmaker):
     for user_id, _ in events:
         expected[user_id] = expected.get(user_id, 0) + 1
     assert per_user == expected
+
+
+async def test_the_lead_copy_is_the_lead_assignments_with_their_matter(client_for, sessionmaker):
+    """Assigned, assisted, reclassified: `lead_assignments` is the LEAD assignments with
+    their appeal's matter now, row for row."""
+    window, hall = await client_for(factories.WINDOW), await client_for(factories.HALL)
+    made = await submit(window, title=f"主办 {uuid.uuid4().hex[:6]}")
+    await step(hall, "acceptPetition", id=made["id"])
+    # (the care centre leads HOUSING in tests/test_dispatch.py too: no other test's
+    # usual leads change)
+    await step(hall, "assignPetition", id=made["id"], organisationCode=factories.PSY, role="LEAD")
+    await step(
+        hall, "assignPetition", id=made["id"], organisationCode=factories.COURT, role="ASSISTING"
+    )
+    before = await step(hall, "classifyPetition", id=made["id"], matter="HOUSING")
+    assert before["matter"] == "HOUSING"
+
+    a, p, lead = models.Assignment, models.Petition, models.LeadAssignment
+    async with sessionmaker() as session:
+        kept = set(
+            (await session.execute(select(
+                lead.assignment_id, lead.petition_id, lead.matter, lead.organisation_id,
+                lead.assigned_at,
+            ))).all()
+        )  # fmt: skip
+        leads = set(
+            (await session.execute(
+                select(a.id, a.petition_id, p.matter, a.organisation_id, a.assigned_at)
+                .join(p, p.id == a.petition_id)
+                .where(a.role == models.AssignmentRole.LEAD)
+            )).all()
+        )  # fmt: skip
+        mine = await session.scalar(select(lead.matter).where(lead.petition_id == int(made["id"])))
+
+    assert mine == "HOUSING"
+    assert kept == {(i, pid, m.name, o, at) for i, pid, m, o, at in leads}
