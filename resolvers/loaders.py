@@ -22,6 +22,8 @@ M = TypeVar("M", models.Organisation, models.Region, models.Petitioner, models.S
 
 
 async def _by_id(session: AsyncSession, model: type[M], ids: Sequence[int]) -> list[M | None]:
+    if not ids:
+        return []  # no statement for nothing
     rows = await session.scalars(select(model).where(model.id.in_(set(ids))))
     by_id = {row.id: row for row in rows}
     return [by_id.get(i) for i in ids]

@@ -174,6 +174,8 @@ async def chains_by_petition(
 async def _children(
     session: AsyncSession, model: Any, key: Any, ids: Sequence[int], order: Any
 ) -> list[list[Any]]:
+    if not ids:
+        return []  # no statement for nothing
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in await session.scalars(select(model).where(key.in_(list(ids))).order_by(*order)):
         grouped[getattr(row, key.key)].append(row)

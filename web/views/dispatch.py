@@ -28,12 +28,18 @@ from web.pages import Staff, db, now, render, require_staff
 
 
 async def picker(
-    session: AsyncSession, staff: Staff, suggested: list[dispatch.Suggestion]
+    session: AsyncSession,
+    staff: Staff,
+    suggested: list[dispatch.Suggestion],
+    directory: list[models.Organisation] | None = None,
 ) -> dict[str, Any]:
-    """The suggestions, then the other organisations grouped by kind (the hall left out)."""
+    """The suggestions, then the other organisations grouped by kind (the hall left out);
+    `directory`: the active organisations, when the caller has them already."""
     shown = {s.organisation.id for s in suggested}
     groups: dict[OrganisationKind, list[models.Organisation]] = {}
-    for o in await list_organisations(session=session, caller=staff.caller):
+    if directory is None:
+        directory = await list_organisations(session=session, caller=staff.caller)
+    for o in directory:
         if o.kind is not OrganisationKind.APPEALS_HALL and o.id not in shown:
             groups.setdefault(o.kind, []).append(o)
     return {
@@ -48,8 +54,9 @@ async def dispatch_context(
     petition: models.Petition,
     assignments: list[models.Assignment],
     actions: Sequence[Action | Combined],
+    directory: list[models.Organisation] | None = None,
 ) -> dict[str, Any]:
-    """What the appeal page's 交办 and 受理并交办 forms offer."""
+    """What the appeal page's 交办 and 受理并交办 forms offer (`directory`: as `picker`)."""
     names = {a.name for a in actions}
     if not names & {"ACCEPT_AND_ASSIGN", "ASSIGN_LEAD", "ASSIGN_ASSISTING"}:
         return {"dispatch": None}
@@ -58,7 +65,7 @@ async def dispatch_context(
     )
     if suggested is None:
         return {"dispatch": None}
-    return {"dispatch": await picker(session, staff, suggested)}
+    return {"dispatch": await picker(session, staff, suggested, directory)}
 
 
 async def intake_context(session: AsyncSession, staff: Staff, form: Any) -> dict[str, Any]:

@@ -122,14 +122,12 @@ async def petition_context(
     )
     targets = await readiness.escalation_targets(step) if Action.ESCALATE in actions else []
     pickers: list[models.Organisation] = []
+    directory = None  # the active organisations, read once for both pickers
     if any(a.name.startswith("ASSIGN") for a in actions):
-        pickers = [
-            o
-            for o in await list_organisations(session=session, caller=staff.caller)
-            if o.kind not in (OrganisationKind.APPEALS_HALL,)
-        ]
+        directory = await list_organisations(session=session, caller=staff.caller)
+        pickers = [o for o in directory if o.kind not in (OrganisationKind.APPEALS_HALL,)]
     chain = await chain_context(session, staff.caller, petition, {a.name for a in actions})
-    dispatching = await dispatch_context(session, staff, petition, assignments, actions)
+    dispatching = await dispatch_context(session, staff, petition, assignments, actions, directory)
     dispatching |= await parties_context(session, petition)
     standings = await standings_context(
         session, staff.caller, [e for _, e in dispatching["appeal_parties"]]
