@@ -1,7 +1,8 @@
 """In a real headless Chromium: the labour committee's handler works an appeal — signs
 for it and is then offered its handling steps, reads the timeline in names and whose
-deadline is overdue, is not offered to send on the case it is itself mediating — and
-the hall's administrator reads the audit log in words and follows an appeal's link."""
+deadline is overdue, is not offered to send on the case it is itself mediating — the
+hall's dispatcher pages a long timeline back with 更早的记录, and the hall's
+administrator reads the audit log in words and follows an appeal's link."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tests.factories import submit
 from tests.steps import step
 from tests.test_browser import SHOTS, chromium, pytestmark, signed_in_page  # noqa: F401
 from tests.test_pages_appeal_day import make_overdue
+from tests.test_pages_timeline import NOTE
 
 
 async def test_the_committee_signs_and_handles_an_overdue_appeal(
@@ -92,3 +94,29 @@ async def test_the_audit_log_reads_in_words_and_links_the_appeal(
     await admin.get_by_role("link", name=appeal["number"]).first.click()
     await admin.wait_for_url(f"**/petitions/{appeal['number']}")
     assert appeal["number"] in await admin.locator(".petition-head h1").inner_text()
+
+
+async def test_earlier_events_are_added_below_the_newest(
+    chromium,  # noqa: F811 - the browser fixture, imported
+    server,
+    staff_users,
+    client_for,
+):
+    appeal = await submit(await client_for(factories.WINDOW), title="很长的办理过程")
+    hall = await client_for(factories.HALL)
+    for i in range(1, 31):
+        await hall.data(NOTE, {"id": appeal["id"], "text": f"第{i}条备注"})
+    page = await signed_in_page(chromium, server, staff_users["hall_dispatcher"])
+
+    await page.goto(f"{server.url}/petitions/{appeal['number']}")
+    items = page.locator("#timeline li:not(.earlier)")
+    assert await items.count() == 25
+    assert "第30条备注" in await items.first.inner_text()
+    await page.get_by_role("link", name="更早的记录").click()
+    await page.locator("#timeline li", has_text="登记").wait_for()
+
+    assert await items.count() == 31  # 30 notes and 登记, each once, newest first
+    texts = await items.all_inner_texts()
+    assert "第30条备注" in texts[0] and "第1条备注" in texts[29] and "登记" in texts[30]
+    assert await page.get_by_role("link", name="更早的记录").count() == 0
+    assert page.url.endswith(f"/petitions/{appeal['number']}")  # stayed on the page
