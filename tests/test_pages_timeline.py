@@ -104,4 +104,6 @@ async def test_the_appeal_page_costs_the_same_for_a_short_and_a_long_timeline(
         assert page.status_code == 200 and marker in page.text
 
     assert counts["short"] == counts["long"], counts
-    print(counts)
+    # 23 on PostgreSQL, 26 on SQLite (its BEGINs are statements): the session, the appeal,
+    # a batch per kind of thing, the audit of the unmasked read, the steps' checks
+    assert counts["long"] <= 26, counts
