@@ -18,12 +18,16 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import asyncpg
 import httpx
+import orjson
+import pytest
+from sqlalchemy import event
 
 from bench.pgcount import StatementCounter
 from db.config import load_settings
 from tests import factories
-from tests.conftest import BACKEND, GraphQLClient, LiveServer, serve
+from tests.conftest import BACKEND, PG_ADMIN_URL, GraphQLClient, LiveServer, serve
 from tests.factories import submit
 from web.graphql import READ_PATH_HEADER
 
@@ -148,3 +152,96 @@ async def test_a_submission_costs_the_same_however_long_the_petitioner_s_history
     # Then in as many statements either way, as the database counts them (one per
     # thousand links, not one per link)
     assert counts[2] == counts[12], counts
+
+
+async def test_a_compiled_read_binds_its_variables_so_its_sql_is_prepared_once(server, client_for):
+    # Given two appeals read with the same query by one partner
+    window = await client_for(factories.WINDOW)
+    ids = [(await submit(window, title=f"绑定参数 {i}"))["id"] for i in range(2)]
+    hall = await client_for(factories.HALL)
+    compiled = server.app.state.graphql.compiled
+    for ident in ids:
+        for _ in range(2):  # the first authenticates; the second is the token's own read
+            response = await hall.http.post(
+                "/graphql", json={"query": DETAIL, "variables": {"id": ident}}
+            )
+            assert response.headers.get(READ_PATH_HEADER) == "compiled", response.text
+            assert response.json()["data"]["petition"]["events"]
+
+    # Then the statements kept for them are one SQL text, the appeal's id bound, not
+    # written into it (PostgreSQL prepares it once per connection and keeps its plan)
+    dialect = server.app.state.engine.dialect
+    kept = [
+        guarded
+        for key, guarded in compiled._guarded.items()
+        if key[0] == DETAIL and orjson.loads(key[2]).get("id") in ids
+    ]
+    assert len(kept) == 2, list(compiled._guarded)
+    texts = {str(guarded.statement.compile(dialect=dialect)) for guarded in kept}
+    assert len(texts) == 1
+    assert not any(ident in text for ident in ids for text in texts)
+    if BACKEND == "postgresql":
+        drivers = [guarded.driver for guarded in kept]
+        assert all(d is not None for d in drivers)
+        assert len({d.sql for d in drivers}) == 1  # type: ignore[union-attr]
+        assert {int(i) for i in ids} <= {  # the ids are the statements' arguments
+            a
+            for d in drivers
+            for a in d.arguments  # type: ignore[union-attr]
+        }
+
+
+async def test_a_compiled_read_recovers_when_its_connections_are_dropped(server, client_for):
+    """PostgreSQL: the compiled read runs on the pool's asyncpg connection itself; a
+    connection the server dropped is replaced, and no answer is wrong meanwhile."""
+    if BACKEND != "postgresql":
+        pytest.skip("the compiled read uses the driver's own connection on PostgreSQL only")
+    window = await client_for(factories.WINDOW)
+    ident = (await submit(window, title="断开连接"))["id"]
+    token = (await client_for(factories.HALL)).http.headers["Authorization"]
+    with serve(server.app.state.settings) as other:  # an app of its own: only its pool
+        async with httpx.AsyncClient(
+            base_url=other.url, headers={"Authorization": token}, timeout=30
+        ) as http:
+
+            async def read() -> tuple[Any, bool]:
+                response = await http.post(
+                    "/graphql", json={"query": DETAIL, "variables": {"id": ident}}
+                )
+                body = response.json()
+                compiled = response.headers.get(READ_PATH_HEADER) == "compiled"
+                return body, compiled
+
+            pids: set[int] = set()
+
+            def checked_out(dbapi_connection: Any, *_: Any) -> None:
+                pids.add(dbapi_connection.driver_connection.get_server_pid())
+
+            event.listen(other.app.state.engine.sync_engine, "checkout", checked_out)
+            right, _ = await read()
+            assert (await read())[1]
+
+            # When the server drops the connections these reads used
+            assert pids
+            admin = await asyncpg.connect(PG_ADMIN_URL)
+            try:
+                dropped = await admin.fetchval(
+                    "SELECT count(*) FROM unnest($1::int[]) AS pid WHERE pg_terminate_backend(pid)",
+                    list(pids),
+                )
+                for _ in range(100):  # until they are gone
+                    alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])"
+                    if not await admin.fetchval(alive, list(pids)):
+                        break
+                    await asyncio.sleep(0.05)
+            finally:
+                await admin.close()
+            assert dropped == len(pids)
+            answers = [await read() for _ in range(6)]
+
+    # Then every answer is the right one or a plain error (a request that met a dropped
+    # connection on the resolvers' side), never another answer; and the compiled path
+    # answers again
+    for body, _ in answers:
+        assert body == right or (body.get("data") is None and body["errors"]), body
+    assert all(body == right and compiled for body, compiled in answers[-3:]), answers

@@ -22,9 +22,11 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+import asyncpg
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.util import greenlet_spawn
 from starlette.types import Message, Receive, Scope, Send
 
 from db import models
@@ -32,6 +34,7 @@ from resolvers.access.caller import Caller
 from resolvers.access.tokens import caller_of, hash_token, needs_touch, touch
 from resolvers.services import Services
 from schema.compiler import CompiledReads
+from schema.compiler.driver import DriverStatement
 from web import observability
 
 log = logging.getLogger("petition_hub.compiled")
@@ -104,7 +107,7 @@ class FastReads:
         self.engine = engine
         self.sessionmaker = sessionmaker
         self.services = services
-        self.postgresql = engine.dialect.name == "postgresql"
+        self.pool_connect = engine.sync_engine.raw_connection
         # Token hash → the caller it stood for at its last full check.
         self.callers: OrderedDict[str, Caller] = OrderedDict()
         self._touching: set[int] = set()
@@ -173,16 +176,15 @@ class FastReads:
         plan = self.compiled.plan(query, variables, operation_name)
         if plan is None:
             return None
-        statement = self.compiled.guarded(plan, known, self.services, self.engine.dialect.name)
-        if statement is None:
+        guarded = self.compiled.guarded(plan, known, self.services, self.engine.dialect)
+        if guarded is None:
             return None
         try:
-            async with self.engine.connect() as connection:
-                if self.postgresql:
-                    # One statement: its own transaction, without BEGIN and ROLLBACK.
-                    await connection.execution_options(isolation_level="AUTOCOMMIT")
-                row = (await connection.execute(statement, {"token_hash": digest})).one_or_none()
-        except SQLAlchemyError:
+            if guarded.driver is not None:
+                row = await self._driver_row(guarded.driver, digest)
+            else:
+                row = await self._row(guarded.statement, digest)
+        except (SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
             log.exception("compiled read failed; answering with the resolvers")
             return None
         now = models.utcnow()
@@ -196,6 +198,30 @@ class FastReads:
             self._touch(row.client_id, now)
         self.compiled.answered += 1
         return row.answer.encode(), caller, plan.name
+
+    async def _driver_row(self, driver: DriverStatement, digest: str) -> Any:
+        """PostgreSQL: the statement on the pool's own asyncpg connection, outside a
+        transaction (one statement is its own: no BEGIN, no ROLLBACK), with no SQLAlchemy
+        execution around it (`schema/compiler/driver.py`)."""
+        pooled = await greenlet_spawn(self.pool_connect)
+        connection = pooled.driver_connection
+        assert connection is not None
+        try:
+            record = await connection.fetchrow(driver.sql, *driver.arguments_for(digest))
+        except BaseException as error:
+            if connection.is_closed() or not isinstance(error, asyncpg.PostgresError):
+                # Broken, or cut off mid-statement: the pool replaces it.
+                await greenlet_spawn(pooled.invalidate, error)
+            raise
+        finally:
+            await greenlet_spawn(pooled.close)
+        observability.statement_ran()
+        return None if record is None else driver.row_of(record)
+
+    async def _row(self, statement: Any, digest: str) -> Any:
+        """SQLite (and any database without the driver's form): through SQLAlchemy."""
+        async with self.engine.connect() as connection:
+            return (await connection.execute(statement, {"token_hash": digest})).one_or_none()
 
     def _touch(self, client_id: int, now: Any) -> None:
         """Record the token's use after the answer, once however many ask meanwhile."""

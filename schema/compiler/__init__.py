@@ -27,6 +27,7 @@ from graphql import (
     visit,
 )
 from graphql.execution.values import VariableValues, get_variable_values
+from sqlalchemy.engine import Dialect as SQLDialect
 from sqlalchemy.exc import SQLAlchemyError
 from strawberry.extensions import AddValidationRules
 
@@ -38,6 +39,7 @@ from resolvers.services import Services
 from resolvers.validation import unstorable
 from schema.compiler.compile import CannotCompile, Compiler
 from schema.compiler.dialect import Dialect, fixed_offset
+from schema.compiler.driver import DriverStatement, driver_statement
 from schema.context import Context
 from schema.cost import estimate_cost
 from schema.hygiene import _FindUnstorable, _in_value
@@ -64,6 +66,15 @@ class Plan:
 def slice_of(caller: Caller) -> tuple[Any, ...]:
     """What a compiled statement depends on of its caller: the slice and the scopes."""
     return (caller.organisation_id, caller.organisation_kind, caller.region_id, caller.scopes)
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A compiled statement inside the token's lookup: as SQLAlchemy's statement, and on
+    PostgreSQL as the driver's own (`driver.DriverStatement`)."""
+
+    statement: Any
+    driver: DriverStatement | None
 
 
 @dataclass(frozen=True)
@@ -111,7 +122,7 @@ class CompiledReads:
         # Checked requests by query, operation and variables (`plan`), and the statements
         # with the token's lookup around them (`guarded`).
         self._plans: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._guarded: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._guarded: OrderedDict[tuple[Any, ...], Guarded] = OrderedDict()
 
     def _parse_and_validate(self, query: str) -> DocumentNode | None:
         try:
@@ -195,27 +206,28 @@ class CompiledReads:
             self._statements.move_to_end(key)
         return None if statement is _UNCOMPILABLE else statement
 
-    def guarded(self, plan: Plan, caller: Caller, services: Services, dialect_name: str) -> Any:
+    def guarded(
+        self, plan: Plan, caller: Caller, services: Services, dialect: SQLDialect
+    ) -> Guarded | None:
         """The statement for `plan` as a column of the token's own lookup (`tokens.
         token_lookup`): ONE statement checks the token and reads the answer, for a
-        caller already known from that token. None when the resolvers must answer
-        (or the statement holds the time, and so is not kept)."""
-        statement = self.statement(plan, caller, services, dialect_name, utcnow())
-        if statement is None or not self._kept(plan, caller):
-            return None
+        caller already known from that token; on PostgreSQL also as the driver runs it
+        (`driver.py`). None when the resolvers must answer (or the statement holds the
+        time, and so is not kept)."""
         key = (plan.query, plan.operation_name, plan.given, *slice_of(caller))
         found = self._guarded.get(key)
-        if found is None:
-            found = self._guarded[key] = token_lookup(statement.scalar_subquery().label("answer"))
-            if len(self._guarded) > STATEMENTS_KEPT:
-                self._guarded.popitem(last=False)
-        else:
+        if found is not None:
             self._guarded.move_to_end(key)
+            return found
+        statement = self.statement(plan, caller, services, dialect.name, utcnow())
+        if statement is None or key not in self._statements:
+            return None
+        lookup = token_lookup(statement.scalar_subquery().label("answer"))
+        driver = driver_statement(lookup, dialect) if dialect.name == "postgresql" else None
+        found = self._guarded[key] = Guarded(lookup, driver)
+        if len(self._guarded) > STATEMENTS_KEPT:
+            self._guarded.popitem(last=False)
         return found
-
-    def _kept(self, plan: Plan, caller: Caller) -> bool:
-        key = (plan.query, plan.operation_name, plan.given, *slice_of(caller))
-        return key in self._statements
 
     async def answer(
         self,
