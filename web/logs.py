@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 import sys
 
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.orjson import OrjsonFormatter
 
 TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def json_formatter() -> logging.Formatter:
-    """One JSON object a line: time, level, logger, message and the record's extras."""
-    return JsonFormatter(
+    """One JSON object a line: time, level, logger, message and the record's extras
+    (encoded by orjson: half the standard library's cost, and every request logs a
+    line)."""
+    return OrjsonFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
     )
