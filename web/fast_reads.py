@@ -197,7 +197,9 @@ class FastReads:
         if needs_touch(row, now):
             self._touch(row.client_id, now)
         self.compiled.answered += 1
-        return row.answer.encode(), caller, plan.name
+        # The driver's statement gives the answer's bytes; SQLAlchemy's, its text.
+        data = row.answer if guarded.driver is not None else row.answer.encode()
+        return data, caller, plan.name
 
     async def _driver_row(self, driver: DriverStatement, digest: str) -> Any:
         """PostgreSQL: the statement on the pool's own asyncpg connection, outside a

@@ -65,6 +65,19 @@ GRAPHQL_SECONDS = Histogram(
 )
 
 
+_CHILDREN: dict[tuple[Any, ...], Any] = {}
+
+
+def _child(metric: Any, *labels: str) -> Any:
+    """`metric.labels(*labels)`, looked up once per metric and labels (every request
+    counts four figures; `labels` checks and locks each time)."""
+    key = (metric, *labels)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = _CHILDREN[key] = metric.labels(*labels)
+    return child
+
+
 @dataclass
 class RequestRecord:
     """What one request's log line says."""
@@ -123,8 +136,9 @@ class RequestLog:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        given = headers.get("x-request-id", "")
+        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode(
+            "latin-1"
+        )
         record = RequestRecord(given if given.isalnum() and len(given) <= 64 else uuid.uuid4().hex)
         token = current.set(record)
         status = 500 if scope["type"] == "http" else 101
@@ -146,8 +160,8 @@ class RequestLog:
         finally:
             elapsed = time.perf_counter() - started
             route = route_of(scope)
-            HTTP_REQUESTS.labels(route, scope.get("method", "WS"), str(status)).inc()
-            HTTP_SECONDS.labels(route).observe(elapsed)
+            _child(HTTP_REQUESTS, route, scope.get("method", "WS"), str(status)).inc()
+            _child(HTTP_SECONDS, route).observe(elapsed)
             log.info(
                 "request",
                 extra={
@@ -180,8 +194,8 @@ def operation_done(caller: Any, name: str | None, outcome: str, seconds: float) 
     and the compiled read path's alike)."""
     name = name or "anonymous"
     note(organisation=caller.organisation_code if caller else None, operation=name, outcome=outcome)
-    GRAPHQL_OPERATIONS.labels(name, outcome).inc()
-    GRAPHQL_SECONDS.labels(name).observe(seconds)
+    _child(GRAPHQL_OPERATIONS, name, outcome).inc()
+    _child(GRAPHQL_SECONDS, name).observe(seconds)
 
 
 class OperationMetrics(SchemaExtension):
