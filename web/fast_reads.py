@@ -5,7 +5,8 @@ query the compiled path takes (`CompiledReads.plan`: parsed and validated throug
 same caches and limits, costed) is answered here with ONE SQL statement: the token's
 lookup with the compiled answer as one more column (`CompiledReads.guarded`), on
 PostgreSQL outside any explicit transaction (no BEGIN, no ROLLBACK: one statement is
-its own transaction). The statement was built for the caller the token stood for last
+its own transaction), run by asyncpg itself on the pool's connection (the statement
+compiled once: `schema/compiler/driver.py`). The statement was built for the caller the token stood for last
 time; if the row now says otherwise (revoked, expired, other scopes, another slice)
 the answer is thrown away and the request goes the usual way, which authenticates
 afresh. Everything else (no token, an unknown one, a cookie session, a body that is
