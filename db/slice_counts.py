@@ -1,8 +1,13 @@
-"""`slice_counts` (migration `0007_slice_counts`): how many appeals each organisation's
-slice holds, kept by triggers. `RECOUNT` counts them all afresh; a bulk load switches
-the row triggers off while it writes and recounts once (`bulk_load`): a trigger per row
-would update the same few rows a hundred thousand times in one transaction, and
-PostgreSQL's work per update grows with the versions of the row that transaction left.
+"""The tables kept by triggers, and how a bulk load keeps them.
+
+`slice_counts` (migration `0007_slice_counts`): how many appeals each organisation's
+slice holds. `staff_appeals`, `staff_appeal_counts` and `lead_assignments` (migration
+`0014_pages_kept`): what each staff member acted on, and the lead assignments by matter.
+`RECOUNT` and `REBUILD` compute them all afresh; a bulk load switches the row triggers
+off while it writes and rebuilds once (`bulk_load`): a trigger per row would update the
+same few rows (an organisation's count, a staff member's) a hundred thousand times in
+one transaction, and PostgreSQL's work per update grows with the versions of the row
+that transaction left.
 """
 
 from __future__ import annotations
@@ -30,17 +35,33 @@ SELECT organisation_id, count(*) FROM (
    WHERE o.kind = 'STREET_PLATFORM'
 ) AS seen GROUP BY organisation_id
 """
-# The row triggers a load of new appeals and assignments fires.
-INSERT_TRIGGERS = {
-    "petitions": "slice_counts_petition_insert",
-    "assignments": "slice_counts_assignment_insert",
-}
+# The same statements as migration 0014_pages_kept's backfill.
+REBUILD = [
+    "INSERT INTO staff_appeals (user_id, petition_id) SELECT DISTINCT actor_user_id, "
+    "petition_id FROM petition_events WHERE actor_user_id IS NOT NULL",
+    "INSERT INTO staff_appeal_counts (user_id, appeals) SELECT user_id, count(*) "
+    "FROM staff_appeals GROUP BY user_id",
+    "INSERT INTO lead_assignments (assignment_id, petition_id, matter, organisation_id, "
+    "assigned_at) SELECT a.id, a.petition_id, p.matter, a.organisation_id, a.assigned_at "
+    "FROM assignments a JOIN petitions p ON p.id = a.petition_id WHERE a.role = 'LEAD'",
+]
+KEPT = ["slice_counts", "staff_appeals", "staff_appeal_counts", "lead_assignments"]
+# The row triggers a load of new appeals, assignments and events fires (the updates'
+# triggers stay on: what they keep is rebuilt after the load all the same).
+INSERT_TRIGGERS = [
+    ("petitions", "slice_counts_petition_insert"),
+    ("assignments", "slice_counts_assignment_insert"),
+    ("assignments", "lead_assignments_insert"),
+    ("petition_events", "staff_appeals_event_insert"),
+    ("staff_appeals", "staff_appeal_counts_insert"),
+]
 # PostgreSQL, in the load's transaction: before the rows, and after them.
-BEFORE_LOAD = [f"ALTER TABLE {t} DISABLE TRIGGER {n}" for t, n in INSERT_TRIGGERS.items()]
+BEFORE_LOAD = [f"ALTER TABLE {t} DISABLE TRIGGER {n}" for t, n in INSERT_TRIGGERS]
 AFTER_LOAD = [
-    "DELETE FROM slice_counts",
+    *(f"DELETE FROM {table}" for table in KEPT),
     RECOUNT,
-    *(f"ALTER TABLE {t} ENABLE TRIGGER {n}" for t, n in INSERT_TRIGGERS.items()),
+    *REBUILD,
+    *(f"ALTER TABLE {t} ENABLE TRIGGER {n}" for t, n in INSERT_TRIGGERS),
 ]
 
 

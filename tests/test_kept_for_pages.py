@@ -77,21 +77,46 @@ async def test_the_hall_mine_count_is_kept_under_concurrent_notes(
 async def test_every_kept_count_is_the_count_of_the_events(sessionmaker):
     """Whatever the suite wrote so far (pages, the API, the demo's staff): for every staff
     member, the kept pairs and count are those of the events."""
-    e, pair, kept = models.PetitionEvent, models.StaffAppeal, models.StaffAppealCount
     async with sessionmaker() as session:
-        events = set(
-            (await session.execute(
-                select(e.actor_user_id, e.petition_id).where(e.actor_user_id.is_not(None))
-            )).all()
-        )  # fmt: skip
-        pairs = set((await session.execute(select(pair.user_id, pair.petition_id))).all())
-        per_user = dict((await session.execute(select(kept.user_id, kept.appeals))).all())
+        await assert_staff_kept(session)
+
+
+async def assert_staff_kept(session) -> None:
+    """The kept pairs and counts are those of the events (also after a bulk load:
+    tests/test_slice_counts.py)."""
+    e, pair, kept = models.PetitionEvent, models.StaffAppeal, models.StaffAppealCount
+    events = set(
+        (await session.execute(
+            select(e.actor_user_id, e.petition_id).where(e.actor_user_id.is_not(None))
+        )).all()
+    )  # fmt: skip
+    pairs = set((await session.execute(select(pair.user_id, pair.petition_id))).all())
+    per_user = dict((await session.execute(select(kept.user_id, kept.appeals))).all())
 
     assert events and pairs == events
     expected: dict[int, int] = {}
     for user_id, _ in events:
         expected[user_id] = expected.get(user_id, 0) + 1
     assert per_user == expected
+
+
+async def assert_leads_kept(session) -> None:
+    """`lead_assignments` is the LEAD assignments with their appeal's matter, row for row."""
+    a, p, lead = models.Assignment, models.Petition, models.LeadAssignment
+    kept = set(
+        (await session.execute(select(
+            lead.assignment_id, lead.petition_id, lead.matter, lead.organisation_id,
+            lead.assigned_at,
+        ))).all()
+    )  # fmt: skip
+    leads = set(
+        (await session.execute(
+            select(a.id, a.petition_id, p.matter, a.organisation_id, a.assigned_at)
+            .join(p, p.id == a.petition_id)
+            .where(a.role == models.AssignmentRole.LEAD)
+        )).all()
+    )  # fmt: skip
+    assert leads and kept == {(i, pid, m.name, o, at) for i, pid, m, o, at in leads}
 
 
 async def test_the_lead_copy_is_the_lead_assignments_with_their_matter(client_for, sessionmaker):
@@ -109,22 +134,9 @@ async def test_the_lead_copy_is_the_lead_assignments_with_their_matter(client_fo
     before = await step(hall, "classifyPetition", id=made["id"], matter="HOUSING")
     assert before["matter"] == "HOUSING"
 
-    a, p, lead = models.Assignment, models.Petition, models.LeadAssignment
     async with sessionmaker() as session:
-        kept = set(
-            (await session.execute(select(
-                lead.assignment_id, lead.petition_id, lead.matter, lead.organisation_id,
-                lead.assigned_at,
-            ))).all()
-        )  # fmt: skip
-        leads = set(
-            (await session.execute(
-                select(a.id, a.petition_id, p.matter, a.organisation_id, a.assigned_at)
-                .join(p, p.id == a.petition_id)
-                .where(a.role == models.AssignmentRole.LEAD)
-            )).all()
-        )  # fmt: skip
+        await assert_leads_kept(session)
+        lead = models.LeadAssignment
         mine = await session.scalar(select(lead.matter).where(lead.petition_id == int(made["id"])))
 
     assert mine == "HOUSING"
-    assert kept == {(i, pid, m.name, o, at) for i, pid, m, o, at in leads}

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy import event, func, select, text
 
-from db import migrate, models
+from db import migrate, models, slice_counts
 from db.demo import load
 from db.engine import create_engine, create_sessionmaker
 from resolvers.access.caller import Caller
@@ -20,6 +20,7 @@ from tests import factories
 from tests.conftest import fresh_database
 from tests.factories import submit
 from tests.steps import step
+from tests.test_kept_for_pages import assert_leads_kept, assert_staff_kept
 
 TOTAL = "{ petitions(first: 0) { totalCount } }"
 # Any condition makes the resolvers count rows; this one holds for every appeal.
@@ -135,15 +136,21 @@ async def test_a_bulk_load_leaves_every_count_right(tmp_path):
                     services=DemoServicesAdapter(services),
                     show_progress=False,
                 )
-            # Then every slice's kept count is its count, and the triggers are back on
+            # Then every slice's kept count is its count, every other kept table is what
+            # it keeps, and the triggers are back on
             async with create_sessionmaker(engine)() as session:
                 await _every_slice_agrees(session, services)
+                await assert_staff_kept(session)
+                await assert_leads_kept(session)
                 if engine.dialect.name == "postgresql":
-                    states = await session.scalars(
-                        text(
-                            "SELECT tgenabled::text FROM pg_trigger WHERE tgname LIKE 'slice_counts_%'"
-                        )
+                    states = dict(
+                        (
+                            await session.execute(
+                                text("SELECT tgname, tgenabled::text FROM pg_trigger")
+                            )
+                        ).all()
                     )
-                    assert set(states) == {"O"}  # O: fires (origin and local)
+                    for _, name in slice_counts.INSERT_TRIGGERS:
+                        assert states[name] == "O", name  # O: fires (origin and local)
         finally:
             await engine.dispose()
