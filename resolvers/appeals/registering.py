@@ -1,0 +1,345 @@
+"""Intake's statements: the reads before the writer lock, and the one write under it.
+
+A submission's time inside the writer lock (`db/engine.py: begin_write`) is the ceiling
+on submissions per second, so on PostgreSQL intake
+1. reads what it needs that no writer's exclusion protects — the category's time-limit
+   policies and the community (`read_reference`) — in one statement, which also takes
+   the **petitioner's lock** when an ID number is given;
+2. reads the petitioner's record and earlier appeals on the same matter (`read_known`),
+   in a statement after that lock: every earlier submission for the same person has
+   committed or waits, so the record is not made twice and no repeat is missed;
+3. writes in **one statement** (`write`) that takes the writer lock in its first common
+   table expression and draws the number, makes the petitioner if new, inserts the
+   appeal, its events in order and its repeat links, each depending on the one before;
+4. commits. The writer lock is held for the write and the COMMIT only.
+
+Why it is safe. Event ids: every insert of the statement reads from the lock's
+expression, so no id is drawn before the lock is held, and the lock is held until the
+commit (begin_write's guarantee). Deadlocks: the transaction holds no row lock before
+the writer lock (its reads take none) and the petitioner's lock is an advisory lock
+only intake takes, one per transaction, always before the writer lock — a writer lock
+holder never waits for a petitioner's lock. Snapshots: the write statement sees rows as
+of its start, before the lock; what it must see newest is seen newest all the same (the
+counter's `ON CONFLICT DO UPDATE`, the slice counters' `UPDATE`s in their triggers),
+and the petitioner and repeats were read under the petitioner's lock. The policies and
+the community are read before the lock: a policy set while an appeal is being
+registered applies from the next one, as if the two had come in the other order.
+
+On SQLite, BEGIN IMMEDIATE makes the transaction the only writer before `read_known`,
+and the writes go one statement each (in process, no round trips).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Integer,
+    Table,
+    bindparam,
+    false,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased, make_transient_to_detached
+
+from db import models
+from db.engine import on_postgresql, writer_lock
+from db.models import Category, Level, Matter, PetitionStatus, PolicyStage, RegionKind
+from resolvers.access.caller import Caller
+from resolvers.appeals.numbers import increment, next_value, petition_number, petition_number_sql
+from resolvers.deadlines.limits import Limit
+from resolvers.deadlines.policies import stage_policy
+from resolvers.errors import BadUserInput
+from resolvers.events.publishing import note_written
+
+PETITIONER_LOCK = 0x50455253  # "PERS": with the ID hash's first 32 bits, one lock a person
+LINKS_PER_STATEMENT = 1_000  # SQLite: a frequent petitioner's history is long
+PEOPLE = cast(Table, models.Petitioner.__table__)
+APPEALS = cast(Table, models.Petition.__table__)
+TIMELINE = cast(Table, models.PetitionEvent.__table__)
+REPEATS = cast(Table, models.PetitionRepeat.__table__)
+
+
+@dataclass(frozen=True)
+class Reference:
+    handling: Limit | None  # None: the category's built-in default
+    acceptance: Limit | None
+    community_id: int | None
+
+
+@dataclass(frozen=True)
+class Earlier:
+    id: int
+    number: str
+    level: Level
+    status: PetitionStatus
+
+
+@dataclass(frozen=True)
+class Known:
+    person_id: int | None = None  # the petitioner's record, if there is one
+    earlier: list[Earlier] = field(default_factory=list)  # newest first
+
+
+@dataclass
+class Registration:
+    """Every row intake writes, as values (the database adds ids, the number and the
+    new petitioner's id)."""
+
+    counter: str  # the number counter, e.g. `PS-2026`
+    person: dict[str, Any] | None  # a new petitioner's row, or None: `person_id`
+    person_id: int | None
+    petition: dict[str, Any]
+    events: list[dict[str, Any]]  # in order
+    links: list[tuple[int, bool]]  # (earlier appeal's id, skipped over)
+
+
+def _limit(days: int | None, unit: Any, counts_from: Any) -> Limit | None:
+    return None if days is None else Limit(days, unit, counts_from)
+
+
+def _person_key(id_hash: str) -> int:
+    """A signed 32-bit key from the keyed hash (hex): collisions only make two people
+    wait for each other."""
+    return int(id_hash[:8], 16) - (1 << 31)
+
+
+async def read_reference(
+    session: AsyncSession,
+    caller: Caller,
+    category: Category,
+    community_code: str | None,
+    *,
+    lock_person: str | None,
+) -> Reference:
+    """The category's handling and acceptance policies and the community (given, else the
+    caller's own if it is one), in one statement; on PostgreSQL it takes the lock of the
+    person with ID hash `lock_person` too (held until the transaction ends)."""
+    t = models.TimeLimitPolicy
+    handling = aliased(t, name="handling")
+    acceptance = aliased(t, name="acceptance")
+    region = aliased(models.Region, name="community")
+    policy = {
+        stage: stage_policy(category, stage).with_only_columns(t.id).scalar_subquery()
+        for stage in (PolicyStage.HANDLING, PolicyStage.ACCEPTANCE)
+    }
+    if community_code:
+        in_region = region.code == community_code
+    elif caller.region_id is not None:
+        in_region = region.id == caller.region_id
+    else:
+        in_region = false()
+    one = select(literal(1).label("one")).subquery("one")
+    columns: list[Any] = [
+        handling.days, handling.unit, handling.counts_from,
+        acceptance.days, acceptance.unit, acceptance.counts_from,
+        region.id, region.kind,
+    ]  # fmt: skip
+    if lock_person is not None and on_postgresql(session):
+        key = literal(_person_key(lock_person), Integer)
+        columns.append(func.pg_advisory_xact_lock(literal(PETITIONER_LOCK, Integer), key))
+    statement = select(*columns).select_from(
+        one.outerjoin(handling, handling.id == policy[PolicyStage.HANDLING])
+        .outerjoin(acceptance, acceptance.id == policy[PolicyStage.ACCEPTANCE])
+        .outerjoin(region, in_region)
+    )
+    row = (await session.execute(statement)).one()
+    community_id = row[6] if row[7] is RegionKind.COMMUNITY else None
+    if community_code and community_id is None:
+        raise BadUserInput("no community with that code", field="communityCode")
+    return Reference(_limit(*row[0:3]), _limit(*row[3:6]), community_id)
+
+
+async def read_known(
+    session: AsyncSession, id_hash: str, matter: Matter, since: datetime, until: datetime
+) -> Known:
+    """The record of the person with this ID hash, and their appeals on `matter` received
+    from `since` to `until`, newest first, in one statement."""
+    p, person = models.Petition, models.Petitioner
+    record = (
+        select(person.id).where(person.id_hash == id_hash).order_by(person.id).limit(1)
+    ).scalar_subquery()
+    earlier = (
+        select(p.id, p.number, p.level, p.status, p.received_at)
+        .join(person, person.id == p.petitioner_id)
+        .where(
+            person.id_hash == id_hash,
+            p.matter == matter,
+            p.received_at >= since,
+            p.received_at <= until,
+        )
+        .subquery("earlier")
+    )
+    one = select(literal(1).label("one")).subquery("one")
+    rows = (
+        await session.execute(
+            select(record, earlier.c.id, earlier.c.number, earlier.c.level, earlier.c.status)
+            .select_from(one.outerjoin(earlier, true()))
+            .order_by(earlier.c.received_at.desc(), earlier.c.id.desc())
+        )
+    ).all()
+    return Known(
+        person_id=rows[0][0],
+        earlier=[Earlier(r[1], r[2], r[3], r[4]) for r in rows if r[1] is not None],
+    )
+
+
+def with_defaults(
+    table: Table, values: dict[str, Any], but: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """`values` and every other column's default (as the ORM would insert it), but the
+    primary key and the columns `but`: the row in full, so the appeal's object needs
+    no reload."""
+    row = dict(values)
+    for column in table.columns:
+        if column.key in row or column.key in but or column.primary_key:
+            continue
+        default = column.default
+        if default is None:
+            row[column.key] = None
+        elif default.is_scalar:
+            row[column.key] = default.arg  # type: ignore[attr-defined]
+        else:
+            row[column.key] = default.arg(None)  # type: ignore[attr-defined]
+    return row
+
+
+async def write(
+    session: AsyncSession, registration: Registration
+) -> tuple[models.Petition, list[tuple[int, str]]]:
+    """Write the registration; the appeal as a persistent object and its events' ids."""
+    if on_postgresql(session):
+        petition_id, number, person_id, event_ids = await _write_postgresql(session, registration)
+    else:
+        petition_id, number, person_id, event_ids = await _write_sqlite(session, registration)
+    events = [(i, e["kind"].name) for i, e in zip(event_ids, registration.events, strict=True)]
+    note_written(session, events)
+    petition = models.Petition(
+        id=petition_id, number=number, petitioner_id=person_id, **registration.petition
+    )
+    make_transient_to_detached(petition)
+    session.add(petition)
+    return petition, events
+
+
+def _values(table: Table, row: dict[str, Any], name: str) -> list[Any]:
+    """The row's values as parameters named after `name` and the column."""
+    return [
+        bindparam(f"{name}_{key}", value, type_=table.c[key].type) for key, value in row.items()
+    ]
+
+
+async def _write_postgresql(
+    session: AsyncSession, r: Registration
+) -> tuple[int, str, int, list[int]]:
+    """One statement: the writer lock, then every write reading from the one before."""
+    lock = select(writer_lock().label("locked")).cte("writer_lock")
+    counter = increment("postgresql", r.counter, after=lock).cte("counter")
+    if r.person is not None:
+        people = PEOPLE
+        made = (
+            insert(people)
+            .from_select(
+                list(r.person),
+                select(*_values(people, r.person, "person")).select_from(lock),
+                include_defaults=False,
+            )
+            .returning(people.c.id)
+            .cte("person")
+        )
+        person_id: Any = select(made.c.id).scalar_subquery()
+    else:
+        person_id = literal(r.person_id, BigInteger)
+    appeals = APPEALS
+    number = petition_number_sql(r.counter, counter.c.value)
+    appeal = (
+        insert(appeals)
+        .from_select(
+            [*r.petition, "number", "petitioner_id"],
+            select(*_values(appeals, r.petition, "appeal"), number, person_id).select_from(counter),
+            include_defaults=False,
+        )
+        .returning(appeals.c.id, appeals.c.number, appeals.c.petitioner_id)
+        .cte("appeal")
+    )
+    timeline = TIMELINE
+    events: list[Any] = []
+    source: Any = appeal
+    for i, row in enumerate(r.events):
+        # Each event reads the one before: their ids follow their order.
+        written = (
+            insert(timeline)
+            .from_select(
+                ["petition_id", *row],
+                select(appeal.c.id, *_values(timeline, row, f"event_{i}")).select_from(source),
+                include_defaults=False,
+            )
+            .returning(timeline.c.id)
+            .cte(f"event_{i}")
+        )
+        events.append(written)
+        source = source.join(written, true())
+    statement = select(appeal.c.id, appeal.c.number, appeal.c.petitioner_id).select_from(source)
+    statement = statement.add_columns(*(e.c.id for e in events))
+    if r.links:
+        repeats = REPEATS
+        ids = literal([i for i, _ in r.links], ARRAY(BigInteger))
+        skipped = literal([s for _, s in r.links], ARRAY(Boolean))
+        linked = (
+            insert(repeats)
+            .from_select(
+                ["petition_id", "earlier_id", "skipped_over"],
+                select(appeal.c.id, func.unnest(ids), func.unnest(skipped)).select_from(appeal),
+                include_defaults=False,
+            )
+            .cte("links")
+        )
+        statement = statement.add_cte(linked)
+    got = (await session.execute(statement)).one()
+    return got[0], got[1], got[2], list(got[3:])
+
+
+async def _write_sqlite(session: AsyncSession, r: Registration) -> tuple[int, str, int, list[int]]:
+    """The same rows, one statement each (the transaction is the only writer already)."""
+    person_id = r.person_id
+    if r.person is not None:
+        people = PEOPLE
+        made = await session.execute(insert(people).values(r.person).returning(people.c.id))
+        person_id = made.scalar_one()
+    assert person_id is not None
+    number = petition_number(r.counter, await next_value(session, r.counter))
+    appeals = APPEALS
+    petition_id = (
+        await session.execute(
+            insert(appeals)
+            .values(**r.petition, number=number, petitioner_id=person_id)
+            .returning(appeals.c.id)
+        )
+    ).scalar_one()
+    timeline = TIMELINE
+    event_ids = [
+        (
+            await session.execute(
+                insert(timeline).values(petition_id=petition_id, **row).returning(timeline.c.id)
+            )
+        ).scalar_one()
+        for row in r.events
+    ]
+    links = [
+        {"petition_id": petition_id, "earlier_id": earlier, "skipped_over": skipped}
+        for earlier, skipped in r.links
+    ]
+    for start in range(0, len(links), LINKS_PER_STATEMENT):
+        chunk = links[start : start + LINKS_PER_STATEMENT]
+        await session.execute(insert(models.PetitionRepeat).values(chunk))
+    return petition_id, number, person_id, event_ids
