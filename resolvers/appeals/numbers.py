@@ -14,7 +14,7 @@ NUMBER_PREFIX = "PS"
 DIGITS = 6
 
 
-def increment(dialect: str, name: str, after: Any = None) -> Any:
+def increment(dialect: str, name: str | ColumnElement[str], after: Any = None) -> Any:
     """The statement that increments the counter `name` and returns its new value (atomic
     on both databases: `ON CONFLICT DO UPDATE` works on the latest row, whatever the
     statement's snapshot). `after`: a one-row FROM the increment must wait for (the
@@ -24,7 +24,8 @@ def increment(dialect: str, name: str, after: Any = None) -> Any:
     if after is None:
         statement = insert(sequence).values(name=name, value=1)
     else:
-        source = select(literal(name, String), literal(1, Integer)).select_from(after)
+        value = literal(name, String) if isinstance(name, str) else name
+        source = select(value, literal(1, Integer)).select_from(after)
         statement = insert(sequence).from_select(["name", "value"], source, include_defaults=False)
     return statement.on_conflict_do_update(
         index_elements=["name"], set_={"value": sequence.value + 1}
@@ -46,12 +47,13 @@ def petition_number(prefix: str, value: int) -> str:
     return f"{prefix}-{value:0{DIGITS}d}"
 
 
-def petition_number_sql(prefix: str, value: ColumnElement[int]) -> ColumnElement[str]:
-    """`petition_number` in SQL, for a number made in the statement that draws it."""
+def petition_number_sql(
+    beginning: ColumnElement[str], value: ColumnElement[int]
+) -> ColumnElement[str]:
+    """`petition_number` in SQL, for a number made in the statement that draws it:
+    `beginning` is the prefix and its dash (`PS-2026-`)."""
     digits = cast(value, String)
-    return literal(f"{prefix}-", String) + func.lpad(
-        digits, func.greatest(DIGITS, func.length(digits)), "0"
-    )
+    return beginning + func.lpad(digits, func.greatest(DIGITS, func.length(digits)), "0")
 
 
 async def next_petition_number(session: AsyncSession, year: int) -> str:

@@ -31,6 +31,7 @@ and the writes go one statement each (in process, no round trips).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -39,6 +40,8 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Integer,
+    Select,
+    String,
     Table,
     bindparam,
     false,
@@ -114,6 +117,40 @@ def _person_key(id_hash: str) -> int:
     return int(id_hash[:8], 16) - (1 << 31)
 
 
+@functools.cache
+def _reference_statement(community: str, lock: bool) -> Select[Any]:
+    """`read_reference`'s statement for one shape, built once (its values are
+    parameters): `community` "code", "region" or "none"; `lock` the person's."""
+    t = models.TimeLimitPolicy
+    handling = aliased(t, name="handling")
+    acceptance = aliased(t, name="acceptance")
+    region = aliased(models.Region, name="community")
+    category = bindparam("category", type_=t.category.type)
+    policy = {
+        stage: stage_policy(category, stage).with_only_columns(t.id).scalar_subquery()
+        for stage in (PolicyStage.HANDLING, PolicyStage.ACCEPTANCE)
+    }
+    in_region = {
+        "code": region.code == bindparam("community", type_=String),
+        "region": region.id == bindparam("region", type_=BigInteger),
+        "none": false(),
+    }[community]
+    one = select(literal(1).label("one")).subquery("one")
+    columns: list[Any] = [
+        handling.days, handling.unit, handling.counts_from,
+        acceptance.days, acceptance.unit, acceptance.counts_from,
+        region.id, region.kind,
+    ]  # fmt: skip
+    if lock:
+        key = bindparam("person_key", type_=Integer)
+        columns.append(func.pg_advisory_xact_lock(literal(PETITIONER_LOCK, Integer), key))
+    return select(*columns).select_from(
+        one.outerjoin(handling, handling.id == policy[PolicyStage.HANDLING])
+        .outerjoin(acceptance, acceptance.id == policy[PolicyStage.ACCEPTANCE])
+        .outerjoin(region, in_region)
+    )
+
+
 async def read_reference(
     session: AsyncSession,
     caller: Caller,
@@ -125,47 +162,28 @@ async def read_reference(
     """The category's handling and acceptance policies and the community (given, else the
     caller's own if it is one), in one statement; on PostgreSQL it takes the lock of the
     person with ID hash `lock_person` too (held until the transaction ends)."""
-    t = models.TimeLimitPolicy
-    handling = aliased(t, name="handling")
-    acceptance = aliased(t, name="acceptance")
-    region = aliased(models.Region, name="community")
-    policy = {
-        stage: stage_policy(category, stage).with_only_columns(t.id).scalar_subquery()
-        for stage in (PolicyStage.HANDLING, PolicyStage.ACCEPTANCE)
-    }
+    lock = lock_person is not None and on_postgresql(session)
+    params: dict[str, Any] = {"category": category}
     if community_code:
-        in_region = region.code == community_code
+        shape, params["community"] = "code", community_code
     elif caller.region_id is not None:
-        in_region = region.id == caller.region_id
+        shape, params["region"] = "region", caller.region_id
     else:
-        in_region = false()
-    one = select(literal(1).label("one")).subquery("one")
-    columns: list[Any] = [
-        handling.days, handling.unit, handling.counts_from,
-        acceptance.days, acceptance.unit, acceptance.counts_from,
-        region.id, region.kind,
-    ]  # fmt: skip
-    if lock_person is not None and on_postgresql(session):
-        key = literal(_person_key(lock_person), Integer)
-        columns.append(func.pg_advisory_xact_lock(literal(PETITIONER_LOCK, Integer), key))
-    statement = select(*columns).select_from(
-        one.outerjoin(handling, handling.id == policy[PolicyStage.HANDLING])
-        .outerjoin(acceptance, acceptance.id == policy[PolicyStage.ACCEPTANCE])
-        .outerjoin(region, in_region)
-    )
-    row = (await session.execute(statement)).one()
+        shape = "none"
+    if lock:
+        assert lock_person is not None
+        params["person_key"] = _person_key(lock_person)
+    row = (await session.execute(_reference_statement(shape, lock), params)).one()
     community_id = row[6] if row[7] is RegionKind.COMMUNITY else None
     if community_code and community_id is None:
         raise BadUserInput("no community with that code", field="communityCode")
     return Reference(_limit(*row[0:3]), _limit(*row[3:6]), community_id)
 
 
-async def read_known(
-    session: AsyncSession, id_hash: str, matter: Matter, since: datetime, until: datetime
-) -> Known:
-    """The record of the person with this ID hash, and their appeals on `matter` received
-    from `since` to `until`, newest first, in one statement."""
+@functools.cache
+def _known_statement() -> Select[Any]:
     p, person = models.Petition, models.Petitioner
+    id_hash = bindparam("id_hash", type_=String)
     record = (
         select(person.id).where(person.id_hash == id_hash).order_by(person.id).limit(1)
     ).scalar_subquery()
@@ -174,20 +192,27 @@ async def read_known(
         .join(person, person.id == p.petitioner_id)
         .where(
             person.id_hash == id_hash,
-            p.matter == matter,
-            p.received_at >= since,
-            p.received_at <= until,
+            p.matter == bindparam("matter", type_=p.matter.type),
+            p.received_at >= bindparam("since", type_=p.received_at.type),
+            p.received_at <= bindparam("until", type_=p.received_at.type),
         )
         .subquery("earlier")
     )
     one = select(literal(1).label("one")).subquery("one")
-    rows = (
-        await session.execute(
-            select(record, earlier.c.id, earlier.c.number, earlier.c.level, earlier.c.status)
-            .select_from(one.outerjoin(earlier, true()))
-            .order_by(earlier.c.received_at.desc(), earlier.c.id.desc())
-        )
-    ).all()
+    return (
+        select(record, earlier.c.id, earlier.c.number, earlier.c.level, earlier.c.status)
+        .select_from(one.outerjoin(earlier, true()))
+        .order_by(earlier.c.received_at.desc(), earlier.c.id.desc())
+    )
+
+
+async def read_known(
+    session: AsyncSession, id_hash: str, matter: Matter, since: datetime, until: datetime
+) -> Known:
+    """The record of the person with this ID hash, and their appeals on `matter` received
+    from `since` to `until`, newest first, in one statement."""
+    params = {"id_hash": id_hash, "matter": matter, "since": since, "until": until}
+    rows = (await session.execute(_known_statement(), params)).all()
     return Known(
         person_id=rows[0][0],
         earlier=[Earlier(r[1], r[2], r[3], r[4]) for r in rows if r[1] is not None],
@@ -232,80 +257,112 @@ async def write(
     return petition, events
 
 
-def _values(table: Table, row: dict[str, Any], name: str) -> list[Any]:
-    """The row's values as parameters named after `name` and the column."""
-    return [
-        bindparam(f"{name}_{key}", value, type_=table.c[key].type) for key, value in row.items()
-    ]
+def _parameters(table: Table, keys: tuple[str, ...], name: str) -> list[Any]:
+    """The row's columns as parameters named after `name` and the column."""
+    return [bindparam(f"{name}_{key}", type_=table.c[key].type) for key in keys]
+
+
+def _named(row: dict[str, Any], name: str) -> dict[str, Any]:
+    return {f"{name}_{key}": value for key, value in row.items()}
+
+
+@functools.cache
+def _write_statement(
+    person: tuple[str, ...] | None,
+    appeal: tuple[str, ...],
+    events: tuple[tuple[str, ...], ...],
+    links: bool,
+) -> Select[Any]:
+    """The one writing statement for a shape of registration (the columns given, the
+    events, links or none), built once: its values are parameters."""
+    lock = select(writer_lock().label("locked")).cte("writer_lock")
+    counter = increment("postgresql", bindparam("counter", type_=String), after=lock)
+    counter = counter.cte("counter")
+    if person is not None:
+        made = (
+            insert(PEOPLE)
+            .from_select(
+                list(person),
+                select(*_parameters(PEOPLE, person, "person")).select_from(lock),
+                include_defaults=False,
+            )
+            .returning(PEOPLE.c.id)
+            .cte("person")
+        )
+        person_id: Any = select(made.c.id).scalar_subquery()
+    else:
+        person_id = bindparam("person_id", type_=BigInteger)
+    number = petition_number_sql(bindparam("number_prefix", type_=String), counter.c.value)
+    appeal_cte = (
+        insert(APPEALS)
+        .from_select(
+            [*appeal, "number", "petitioner_id"],
+            select(*_parameters(APPEALS, appeal, "appeal"), number, person_id).select_from(counter),
+            include_defaults=False,
+        )
+        .returning(APPEALS.c.id, APPEALS.c.number, APPEALS.c.petitioner_id)
+        .cte("appeal")
+    )
+    written: list[Any] = []
+    source: Any = appeal_cte
+    for i, keys in enumerate(events):
+        # Each event reads the one before: their ids follow their order.
+        event = (
+            insert(TIMELINE)
+            .from_select(
+                ["petition_id", *keys],
+                select(appeal_cte.c.id, *_parameters(TIMELINE, keys, f"event_{i}")).select_from(
+                    source
+                ),
+                include_defaults=False,
+            )
+            .returning(TIMELINE.c.id)
+            .cte(f"event_{i}")
+        )
+        written.append(event)
+        source = source.join(event, true())
+    statement = select(appeal_cte.c.id, appeal_cte.c.number, appeal_cte.c.petitioner_id)
+    statement = statement.select_from(source).add_columns(*(e.c.id for e in written))
+    if links:
+        ids = bindparam("earlier_ids", type_=ARRAY(BigInteger))
+        skipped = bindparam("skipped_over", type_=ARRAY(Boolean))
+        linked = (
+            insert(REPEATS)
+            .from_select(
+                ["petition_id", "earlier_id", "skipped_over"],
+                select(appeal_cte.c.id, func.unnest(ids), func.unnest(skipped)).select_from(
+                    appeal_cte
+                ),
+                include_defaults=False,
+            )
+            .cte("links")
+        )
+        statement = statement.add_cte(linked)
+    return statement
 
 
 async def _write_postgresql(
     session: AsyncSession, r: Registration
 ) -> tuple[int, str, int, list[int]]:
     """One statement: the writer lock, then every write reading from the one before."""
-    lock = select(writer_lock().label("locked")).cte("writer_lock")
-    counter = increment("postgresql", r.counter, after=lock).cte("counter")
-    if r.person is not None:
-        people = PEOPLE
-        made = (
-            insert(people)
-            .from_select(
-                list(r.person),
-                select(*_values(people, r.person, "person")).select_from(lock),
-                include_defaults=False,
-            )
-            .returning(people.c.id)
-            .cte("person")
-        )
-        person_id: Any = select(made.c.id).scalar_subquery()
-    else:
-        person_id = literal(r.person_id, BigInteger)
-    appeals = APPEALS
-    number = petition_number_sql(r.counter, counter.c.value)
-    appeal = (
-        insert(appeals)
-        .from_select(
-            [*r.petition, "number", "petitioner_id"],
-            select(*_values(appeals, r.petition, "appeal"), number, person_id).select_from(counter),
-            include_defaults=False,
-        )
-        .returning(appeals.c.id, appeals.c.number, appeals.c.petitioner_id)
-        .cte("appeal")
+    statement = _write_statement(
+        tuple(r.person) if r.person is not None else None,
+        tuple(r.petition),
+        tuple(tuple(e) for e in r.events),
+        bool(r.links),
     )
-    timeline = TIMELINE
-    events: list[Any] = []
-    source: Any = appeal
+    params: dict[str, Any] = {"counter": r.counter, "number_prefix": f"{r.counter}-"}
+    if r.person is not None:
+        params |= _named(r.person, "person")
+    else:
+        params["person_id"] = r.person_id
+    params |= _named(r.petition, "appeal")
     for i, row in enumerate(r.events):
-        # Each event reads the one before: their ids follow their order.
-        written = (
-            insert(timeline)
-            .from_select(
-                ["petition_id", *row],
-                select(appeal.c.id, *_values(timeline, row, f"event_{i}")).select_from(source),
-                include_defaults=False,
-            )
-            .returning(timeline.c.id)
-            .cte(f"event_{i}")
-        )
-        events.append(written)
-        source = source.join(written, true())
-    statement = select(appeal.c.id, appeal.c.number, appeal.c.petitioner_id).select_from(source)
-    statement = statement.add_columns(*(e.c.id for e in events))
+        params |= _named(row, f"event_{i}")
     if r.links:
-        repeats = REPEATS
-        ids = literal([i for i, _ in r.links], ARRAY(BigInteger))
-        skipped = literal([s for _, s in r.links], ARRAY(Boolean))
-        linked = (
-            insert(repeats)
-            .from_select(
-                ["petition_id", "earlier_id", "skipped_over"],
-                select(appeal.c.id, func.unnest(ids), func.unnest(skipped)).select_from(appeal),
-                include_defaults=False,
-            )
-            .cte("links")
-        )
-        statement = statement.add_cte(linked)
-    got = (await session.execute(statement)).one()
+        params["earlier_ids"] = [i for i, _ in r.links]
+        params["skipped_over"] = [s for _, s in r.links]
+    got = (await session.execute(statement, params)).one()
     return got[0], got[1], got[2], list(got[3:])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -50,7 +50,9 @@ def limit_of(policy: models.TimeLimitPolicy) -> Limit:
     return Limit(policy.days, policy.unit, policy.counts_from)
 
 
-def stage_policy(category: Category, stage: PolicyStage) -> Select[models.TimeLimitPolicy]:
+def stage_policy(
+    category: Category | ColumnElement[Category], stage: PolicyStage
+) -> Select[models.TimeLimitPolicy]:
     """The active policy of `stage` for `category` (the latest set), else the active one
     for every category (no category): at most one row."""
     t = models.TimeLimitPolicy
