@@ -23,7 +23,7 @@ from db.models import (
 )
 from resolvers import validation
 from resolvers.access.caller import Caller
-from resolvers.appeals import registering, routing
+from resolvers.appeals import intake_reads, registering, routing
 from resolvers.appeals.numbers import petition_prefix
 from resolvers.deadlines.calendar import Deadline
 from resolvers.deadlines.limits import DEFAULT_TIME_LIMITS, Limit, petition_deadline
@@ -167,15 +167,15 @@ async def submit_petition(
     id_hash = services.keyed_hash(cleaned.id_number) if cleaned.id_number else None
     try:
         # The order and the locks are argued in `resolvers/appeals/registering.py`.
-        reference = await registering.read_reference(
+        reference = await intake_reads.read_reference(
             session, caller, s.category, s.community, lock_person=id_hash
         )
         if not on_postgresql(session):
             await begin_write(session)
-        known = registering.Known()
+        known = intake_reads.Known()
         if id_hash is not None:
             received = cleaned.received_at
-            known = await registering.read_known(
+            known = await intake_reads.read_known(
                 session, id_hash, s.matter, received - REPEAT_WINDOW, received
             )
         registration = _registration(caller, services, cleaned, fingerprint, reference, known)
@@ -242,8 +242,8 @@ def _registration(
     services: Services,
     cleaned: CleanSubmission,
     fingerprint: str,
-    reference: registering.Reference,
-    known: registering.Known,
+    reference: intake_reads.Reference,
+    known: intake_reads.Known,
 ) -> registering.Registration:
     """Every row of the appeal as intake registers it: the deadline, the repeats, the
     events (computed before the writer lock is taken)."""
@@ -323,12 +323,12 @@ def _event(
     )  # fmt: skip
 
 
-def is_level_skipping(level: Level, earlier: list[registering.Earlier]) -> bool:
+def is_level_skipping(level: Level, earlier: list[intake_reads.Earlier]) -> bool:
     """越级访: brought higher while a lower level still has the same matter open."""
     return any(skips_over(level, e) for e in earlier)
 
 
-def skips_over(level: Level, earlier: registering.Earlier) -> bool:
+def skips_over(level: Level, earlier: intake_reads.Earlier) -> bool:
     """Whether an appeal at `level` goes over the head of this open, lower-level one."""
     return (
         LEVEL_RANK[level] > LEVEL_RANK[earlier.level]
