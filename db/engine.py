@@ -6,7 +6,7 @@ import base64
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import BigInteger, ColumnElement, event, func, literal, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -84,6 +84,15 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def writer_lock() -> ColumnElement[None]:
+    """The writers' advisory lock on PostgreSQL as an SQL expression (`begin_write`)."""
+    return func.pg_advisory_xact_lock(literal(WRITER_LOCK, BigInteger))
+
+
+def on_postgresql(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
 async def begin_write(session: AsyncSession) -> None:
     """Start the session's transaction as a writer (BEGIN IMMEDIATE on SQLite).
 
@@ -94,10 +103,22 @@ async def begin_write(session: AsyncSession) -> None:
     ids then become visible in id order, and a subscriber that has read up to id N
     can never see an id below N appear later (`resolvers.events.stream` relies on it). The
     lock is taken before any row lock, so it cannot deadlock with them.
+
+    What the guarantee needs is narrower than "first": a writer must hold the lock
+    before it draws an event id and before it takes its first row lock, and keep it
+    until it commits (a transaction-level lock does). Plain reads before it are
+    harmless. So a unit of work whose reads need no writer's exclusion may read
+    first and take the lock inside its first writing statement, as a common table
+    expression every write of that statement depends on (`writer_lock()`; intake,
+    `resolvers/appeals/registering.py`): the lock is then held only for that
+    statement and the COMMIT, not for the reads. Its reads see the data as of their
+    own statements, not as of the lock, so whatever must be exact against a
+    concurrent writer needs a lock of its own taken before those reads (intake's
+    per-person lock) or a statement that sees the latest rows (`ON CONFLICT`).
     """
     if session.in_transaction():
         # Reads done so far need no preserving; the write starts afresh.
         await session.commit()
     connection = await session.connection(execution_options={WRITE_OPTION: True})
     if connection.dialect.name == "postgresql":
-        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        await connection.execute(select(writer_lock()))

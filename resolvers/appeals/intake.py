@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.engine import begin_write
+from db.engine import begin_write, on_postgresql
 from db.models import (
     Category,
     Channel,
@@ -20,23 +20,20 @@ from db.models import (
     Level,
     Matter,
     OrganisationKind,
-    RegionKind,
 )
 from resolvers import validation
 from resolvers.access.caller import Caller
-from resolvers.appeals import routing
-from resolvers.appeals.numbers import next_petition_number
+from resolvers.appeals import intake_reads, registering, routing
+from resolvers.appeals.numbers import petition_prefix
 from resolvers.deadlines.calendar import Deadline
-from resolvers.deadlines.limits import Limit, petition_deadline
+from resolvers.deadlines.limits import DEFAULT_TIME_LIMITS, Limit, petition_deadline
 from resolvers.deadlines.policies import acceptance_limit, handling_limit
 from resolvers.errors import BadUserInput, Conflict, Forbidden
-from resolvers.events.timeline import record_event
 from resolvers.services import Services
 
 COLLECTIVE_THRESHOLD = 5  # 集体访: five or more people
 REPEAT_WINDOW = timedelta(days=365)
 MAX_PEOPLE = 10_000
-REPEAT_LINKS_PER_STATEMENT = 1_000
 
 LEVEL_OF_KIND = {
     OrganisationKind.COMMUNITY_WINDOW: Level.COMMUNITY,
@@ -90,9 +87,16 @@ async def clocks_at_receipt(
     session: AsyncSession, services: Services, category: Category, received_at: datetime
 ) -> Clocks:
     """The time limits and the first deadline of an appeal of `category` received at
-    `received_at` (intake and its page's preview)."""
+    `received_at` (intake's page's preview)."""
     handling = await handling_limit(session, category)
     acceptance = await acceptance_limit(session, category)
+    return clocks(services, handling, acceptance, received_at)
+
+
+def clocks(
+    services: Services, handling: Limit, acceptance: Limit | None, received_at: datetime
+) -> Clocks:
+    """The first deadline of an appeal received at `received_at`, from its time limits."""
     if acceptance is not None:
         first = petition_deadline(services, received_at, acceptance)
         return Clocks(handling, acceptance, first, first)
@@ -151,6 +155,8 @@ async def submit_petition(
     other content is a `CONFLICT`.
     """
     caller.require_scope("petitions:write")
+    if caller.organisation_kind is OrganisationKind.DEPARTMENT:
+        raise Forbidden("departments do not register appeals")
     cleaned = clean(data, now)
     s = cleaned.submission
     fingerprint = content_fingerprint(services, cleaned, given_received_at=data.received_at)
@@ -158,9 +164,22 @@ async def submit_petition(
         existing = await _by_request_id(session, caller, s.client_request_id)
         if existing is not None:
             return _same_content(existing, fingerprint)
-    await begin_write(session)
+    id_hash = services.keyed_hash(cleaned.id_number) if cleaned.id_number else None
     try:
-        petition = await _create(session, caller, services, cleaned, fingerprint)
+        # The order and the locks are argued in `resolvers/appeals/registering.py`.
+        reference = await intake_reads.read_reference(
+            session, caller, s.category, s.community, lock_person=id_hash
+        )
+        if not on_postgresql(session):
+            await begin_write(session)
+        known = intake_reads.Known()
+        if id_hash is not None:
+            received = cleaned.received_at
+            known = await intake_reads.read_known(
+                session, id_hash, s.matter, received - REPEAT_WINDOW, received
+            )
+        registration = _registration(caller, services, cleaned, fingerprint, reference, known)
+        petition, _events = await registering.write(session, registration)
         await routing.complete(session, caller, services, now, petition, s.extras)
         await session.commit()
     except IntegrityError:
@@ -218,169 +237,100 @@ async def _by_request_id(
     return (await session.scalars(statement)).one_or_none()
 
 
-async def _community(
-    session: AsyncSession, caller: Caller, code: str | None
-) -> models.Region | None:
-    if code:
-        region = (
-            await session.scalars(select(models.Region).where(models.Region.code == code))
-        ).one_or_none()
-        if region is None or region.kind is not RegionKind.COMMUNITY:
-            raise BadUserInput("no community with that code", field="communityCode")
-        return region
-    region = await session.get(models.Region, caller.region_id)
-    return region if region is not None and region.kind is RegionKind.COMMUNITY else None
-
-
-async def _petitioner(
-    session: AsyncSession,
-    services: Services,
-    cleaned: CleanSubmission,
-    community: models.Region | None,
-) -> models.Petitioner:
-    """The person with this ID number, or a new record made from these details.
-
-    An existing record is left as it is: what a submitter gives is kept on its appeal
-    (`Petition.petitioner_*`), and only the hall corrects the record itself
-    (`resolvers/appeals/petitioners.py: update_petitioner`)."""
-    details = cleaned.submission.petitioner
-    id_hash = services.keyed_hash(cleaned.id_number) if cleaned.id_number else None
-    person = None
-    if id_hash:
-        person = (
-            await session.scalars(
-                select(models.Petitioner).where(models.Petitioner.id_hash == id_hash).limit(1)
-            )
-        ).one_or_none()
-    if person is None:
-        person = models.Petitioner(
-            name=details.name, id_number=cleaned.id_number, id_hash=id_hash,
-            phone=cleaned.phone, address=details.address or "",
-            community_id=community.id if community else None,
-        )  # fmt: skip
-        session.add(person)
-        await session.flush()
-    return person
-
-
-async def _create(
-    session: AsyncSession,
+def _registration(
     caller: Caller,
     services: Services,
     cleaned: CleanSubmission,
     fingerprint: str,
-) -> models.Petition:
-    s = cleaned.submission
-    if caller.organisation_kind is OrganisationKind.DEPARTMENT:
-        raise Forbidden("departments do not register appeals")
-    community = await _community(session, caller, s.community)
-    person = await _petitioner(session, services, cleaned, community)
+    reference: intake_reads.Reference,
+    known: intake_reads.Known,
+) -> registering.Registration:
+    """Every row of the appeal as intake registers it: the deadline, the repeats, the
+    events (computed before the writer lock is taken)."""
+    s, details = cleaned.submission, cleaned.submission.petitioner
     level = s.level or LEVEL_OF_KIND.get(caller.organisation_kind, Level.DISTRICT)
-    clocks = await clocks_at_receipt(session, services, s.category, cleaned.received_at)
-    due, limit, acceptance = clocks.due, clocks.handling, clocks.acceptance
-    earlier = await _earlier_on_same_matter(session, person, s.matter, cleaned.received_at)
-    petition = models.Petition(
-        number=await next_petition_number(
-            session, cleaned.received_at.astimezone(services.tz).year
-        ),
-        title=s.title,
-        description=s.description,
-        category=s.category,
-        matter=s.matter,
-        channel=s.channel,
-        level=level,
-        received_at=cleaned.received_at,
-        received_by_id=caller.organisation_id,
-        community_id=community.id if community else None,
-        petitioner_id=person.id,
-        petitioner_name=s.petitioner.name,
-        petitioner_phone=cleaned.phone,
-        petitioner_address=s.petitioner.address or "",
-        people_count=s.people_count,
-        collective=s.people_count >= COLLECTIVE_THRESHOLD,
-        repeat_of_id=earlier[0].id if earlier else None,
-        repeat_count=len(earlier),
-        level_skipping=is_level_skipping(level, earlier),
-        due_at=due.due_at,
-        deadline_provisional=due.provisional,
-        time_limit_days=limit.days,
-        time_limit_unit=limit.unit,
-        time_limit_from=limit.counts_from,
-        handling_starts_at=(
-            cleaned.received_at if limit.counts_from is DeadlineStart.RECEIPT else None
-        ),
-        acceptance_due_at=clocks.acceptance_due.due_at if clocks.acceptance_due else None,
-        acceptance_limit_days=acceptance.days if acceptance else None,
-        acceptance_limit_unit=acceptance.unit if acceptance else None,
-        client_request_id=s.client_request_id,
-        client_request_fingerprint=fingerprint if s.client_request_id else None,
-    )
-    session.add(petition)
-    await session.flush()
-    links = [
-        {"petition_id": petition.id, "earlier_id": e.id, "skipped_over": skips_over(level, e)}
-        for e in earlier
-    ]
-    # One statement per thousand links, not one per link (a frequent petitioner's
-    # history is long).
-    for start in range(0, len(links), REPEAT_LINKS_PER_STATEMENT):
-        chunk = links[start : start + REPEAT_LINKS_PER_STATEMENT]
-        await session.execute(insert(models.PetitionRepeat).values(chunk))
-    record_event(
-        session,
-        petition=petition,
-        kind=EventKind.SUBMITTED,
-        caller=caller,
-        occurred_at=cleaned.received_at,
-        data={
-            "channel": s.channel.name,
-            "category": s.category.name,
-            "matter": s.matter.name,
-            "level": level.name,
+    handling = reference.handling or DEFAULT_TIME_LIMITS[s.category]
+    clock = clocks(services, handling, reference.acceptance, cleaned.received_at)
+    due, acceptance, earlier = clock.due, clock.acceptance, known.earlier
+    person = None
+    if known.person_id is None:
+        person = registering.with_defaults(registering.PEOPLE, {
+            "name": details.name, "id_number": cleaned.id_number,
+            "id_hash": services.keyed_hash(cleaned.id_number) if cleaned.id_number else None,
+            "phone": cleaned.phone, "address": details.address or "",
+            "community_id": reference.community_id,
+        })  # fmt: skip
+    petition = registering.with_defaults(
+        registering.APPEALS,
+        {
+            "title": s.title, "description": s.description, "category": s.category,
+            "matter": s.matter, "channel": s.channel, "level": level,
+            "received_at": cleaned.received_at, "received_by_id": caller.organisation_id,
+            "community_id": reference.community_id,
+            "petitioner_name": details.name, "petitioner_phone": cleaned.phone,
+            "petitioner_address": details.address or "", "people_count": s.people_count,
+            "collective": s.people_count >= COLLECTIVE_THRESHOLD,
+            "repeat_of_id": earlier[0].id if earlier else None,
+            "repeat_count": len(earlier), "level_skipping": is_level_skipping(level, earlier),
+            "due_at": due.due_at, "deadline_provisional": due.provisional,
+            "time_limit_days": handling.days, "time_limit_unit": handling.unit,
+            "time_limit_from": handling.counts_from,
+            "handling_starts_at": (
+                cleaned.received_at if handling.counts_from is DeadlineStart.RECEIPT else None
+            ),
+            "acceptance_due_at": clock.acceptance_due.due_at if clock.acceptance_due else None,
+            "acceptance_limit_days": acceptance.days if acceptance else None,
+            "acceptance_limit_unit": acceptance.unit if acceptance else None,
+            "client_request_id": s.client_request_id,
+            "client_request_fingerprint": fingerprint if s.client_request_id else None,
         },
-    )
+        but=("number", "petitioner_id"),
+    )  # fmt: skip
+    submitted: dict[str, object] = {
+        "channel": s.channel.name, "category": s.category.name,
+        "matter": s.matter.name, "level": level.name,
+    }  # fmt: skip
+    events = [_event(caller, EventKind.SUBMITTED, cleaned.received_at, submitted)]
     if earlier:
         # Stored as intake found it, district-wide; each reader is shown its slice's part
         # (`resolvers/appeals/repeats.py: disclose_events`).
-        record_event(
-            session,
-            petition=petition,
-            kind=EventKind.REPEAT_LINKED,
-            caller=caller,
-            data={"repeatOf": earlier[0].number, "repeatCount": len(earlier)},
-        )
-    return petition
+        events.append(_event(
+            caller, EventKind.REPEAT_LINKED, models.utcnow(),
+            {"repeatOf": earlier[0].number, "repeatCount": len(earlier)},
+        ))  # fmt: skip
+    return registering.Registration(
+        counter=petition_prefix(cleaned.received_at.astimezone(services.tz).year),
+        person=person,
+        person_id=known.person_id,
+        petition=petition,
+        events=events,
+        links=[(e.id, skips_over(level, e)) for e in earlier],
+    )
 
 
-def is_level_skipping(level: Level, earlier: list[models.Petition]) -> bool:
+def _event(
+    caller: Caller, kind: EventKind, occurred_at: datetime, data: dict[str, object]
+) -> dict[str, object]:
+    """An event's row as `resolvers/events/timeline.py: record_event` writes it."""
+    return registering.with_defaults(
+        registering.TIMELINE,
+        {
+            "kind": kind, "occurred_at": occurred_at, "actor_user_id": caller.user_id,
+            "actor_client_id": caller.client_id, "organisation_id": caller.organisation_id,
+            "data": data,
+        },
+        but=("petition_id",),
+    )  # fmt: skip
+
+
+def is_level_skipping(level: Level, earlier: list[intake_reads.Earlier]) -> bool:
     """越级访: brought higher while a lower level still has the same matter open."""
     return any(skips_over(level, e) for e in earlier)
 
 
-def skips_over(level: Level, earlier: models.Petition) -> bool:
+def skips_over(level: Level, earlier: intake_reads.Earlier) -> bool:
     """Whether an appeal at `level` goes over the head of this open, lower-level one."""
     return (
         LEVEL_RANK[level] > LEVEL_RANK[earlier.level]
         and earlier.status is not models.PetitionStatus.CLOSED
     )
-
-
-async def _earlier_on_same_matter(
-    session: AsyncSession, person: models.Petitioner, matter: Matter, received_at: datetime
-) -> list[models.Petition]:
-    """The petitioner's appeals on the same matter in the last twelve months, newest first."""
-    if person.id_hash is None:
-        return []
-    p = models.Petition
-    statement = (
-        select(p)
-        .join(models.Petitioner, models.Petitioner.id == p.petitioner_id)
-        .where(
-            models.Petitioner.id_hash == person.id_hash,
-            p.matter == matter,
-            p.received_at >= received_at - REPEAT_WINDOW,
-            p.received_at <= received_at,
-        )
-        .order_by(p.received_at.desc(), p.id.desc())
-    )
-    return list((await session.scalars(statement)).all())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -50,19 +50,25 @@ def limit_of(policy: models.TimeLimitPolicy) -> Limit:
     return Limit(policy.days, policy.unit, policy.counts_from)
 
 
-async def stage_limit(
-    session: AsyncSession, category: Category, stage: PolicyStage
-) -> Limit | None:
+def stage_policy(
+    category: Category | ColumnElement[Category], stage: PolicyStage
+) -> Select[models.TimeLimitPolicy]:
     """The active policy of `stage` for `category` (the latest set), else the active one
-    for every category (no category), else None."""
+    for every category (no category): at most one row."""
     t = models.TimeLimitPolicy
-    rows = await session.scalars(
+    return (
         select(t)
         .where(t.stage == stage, t.active, (t.category == category) | t.category.is_(None))
         .order_by(t.category.is_(None), t.updated_at.desc())
         .limit(1)
     )
-    policy = rows.one_or_none()
+
+
+async def stage_limit(
+    session: AsyncSession, category: Category, stage: PolicyStage
+) -> Limit | None:
+    """The limit of `stage_policy`, else None."""
+    policy = (await session.scalars(stage_policy(category, stage))).one_or_none()
     return limit_of(policy) if policy is not None else None
 
 

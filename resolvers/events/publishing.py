@@ -46,3 +46,13 @@ def publish_after_commit(sessionmaker: async_sessionmaker[AsyncSession], broker:
     event.listen(PublishingSession, "after_commit", publish)
     event.listen(PublishingSession, "after_rollback", forget)
     sessionmaker.configure(sync_session_class=PublishingSession)
+
+
+def note_written(session: AsyncSession, events: list[tuple[int, str]]) -> None:
+    """Events a statement wrote past the ORM's unit of work (intake's one `INSERT …
+    RETURNING`, `resolvers/appeals/registering.py`), given as (id, kind name): announced
+    after commit like flushed ones, and forgotten on rollback."""
+    if events:
+        info = session.info
+        info[NEWEST] = max(info.get(NEWEST, 0), *(event_id for event_id, _ in events))
+        info.setdefault(KINDS, []).extend(kind for _, kind in events)
