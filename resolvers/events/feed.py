@@ -305,7 +305,12 @@ class EventFeed:
         now = time.monotonic()
         for turn, member in enumerate(members, 1):
             if member.writable(batch, now):
-                written, rest = member.write(batch, frames)
+                try:
+                    written, rest = member.write(batch, frames)
+                except Exception:  # never lose its events: its task takes the batch
+                    log.exception("the event feed could not write to a subscription")
+                    member.direct, written = None, 0
+                    rest = Batch(member.cursor, batch.high, batch.deliveries)
                 self.written += written
                 if rest is not None:
                     member.hand(rest)
