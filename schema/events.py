@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from inspect import isawaitable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import orjson
 import strawberry
-from graphql import ExecutionResult
+from graphql import ExecutionResult, OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers import metrics
@@ -58,16 +60,28 @@ class Subscription:
             kinds=kinds,
             poll_interval=context.services.settings.stream_poll_interval,
             recheck=context.reauthenticate,
+            direct=SliceDelivery.of(info),
         )
         return _deliver(info, events)
 
 
-# The transport's way to send one operation's `next` message whose payload is already
-# encoded (web/websocket.py sets it for each operation's task); False once the socket
-# is gone. Unset (another transport, tracing on): every event goes through graphql-core.
-SEND_PAYLOAD: ContextVar[Callable[[str], Awaitable[bool]] | None] = ContextVar(
-    "send_payload", default=None
-)
+class Outlet(Protocol):
+    """The transport's way to send one operation's `next` message whose payload is
+    already encoded (web/websocket.py gives one to each operation's task)."""
+
+    async def send(self, payload: str) -> bool:
+        """Send it, waiting for the socket if need be; False once it is gone."""
+        ...
+
+    def write(self, payload: str) -> bool | None:
+        """Write it now: True written, False gone, None the socket cannot take it now."""
+        ...
+
+
+# Unset (another transport, tracing on): every event goes through graphql-core.
+OUTLET: ContextVar[Outlet | None] = ContextVar("outlet", default=None)
+# The executor that is starting a subscription, while its source stream is made.
+STARTING: ContextVar[SharedEventResults | None] = ContextVar("starting", default=None)
 
 
 def result_key(body: str, variables: Any, caller: Any) -> tuple[Any, ...]:
@@ -84,20 +98,87 @@ def result_key(body: str, variables: Any, caller: Any) -> tuple[Any, ...]:
     )
 
 
+def _shared_key(info: Info) -> tuple[Any, ...] | None:
+    raw = info._raw_info
+    caller = info.context.maybe_caller
+    location = raw.operation.loc
+    if location is None or caller is None:
+        return None
+    return result_key(location.source.body, raw.variable_values, caller)
+
+
+def _preload(context: Context, row: Delivery) -> None:
+    # The stream read the appeal (through the slice) and the acting organisation with
+    # the event, once for every subscriber of the slice: the usual fields resolve from
+    # these, without a read per subscriber.
+    preloaded: dict[tuple[str, int], Any] = {("petition", row.petition.id): row.petition}
+    if row.organisation is not None:
+        preloaded["organisation", row.organisation.id] = row.organisation
+    context.preloaded = preloaded
+
+
+_NUMBERS: dict[tuple[Any, ...], int] = {}
+_NUMBERED = itertools.count(1)
+
+
+@dataclass(eq=False)
+class SliceDelivery:
+    """A subscription as the event feed sees it (`resolvers.events.feed.Direct`): the
+    feed renders each event once per key with this, and writes the text to the socket."""
+
+    shared: tuple[Any, ...]  # `result_key`
+    info: Info
+    executor: SharedEventResults
+    outlet: Outlet
+    key: int = 0  # the same number for equal `shared` keys (cheap to compare)
+    write: Callable[[str], bool | None] = field(init=False)  # `Outlet.write`
+
+    @classmethod
+    def of(cls, info: Info) -> SliceDelivery | None:
+        outlet, executor, shared = OUTLET.get(), STARTING.get(), _shared_key(info)
+        if outlet is None or executor is None or shared is None:
+            return None
+        key = _NUMBERS.get(shared)
+        if key is None:
+            if len(_NUMBERS) >= 10_000:  # forget the long-gone documents
+                _NUMBERS.clear()
+            key = _NUMBERS[shared] = next(_NUMBERED)
+        return cls(shared, info, executor, outlet, key)
+
+    def __post_init__(self) -> None:
+        self.write = self.outlet.write  # the feed calls it for every event: no layer here
+
+    async def render(self, row: Delivery) -> str | None:
+        """Execute the document for the event as the subscription's own task would, in
+        a context of its own; the result's text when it may be shared."""
+        context = self.info.context.fork()
+        _preload(context, row)
+        event = PetitionEvent.from_row(row.event, self.info)
+        event.shared_results = row.rendered
+        executor = self.executor.build_per_event_executor(event)
+        executor.context_value = context
+        try:
+            result = executor.execute_operation(False)
+            if isawaitable(result):
+                await result
+        finally:
+            # A result that showed personal data is sent to nobody (each subscriber
+            # executes and is audited for its own): nothing was disclosed here.
+            context.__dict__.pop("disclosures", None)
+            await context.close()
+        payload = row.rendered.get((FRAME, self.shared))
+        return payload if isinstance(payload, str) else None
+
+
 async def _deliver(
     info: Info, events: AsyncGenerator[Delivery, None]
 ) -> AsyncGenerator[PetitionEvent, None]:
     metrics.OPEN_SUBSCRIPTIONS.inc()
-    send = SEND_PAYLOAD.get()
-    raw = info._raw_info
-    caller = info.context.maybe_caller
-    location = raw.operation.loc
-    key = None
-    if send is not None and location is not None and caller is not None:
-        key = result_key(location.source.body, raw.variable_values, caller)
+    outlet = OUTLET.get()
+    key = _shared_key(info) if outlet is not None else None
     try:
         async for row in events:
-            if key is not None and send is not None:
+            if key is not None and outlet is not None:
                 # Another subscriber of the slice asked the same of this event: its
                 # result was encoded once, and the same text goes to this socket too,
                 # without executing anything for this subscriber.
@@ -105,16 +186,10 @@ async def _deliver(
                 if entry is not None and not entry.done():
                     await asyncio.shield(entry)  # the first subscriber is executing it
                 if entry is not None and entry.result() is not None:
-                    if not await send(row.rendered[FRAME, key]):
+                    if not await outlet.send(row.rendered[FRAME, key]):
                         return
                     continue
-            # The stream read the appeal (through the slice) and the acting organisation
-            # with the event, once for every subscriber of the slice: the usual fields
-            # resolve from these, without a read per subscriber.
-            preloaded: dict[tuple[str, int], Any] = {("petition", row.petition.id): row.petition}
-            if row.organisation is not None:
-                preloaded["organisation", row.organisation.id] = row.organisation
-            info.context.preloaded = preloaded
+            _preload(info.context, row)
             event = PetitionEvent.from_row(row.event, info)
             event.shared_results = row.rendered
             yield event
@@ -137,6 +212,17 @@ class SharedEventResults(StrawberryGraphQLCoreExecutionContext):
     resolving every field again. A result with errors, or one that showed personal
     data (each subscriber's read is audited), is not shared: each executes its own.
     """
+
+    def build_resolve_info(
+        self, field_def: Any, field_nodes: Any, parent_type: Any, path: Any
+    ) -> Any:
+        if (
+            path.prev is None
+            and self.root_value is None
+            and self.operation.operation is OperationType.SUBSCRIPTION
+        ):
+            STARTING.set(self)  # the subscription's own resolver is about to run
+        return super().build_resolve_info(field_def, field_nodes, parent_type, path)
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         shared = getattr(self.root_value, "shared_results", None)

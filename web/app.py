@@ -63,6 +63,7 @@ from web.views import (
 from web.views import dispatch as dispatch_views
 from web.views.appeals import exports, intake, petition, worklist
 from web.views.disputes.entry import disputes_entry
+from web.websocket import KeepServerSend
 
 HERE = Path(__file__).parent
 log = logging.getLogger("petition_hub")
@@ -204,6 +205,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> Starlette:
             404: page_not_found,
         },
         middleware=[
+            Middleware(KeepServerSend),
             Middleware(SecurityHeaders),
             *proxy_headers(settings),
             Middleware(observability.RequestLog),

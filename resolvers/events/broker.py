@@ -2,7 +2,7 @@
 
 What travels is only "events up to id N exist now", never the events: a woken
 process reads them from the database once, through each slice's access scope
-(`resolvers.events.stream.EventFeed`), so a lost or extra wake-up can delay an event, never
+(`resolvers.events.feed.EventFeed`), so a lost or extra wake-up can delay an event, never
 leak or lose one. A process's listeners are its feeds (one per database), not its
 subscribers: a commit rings a handful of doorbells, whatever the number of subscribers.
 """
@@ -50,7 +50,7 @@ class Listener:
 
 
 class Follower(Protocol):
-    """What a broker asks of a feed attached to it (`resolvers.stream.EventFeed`)."""
+    """What a broker asks of a feed attached to it (`resolvers.events.feed.EventFeed`)."""
 
     @property
     def following(self) -> int: ...
@@ -60,7 +60,7 @@ class Broker(Protocol):
     """What the app needs of a broker; `create_broker` picks the implementation."""
 
     kind: str
-    # The event feeds of this process, one per sessionmaker (`resolvers.events.stream.feed_for`).
+    # The event feeds of this process, one per sessionmaker (`resolvers.events.feed.feed_for`).
     feeds: dict[object, Any]
 
     async def start(self) -> None: ...
