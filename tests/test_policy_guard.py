@@ -20,6 +20,9 @@ SYSTEM_READS = {
     "events/timeline.py": "writes events into the caller's own unit of work",
     "appeals/intake.py": "creates the caller's appeal; repeat matching reads the petitioner's "
     "history by design (the handler sees the count, not the appeals)",
+    "appeals/intake_reads.py": "intake's reads before its write: the petitioner's record and "
+    "earlier appeals for repeat matching, by design (the handler sees the count, not the "
+    "appeals)",
     "appeals/routing.py": "is handed the appeal intake has just created in the caller's own "
     "transaction, and adds to it (parties, project, risk flag, the first assignment)",
     "deadlines/recompute.py": "the calendar import recomputes every open deadline (no caller)",
