@@ -3,6 +3,8 @@ and `serve`, which `petition-hub serve` runs."""
 
 from __future__ import annotations
 
+import gc
+
 from starlette.types import ASGIApp
 
 from db.config import Settings, load_settings
@@ -18,7 +20,14 @@ def app_from_environment() -> ASGIApp:
     settings = load_settings()
     configure_logging(settings.log_format)
     app = create_app(settings)
-    return traced(app, app.state.engine, settings.otlp_endpoint)
+    served = traced(app, app.state.engine, settings.otlp_endpoint)
+    # What start-up made (the schema, its kept plans' caches, the templates) lives as long
+    # as the process: frozen, the collector stops walking it at every collection of the
+    # requests' garbage (a compiled read's p99 at concurrency 16: 61 → 9 ms,
+    # bench/RESULTS.md)
+    gc.collect()
+    gc.freeze()
+    return served
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:

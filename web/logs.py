@@ -29,6 +29,10 @@ def configure_logging(log_format: str = "auto", level: int = logging.INFO) -> No
     """Send the hub's and uvicorn's logs to stderr, as JSON lines unless `log_format` is
     `text` (or `auto` on a terminal)."""
     json_lines = log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
+    # Neither format shows the thread, the process or the task: a record need not look
+    # them up (every request logs a line)
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    logging.logAsyncioTasks = False  # type: ignore[attr-defined]  # Python 3.12+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(json_formatter() if json_lines else logging.Formatter(TEXT))
     for name in ("petition_hub", "uvicorn", "uvicorn.error"):

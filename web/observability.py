@@ -139,7 +139,10 @@ class RequestLog:
         given = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode(
             "latin-1"
         )
-        record = RequestRecord(given if given.isalnum() and len(given) <= 64 else uuid.uuid4().hex)
+        # 128 random bits, as uuid4's hex without the UUID object
+        record = RequestRecord(
+            given if given.isalnum() and len(given) <= 64 else os.urandom(16).hex()
+        )
         token = current.set(record)
         status = 500 if scope["type"] == "http" else 101
         started = time.perf_counter()
