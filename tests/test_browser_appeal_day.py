@@ -55,6 +55,14 @@ async def test_the_committee_signs_and_handles_an_overdue_appeal(
     )
     await page.screenshot(path=SHOTS / "petition-signed.png", full_page=True)
 
+    # In English the organisations' names are long: the assignments wrap inside their card
+    await page.goto(f"{server.url}/petitions/{appeal['number']}?lang=en")
+    table, card = await page.evaluate(
+        "() => { const t = document.querySelector('table.assignments');"
+        " return [t.getBoundingClientRect().right, t.parentElement.getBoundingClientRect().right] }"
+    )
+    assert table <= card, (table, card)
+
 
 async def test_a_mediator_is_not_offered_to_send_its_own_case_on(
     chromium,  # noqa: F811 - the browser fixture, imported
