@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -44,6 +44,18 @@ async def organisations_by_code(
     )
     by_code = {row.code: row for row in rows}
     return [by_code.get(c) for c in codes]
+
+
+async def organisations_by_id_or_code(
+    session: AsyncSession, ids: Sequence[int], codes: Sequence[str]
+) -> list[models.Organisation]:
+    """The organisations with these ids or these codes, in one statement (a page that
+    names organisations both ways: its rows' ids and its events' codes)."""
+    o = models.Organisation
+    wanted = ([o.id.in_(set(ids))] if ids else []) + ([o.code.in_(set(codes))] if codes else [])
+    if not wanted:
+        return []
+    return list((await session.scalars(select(o).where(or_(*wanted)))).all())
 
 
 async def regions_by_id(session: AsyncSession, ids: Sequence[int]) -> list[models.Region | None]:

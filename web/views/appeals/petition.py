@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -67,7 +66,7 @@ async def timeline_context(
     # The organisations events name by code (交办 → …, 转入 …, 调解组织, 法院): shown by name.
     named = {e.data.get(k) for e in events if e.data for k in EVENT_ORGANISATIONS}
     codes = {c for c in named if isinstance(c, str)}
-    found = await organisations_by_id_or_code(session, org_ids, codes)
+    found = await loaders.organisations_by_id_or_code(session, list(org_ids), list(codes))
     organisations = {o.id: o for o in found}
     user_ids = [e.actor_user_id for e in events if e.actor_user_id]
     users = {u.id: u for u in await loaders.staff_users_by_id(session, user_ids) if u}
@@ -82,16 +81,6 @@ async def timeline_context(
         "users": users,
         "assignment_orgs": {a.id: organisations.get(a.organisation_id) for a in assignments},
     }
-
-
-async def organisations_by_id_or_code(
-    session: AsyncSession, ids: set[int], codes: set[str]
-) -> list[models.Organisation]:
-    """The organisations with these ids or codes, in one statement (the directory is
-    public to every caller)."""
-    o = models.Organisation
-    wanted = [o.id.in_(ids)] + ([o.code.in_(codes)] if codes else [])
-    return list((await session.scalars(select(o).where(or_(*wanted)))).all())
 
 
 async def petition_context(
